@@ -1,0 +1,1 @@
+"""Households: models arrive with their issue."""

@@ -1,0 +1,1 @@
+"""Community master plans: models arrive with their issue."""

@@ -1,0 +1,1 @@
+"""Monitoring and evaluation: models arrive with their issue."""

@@ -1,0 +1,9 @@
+from .selectors import next_steps_for
+
+
+def navigation(request):
+    """The navigation entries for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": next_steps_for(user)}

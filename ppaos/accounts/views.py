@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from .selectors import next_steps_for, role_assignments_of
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "assignments": role_assignments_of(request.user),
+            "next_steps": next_steps_for(request.user),
+        },
+    )

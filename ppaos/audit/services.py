@@ -1,0 +1,40 @@
+"""Writing audit rows. Every service that changes data, or shows a person's record, calls this."""
+
+from django.db import transaction
+
+from .context import client_address
+from .models import AuditEvent
+
+
+def record_audit_event(
+    *,
+    actor,
+    action: str,
+    target=None,
+    area_code: str = "",
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one audit row, in the caller's transaction (so it commits or rolls back with it).
+
+    `target` is the model instance acted on (optional). Never put personal data such as national
+    IDs or names in `details`: the log identifies records by type and id.
+    """
+    object_type = object_id = object_repr = ""
+    if target is not None:
+        object_type = target._meta.label_lower
+        object_id = str(getattr(target, "public_id", None) or target.pk)
+        object_repr = str(target)[:200]
+        if not area_code:
+            area_code = getattr(target, "area_id", None) or getattr(target, "code", "") or ""
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        return AuditEvent.objects.create(
+            actor_id=actor_id,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr,
+            area_code=area_code or "",
+            client_address=client_address.get(),
+            details=details or {},
+        )

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from ppaos.demo.services import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo province Mukdahan (49): villages and one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=1, help="random seed (deterministic)")
+
+    def handle(self, *args, seed: int, **options):
+        result = seed_demo(seed=seed)
+        self.stdout.write(
+            f"Demo province ready: {result['villages_created']} villages created, "
+            f"{result['users']} demo users."
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for demo in DEMO_USERS:
+            self.stdout.write(f"  {demo.username:<12} {demo.role:<20} {demo.area_code or ''}")

@@ -1,0 +1,1 @@
+"""Settings: `base` for local development, `production` for deployment, `test` for pytest."""

@@ -1,0 +1,1 @@
+"""Referrals: models arrive with their issue."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: one user per role on a small area tree in Mukdahan (49), real PostgreSQL.
+
+Area tree used throughout (official codes; villages are created here):
+    49 มุกดาหาร → 4901 เมืองมุกดาหาร → 490101 มุกดาหาร → 49010101, 49010102
+                                      → 490102 ศรีบุญเรือง → 49010201
+                → 4902 นิคมคำสร้อย → 490201
+    48 นครพนม (a neighbouring province)
+"""
+
+import pytest
+
+from ppaos.accounts.models import Role
+from ppaos.areas.models import Area, AreaLevel
+from ppaos.areas.services import load_official_areas
+from tests.factories import UserFactory, assign
+
+
+@pytest.fixture
+def official_areas(db):
+    """The official areas. Migrations load them; a transactional test's flush removes them."""
+    if not Area.objects.filter(code="49").exists():
+        load_official_areas()
+    return Area.objects.filter(level=AreaLevel.PROVINCE)
+
+
+def _village(code: str, name: str) -> Area:
+    village, _ = Area.objects.get_or_create(
+        code=code,
+        defaults={"level": AreaLevel.VILLAGE, "parent_id": code[:6], "name_th": name},
+    )
+    return village
+
+
+@pytest.fixture
+def villages(official_areas):
+    return {
+        "49010101": _village("49010101", "บ้านโนนสูง"),
+        "49010102": _village("49010102", "บ้านหนองแดง"),
+        "49010201": _village("49010201", "บ้านดอนตาล"),
+        "49020101": _village("49020101", "บ้านนาหว้า"),
+    }
+
+
+@pytest.fixture
+def facilitator(villages):
+    return assign(UserFactory(username="fac_490101"), Role.FACILITATOR, "490101")
+
+
+@pytest.fixture
+def neighbour_facilitator(villages):
+    return assign(UserFactory(username="fac_490102"), Role.FACILITATOR, "490102")
+
+
+@pytest.fixture
+def area_manager(villages):
+    return assign(UserFactory(username="mgr_4901"), Role.AREA_MANAGER, "4901")
+
+
+@pytest.fixture
+def provincial_officer(villages):
+    return assign(UserFactory(username="officer_49"), Role.PROVINCIAL_OFFICER, "49")
+
+
+@pytest.fixture
+def other_province_officer(villages):
+    return assign(UserFactory(username="officer_48"), Role.PROVINCIAL_OFFICER, "48")
+
+
+@pytest.fixture
+def agency_staff(villages):
+    return assign(UserFactory(username="agency_staff"), Role.AGENCY_STAFF, None)
+
+
+@pytest.fixture
+def executive(villages):
+    return assign(UserFactory(username="exec_49"), Role.EXECUTIVE, "49")
+
+
+@pytest.fixture
+def admin_user(villages):
+    return assign(UserFactory(username="sysadmin"), Role.ADMIN, None)
+
+
+@pytest.fixture
+def no_role_user(villages):
+    return UserFactory(username="nobody")
