@@ -1,0 +1,70 @@
+"""The import-job framework (DESIGN.md §3): upload → Celery task → progress → result and errors.
+
+A job's state lives here, in PostgreSQL, not only in Celery, so a restart loses nothing and the
+history page shows every past job.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ppaos.core.models import PublicIdModel
+
+
+class ImportKind(models.TextChoices):
+    WELFARE_REGISTRY = "welfare_registry", _("State welfare registry")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")  # uploaded; waiting for a worker
+    VALIDATING = "validating", _("Validating")  # reading and checking rows
+    IMPORTING = "importing", _("Importing")  # writing valid rows
+    SUCCEEDED = "succeeded", _("Succeeded")  # every row written
+    PARTLY_SUCCEEDED = "partly_succeeded", _("Partly succeeded")  # some rows rejected
+    FAILED = "failed", _("Failed")  # nothing written (unreadable file, missing columns, crash)
+
+
+class ImportJob(PublicIdModel):
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_filename = models.CharField(_("file name"), max_length=255)
+    file_size = models.BigIntegerField(_("file size"), default=0)
+    dry_run = models.BooleanField(_("validate only"), default=False)
+    column_mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.IntegerField(_("rows"), default=0)
+    rows_done = models.IntegerField(_("rows done"), default=0)
+    created_count = models.IntegerField(_("created"), default=0)
+    updated_count = models.IntegerField(_("updated"), default=0)
+    unchanged_count = models.IntegerField(_("unchanged"), default=0)
+    rejected_count = models.IntegerField(_("rejected"), default=0)
+    error_message = models.TextField(_("error"), blank=True)
+    error_summary = models.JSONField(_("errors by type"), default=list, blank=True)
+    error_report = models.FileField(_("error report"), upload_to="imports/errors/", blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            models.CheckConstraint(
+                name="import_job_counts_not_negative",
+                condition=Q(rows_total__gte=0)
+                & Q(rows_done__gte=0)
+                & Q(created_count__gte=0)
+                & Q(updated_count__gte=0)
+                & Q(unchanged_count__gte=0)
+                & Q(rejected_count__gte=0),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.original_filename}"

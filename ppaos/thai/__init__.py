@@ -1,0 +1,1 @@
+"""Thai helpers: national ID, Thai digits, Buddhist-era dates. Pure functions, no Django."""
