@@ -84,3 +84,17 @@ def admin_user(villages):
 @pytest.fixture
 def no_role_user(villages):
     return UserFactory(username="nobody")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process for the whole run, reading the test database.
+
+    Tasks only see committed rows: tests that hand work to it use `transactional_db`.
+    """
+    from tests.worker import start_worker, stop_worker
+
+    with django_db_blocker.unblock():
+        process = start_worker(name="session")
+    yield process
+    stop_worker(process)

@@ -1,5 +1,7 @@
 """Settings for pytest: the real PostgreSQL and Redis, fast password hashing."""
 
+import os
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -8,3 +10,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# Each test run gets its own queue, so a worker started by another run on this machine (another
+# developer, CI) never takes this run's tasks.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", f"ppaos-test-{os.getpid()}")
