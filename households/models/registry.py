@@ -1,4 +1,4 @@
-"""The household registry (DESIGN.md §2 households/).
+"""The household registry (DESIGN.md §2 households/): households, persons, registrants.
 
 Status values carry a comment each. Every record that lives somewhere carries `area` (the code of
 its village, or the lowest level known) so the access policy scopes it by prefix.
@@ -11,6 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from ppaos.areas.models import Area
 from ppaos.core.models import PublicIdModel, TimeStampedModel
+
+__all__ = [
+    "NATIONAL_ID_REGEX",
+    "Sex",
+    "HouseholdStatus",
+    "Household",
+    "Person",
+    "Relation",
+    "Membership",
+    "WelfareRegistrant",
+    "Finding",
+    "RegistrantFinding",
+]
 
 NATIONAL_ID_REGEX = r"^[0-9]{13}$"
 
