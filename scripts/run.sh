@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install everything and run PPAOS: migrated, with the demo province, web server and Celery worker.
+# Usage: bash scripts/run.sh            (PORT=8000 HOUSEHOLDS=500 SEED=1 can be set)
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+
+PORT="${PORT:-8000}"
+SEED="${SEED:-1}"
+HOUSEHOLDS="${HOUSEHOLDS:-500}"
+mkdir -p var/log
+
+say "Migrating the database (loads all 77 provinces, 928 districts, 7,436 subdistricts)"
+"$PY" manage.py migrate --noinput -v0
+say "Collecting static files"
+"$PY" manage.py collectstatic --noinput -v0
+say "Building the demo province Mukdahan (seed $SEED)"
+if "$PY" manage.py seed_demo --help | grep -q -- "--households"; then
+    "$PY" manage.py seed_demo --seed "$SEED" --households "$HOUSEHOLDS"
+else
+    "$PY" manage.py seed_demo --seed "$SEED"
+fi
+
+say "Starting the Celery worker (with beat) — log: var/log/celery.log"
+.venv/bin/celery -A ppaos worker --beat --loglevel INFO --concurrency 2 \
+    --schedule var/celerybeat-schedule >var/log/celery.log 2>&1 &
+worker_pid=$!
+trap 'kill $worker_pid 2>/dev/null || true' EXIT INT TERM
+
+cat <<TXT
+
+  PPAOS is running at  http://127.0.0.1:$PORT/
+  API docs:            http://127.0.0.1:$PORT/api/v1/docs/
+  Django admin:        http://127.0.0.1:$PORT/admin/
+
+  Demo logins (password for every one: ppaos-demo)
+    facilitator   facilitator, subdistrict 490101 มุกดาหาร
+    manager       area manager, district 4901 เมืองมุกดาหาร
+    officer       provincial officer, province 49 มุกดาหาร
+    agency        agency staff
+    executive     executive (governor's office), province 49
+    admin         administrator (also Django admin)
+
+  Stop with Ctrl+C.
+TXT
+
+say "Starting the web server (gunicorn) on port $PORT"
+.venv/bin/gunicorn ppaos.wsgi:application --bind "0.0.0.0:$PORT" --workers 2 --timeout 120 \
+    --access-logfile var/log/access.log

@@ -1,0 +1,68 @@
+# Shared set-up for scripts/run.sh and scripts/test.sh (sourced, not run): system packages, the
+# virtual environment with every pinned dependency, PostgreSQL and Redis up, the database there.
+# Usage: PPAOS_EXTRAS=dev source scripts/setup.sh
+set -euo pipefail
+
+PPAOS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$PPAOS_ROOT"
+PY="$PPAOS_ROOT/.venv/bin/python"
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+
+apt_install() {
+    # Debian packages the project needs; installed only when missing (needs root, as here).
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "Installing Debian packages: ${missing[*]}"
+        local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# gettext compiles the Thai translations; the Thai font renders pages and screenshots properly.
+system_packages=(gettext fonts-thai-tlwg)
+if [ "${PPAOS_EXTRAS:-}" = "dev" ]; then
+    # Browser tests drive Debian's Chromium (never `playwright install`).
+    system_packages+=(chromium chromium-driver)
+fi
+apt_install "${system_packages[@]}"
+
+PYTHON_BIN="${PYTHON_BIN:-$(command -v python3.11 || command -v python3)}"
+if [ ! -x "$PY" ]; then
+    say "Creating the virtual environment (.venv) with $PYTHON_BIN"
+    "$PYTHON_BIN" -m venv .venv
+fi
+stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${PPAOS_EXTRAS:-base}"
+if [ ! -f "$stamp" ]; then
+    say "Installing pinned dependencies from pyproject.toml"
+    "$PY" -m pip install -q --upgrade pip
+    if [ "${PPAOS_EXTRAS:-}" = "dev" ]; then
+        "$PY" -m pip install -q ".[dev]"
+    else
+        "$PY" -m pip install -q "."
+    fi
+    rm -f .venv/.installed-*
+    touch "$stamp"
+fi
+
+export PGHOST="${PGHOST:-127.0.0.1}" PGUSER="${PGUSER:-postgres}"
+if ! pg_isready -q -h "$PGHOST"; then
+    say "Starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+fi
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+    say "Starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+fi
+for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST" && break; sleep 1; done
+
+db_name="${PPAOS_DB_NAME:-ppaos}"
+if ! psql -h "$PGHOST" -U "$PGUSER" -tAc "SELECT 1 FROM pg_database WHERE datname='$db_name'" | grep -q 1; then
+    say "Creating database $db_name"
+    createdb -h "$PGHOST" -U "$PGUSER" "$db_name"
+fi
+
+say "Compiling translations"
+"$PY" manage.py compilemessages --ignore=.venv -v0

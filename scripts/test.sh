@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install everything and run the whole suite: ruff, djLint, makemigrations --check, pytest with
+# the database, Redis, a real Celery worker and the browser journeys. Exits non-zero on failure.
+set -euo pipefail
+PPAOS_EXTRAS=dev source "$(dirname "$0")/setup.sh"
+
+say "ruff (lint and format)"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+say "djLint (templates)"
+.venv/bin/djlint templates --lint --quiet
+say "makemigrations --check"
+"$PY" manage.py makemigrations --check --dry-run
+say "pytest (unit, database, worker and browser tests)"
+mkdir -p test-results
+"$PY" -m pytest --junitxml=test-results/junit.xml "$@"
+say "Screenshots of the browser journeys: test-results/screenshots/"
