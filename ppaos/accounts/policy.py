@@ -38,6 +38,7 @@ class Action(StrEnum):
     ENTER_SURVEY = "enter_survey"
     VERIFY_SURVEY = "verify_survey"
     VIEW_NATIONAL_ID = "view_national_id"
+    REVIEW_DUPLICATES = "review_duplicates"
     # Referrals
     PROPOSE_REFERRAL = "propose_referral"
     FORWARD_REFERRAL = "forward_referral"
@@ -68,7 +69,12 @@ _FIELD_WORK = frozenset(
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.FACILITATOR: _FIELD_WORK,
     Role.AREA_MANAGER: _FIELD_WORK
-    | {Action.VERIFY_SURVEY, Action.FORWARD_REFERRAL, Action.VIEW_DASHBOARD},
+    | {
+        Action.VERIFY_SURVEY,
+        Action.FORWARD_REFERRAL,
+        Action.VIEW_DASHBOARD,
+        Action.REVIEW_DUPLICATES,
+    },
     Role.PROVINCIAL_OFFICER: frozenset(
         {
             Action.VIEW_AREA,
@@ -119,8 +125,31 @@ def assignments_of(user) -> list[tuple[str, str | None]]:
 
 def forget_assignments(user) -> None:
     """Drop the cached assignments after they change (tests, role management)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attribute in (_CACHE_ATTR, _AGENCY_CACHE_ATTR):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
+_AGENCY_CACHE_ATTR = "_ppaos_agency_ids"
+
+
+def agency_ids_for(user, action: Action = Action.ACT_ON_REFERRAL) -> list[int]:
+    """The agencies (ids) for which the user may take `action` as agency staff; empty if none.
+
+    Agency staff are scoped by agency, never by area: this is their whole scope. Cached on the
+    user for the request, like the assignments.
+    """
+    if action not in ROLE_ACTIONS[Role.AGENCY_STAFF] or Role.AGENCY_STAFF not in roles_of(user):
+        return []
+    cached = getattr(user, _AGENCY_CACHE_ATTR, None)
+    if cached is None:
+        cached = sorted(
+            RoleAssignment.objects.filter(
+                user=user, role=Role.AGENCY_STAFF, agency__isnull=False
+            ).values_list("agency_id", flat=True)
+        )
+        setattr(user, _AGENCY_CACHE_ATTR, cached)
+    return cached
 
 
 def roles_of(user) -> set[str]:
