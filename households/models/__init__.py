@@ -5,3 +5,4 @@ surveys.py (household-registry issue): survey rounds, answers and classification
 """
 
 from .registry import *  # noqa: F403
+from .surveys import *  # noqa: F403
