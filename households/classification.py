@@ -57,7 +57,11 @@ class Item:
 @dataclass(frozen=True)
 class RuleSet:
     version: str
-    cut_points: tuple[Decimal, Decimal, Decimal] = (Decimal("1.75"), Decimal("2.50"), Decimal("3.25"))
+    cut_points: tuple[Decimal, Decimal, Decimal] = (
+        Decimal("1.75"),
+        Decimal("2.50"),
+        Decimal("3.25"),
+    )
     counted_items: frozenset[str] = frozenset()  # empty: every item counts
     low_item_max_score: int = 2
     low_item_limit: int = 5
@@ -165,9 +169,7 @@ def is_target_poor(failed: Sequence[str], welfare_card_holder: bool) -> bool:
     return bool(failed) and bool(welfare_card_holder)
 
 
-def income_indicator_result(
-    monthly_income, member_count: int, threshold_per_person_year
-) -> str:
+def income_indicator_result(monthly_income, member_count: int, threshold_per_person_year) -> str:
     """Indicator 22: "pass" when yearly income per person reaches the threshold.
 
     "na" when the income or the number of members is unknown (nothing to compare).

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data: one sentence of wording per line reads best)
 """The household survey instrument, version 1, and the default classification rule set, as data.
 
 Pure data (no Django import). A data migration copies it into versioned rows (`SurveyInstrument`,

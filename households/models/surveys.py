@@ -551,7 +551,9 @@ class ClassificationResult(TimeStampedModel):
 
     def reasons(self) -> list[str]:
         """The items that pulled the score down, in the reader's language."""
-        return [_in_language(r.get("reason_th", ""), r.get("reason_en", "")) for r in self.low_items]
+        return [
+            _in_language(r.get("reason_th", ""), r.get("reason_en", "")) for r in self.low_items
+        ]
 
 
 class ProgrammeEventKind(models.TextChoices):

@@ -134,6 +134,9 @@ def test_counted_items_limit_what_counts():
     assert low_items(items, {"a": 4, "b": 1}, only_a) == ()
 
 
+H1 = {"human": 1, "physical": 1, "financial": 1, "natural": 1, "social": 1}
+
+
 def _answers(score_by_capital: dict[str, int]) -> dict[str, int]:
     return {item.code: score_by_capital[item.capital] for item in ITEMS}
 
@@ -141,10 +144,12 @@ def _answers(score_by_capital: dict[str, int]) -> dict[str, int]:
 @pytest.mark.parametrize(
     ("by_capital", "overall", "level"),
     [
-        ({"human": 1, "physical": 1, "financial": 1, "natural": 1, "social": 1}, "1.00", "in_hardship"),
-        ({"human": 2, "physical": 2, "financial": 2, "natural": 2, "social": 1}, "1.80", "struggling"),
-        ({"human": 3, "physical": 3, "financial": 2, "natural": 2, "social": 3}, "2.60", "getting_by"),
-        ({"human": 4, "physical": 4, "financial": 3, "natural": 3, "social": 3}, "3.40", "doing_well"),
+        ({**H1}, "1.00", "in_hardship"),
+        ({**H1, "human": 2, "physical": 2, "financial": 2, "natural": 2}, "1.80", "struggling"),
+        ({**H1, "human": 3, "physical": 3, "financial": 2, "natural": 2, "social": 3}, "2.60",
+         "getting_by"),
+        ({"human": 4, "physical": 4, "financial": 3, "natural": 3, "social": 3}, "3.40",
+         "doing_well"),
     ],
 )  # fmt: skip
 def test_classify_on_the_real_instrument(by_capital, overall, level):
