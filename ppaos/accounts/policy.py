@@ -191,6 +191,10 @@ def scope_q(user, action: Action, *, area_field: str = "area") -> Q:
         return Q(pk__in=[])
     if WHOLE_COUNTRY in prefixes:
         return Q()
+    if area_field.endswith("_id"):
+        # A foreign key to Area answers no `startswith`; its target (the code, Area's primary
+        # key) does, and Django reads it from the same column without a join.
+        area_field = f"{area_field[:-3]}__pk"
     condition = Q()
     for prefix in prefixes:
         condition |= Q(**{f"{area_field}__startswith": prefix})

@@ -1,0 +1,282 @@
+"""Reads of the household registry. Every selector starts from a scoped queryset: a user with no
+role assignment sees nothing, and a record outside the user's areas does not exist for them."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Greatest
+
+from ppaos.accounts.policy import Action, can, scope_q, scope_queryset
+from ppaos.audit.models import AuditEvent
+
+from .models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    Household,
+    Membership,
+    Person,
+    RegistrantFinding,
+    Relation,
+    WelfareRegistrant,
+)
+from .search_query import QueryKind, SearchQuery, parse_search_query
+
+# A search answers with the best matches only: a facilitator refines the query, never pages.
+SEARCH_LIMIT = 50
+
+
+# --- Registrants (welfare-registry leads) ------------------------------------------------------
+
+
+def registrants_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
+    """Registry rows in the user's areas, with their latest finding's value annotated."""
+    latest = RegistrantFinding.objects.filter(registrant=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    queryset = WelfareRegistrant.objects.select_related("area").annotate(has_finding=Exists(latest))
+    return scope_queryset(user, queryset, action)
+
+
+def registrant_worklist(user) -> QuerySet:
+    """The facilitator's work list: registrants in their areas with no finding recorded yet,
+    street by street (village, then house number)."""
+    return (
+        registrants_visible_to(user, Action.REVIEW_REGISTRANT)
+        .filter(has_finding=False)
+        .order_by("area_id", "house_number", "last_name", "first_name", "id")
+    )
+
+
+def registrant_findings(registrant) -> QuerySet:
+    return registrant.findings.select_related("recorded_by", "household", "new_area").order_by(
+        "-created_at", "-id"
+    )
+
+
+def _name_match(queryset: QuerySet, name: str) -> QuerySet:
+    """Typo-tolerant match on "first last" with pg_trgm, served by the GIN trigram index.
+
+    `%` (similarity ≥ 0.3) catches a misspelt full name ("สมสรี ใจดี" → "สมศรี ใจดี"); `%>`
+    (word similarity ≥ 0.6) catches a part of a name typed alone ("สมสรี"). Best match first.
+    """
+    return (
+        queryset.filter(
+            Q(search_name__trigram_similar=name) | Q(search_name__trigram_word_similar=name)
+        )
+        .annotate(
+            rank=Greatest(
+                TrigramSimilarity("search_name", name), TrigramWordSimilarity(name, "search_name")
+            )
+        )
+        .order_by("-rank", "id")
+    )
+
+
+def _apply_query(queryset: QuerySet, query: SearchQuery) -> QuerySet:
+    if query.kind == QueryKind.NATIONAL_ID:
+        return queryset.filter(national_id=query.value)
+    if query.kind == QueryKind.NAME:
+        return _name_match(queryset, query.value)
+    if query.kind == QueryKind.INVALID_ID:
+        return queryset.none()
+    return queryset
+
+
+def search_registrants(
+    user, *, text: str = "", village: str = "", house_number: str = "", unreviewed_only=False
+) -> QuerySet:
+    """Registrants by national ID (any format), Thai name (typos tolerated), village and house
+    number. With no criterion at all, nothing is returned: a search is never a full listing."""
+    query = parse_search_query(text)
+    if query.kind == QueryKind.EMPTY and not village and not house_number:
+        return WelfareRegistrant.objects.none()
+    queryset = registrants_visible_to(user)
+    if village:
+        queryset = queryset.filter(area__pk__startswith=village)
+    if house_number:
+        queryset = queryset.filter(house_number=house_number.strip())
+    if unreviewed_only:
+        queryset = queryset.filter(has_finding=False)
+    queryset = _apply_query(queryset, query)
+    if query.kind != QueryKind.NAME:
+        queryset = queryset.order_by("area_id", "house_number", "last_name", "id")
+    return queryset[:SEARCH_LIMIT]
+
+
+# --- Households and persons --------------------------------------------------------------------
+
+
+def households_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
+    return scope_queryset(user, Household.objects.select_related("area"), action)
+
+
+def current_memberships() -> QuerySet:
+    return Membership.objects.filter(left_on__isnull=True)
+
+
+def _with_current_head(queryset: QuerySet) -> QuerySet:
+    """Prefetch each household's current head (one query for the whole page)."""
+    heads = current_memberships().filter(relation=Relation.HEAD).select_related("person")
+    return queryset.prefetch_related(Prefetch("memberships", heads, to_attr="current_heads"))
+
+
+def persons_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
+    """Persons who live in the user's areas; a person who lives nowhere now (moved out, died) is
+    visible where they lived before. Persons have no area of their own: their household has."""
+    in_scope = scope_q(user, action, area_field="household__area_id")
+    memberships = Membership.objects.filter(person=OuterRef("pk"))
+    current = memberships.filter(left_on__isnull=True)
+    return Person.objects.filter(
+        Exists(current.filter(in_scope)) | (~Exists(current) & Exists(memberships.filter(in_scope)))
+    )
+
+
+def search_persons(user, *, text: str) -> QuerySet:
+    """Persons by national ID (any format) or by Thai name (typos tolerated), best first."""
+    query = parse_search_query(text)
+    if query.kind == QueryKind.EMPTY:
+        return Person.objects.none()
+    memberships = current_memberships().select_related("household__area")
+    queryset = _apply_query(persons_visible_to(user), query).prefetch_related(
+        Prefetch("memberships", memberships, to_attr="current_memberships")
+    )
+    return queryset[:SEARCH_LIMIT]
+
+
+def level_filter_available() -> bool:
+    """Whether survey classification results exist to filter households by level."""
+    return _latest_level_subquery() is not None
+
+
+def _latest_level_subquery():
+    """The latest classification level of a household, as a subquery, when the survey module
+    (issue 3, surveys part) provides classification results; None otherwise."""
+    try:
+        from .models import ClassificationResult  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    from django.db.models import Subquery
+
+    field_names = {f.name for f in ClassificationResult._meta.get_fields()}
+    if not {"level", "survey"} <= field_names:
+        return None
+    latest = ClassificationResult.objects.filter(survey__household=OuterRef("pk")).order_by(
+        "-created_at", "-id"
+    )
+    return Subquery(latest.values("level")[:1])
+
+
+def search_households(
+    user, *, text: str = "", village: str = "", house_number: str = "", level: str = ""
+) -> QuerySet:
+    """Households by a member's national ID or name, by village and house number, and by level
+    (latest classification) when classification results exist."""
+    query = parse_search_query(text)
+    if query.kind == QueryKind.EMPTY and not (village or house_number or level):
+        return Household.objects.none()
+    queryset = households_visible_to(user)
+    if village:
+        queryset = queryset.filter(area__pk__startswith=village)
+    if house_number:
+        queryset = queryset.filter(house_number=house_number.strip())
+    if level:
+        latest_level = _latest_level_subquery()
+        if latest_level is not None:
+            queryset = queryset.annotate(latest_level=latest_level).filter(latest_level=level)
+    if query.kind != QueryKind.EMPTY:
+        members = _apply_query(Person.objects.all(), query).order_by().values("pk")
+        queryset = queryset.filter(
+            Exists(current_memberships().filter(household=OuterRef("pk"), person__in=members))
+        )
+    return _with_current_head(queryset.order_by("area_id", "house_number", "id"))[:SEARCH_LIMIT]
+
+
+@dataclass
+class HouseholdPage:
+    household: Household
+    current_members: list = field(default_factory=list)
+    past_members: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    audit_trail: list = field(default_factory=list)
+    open_duplicates: list = field(default_factory=list)
+    surveys: list | None = None
+    level_history: list | None = None
+    can_edit: bool = False
+    can_view_national_id: bool = False
+
+
+def _surveys_of(household):
+    """3A's survey list for the household, when the survey module exists."""
+    try:
+        from . import survey_selectors
+    except ImportError:
+        return None, None
+    surveys = None
+    for name in ("surveys_for_household", "surveys_of_household", "household_surveys"):
+        if hasattr(survey_selectors, name):
+            surveys = list(getattr(survey_selectors, name)(household))
+            break
+    history = None
+    if hasattr(survey_selectors, "level_history_for"):
+        history = survey_selectors.level_history_for(household)
+    return surveys, history
+
+
+def household_page(user, household: Household) -> HouseholdPage:
+    """Everything the household page shows. `household` comes from `households_visible_to`."""
+    memberships = list(
+        household.memberships.select_related("person").order_by("left_on", "joined_on", "id")
+    )
+    current = [m for m in memberships if m.left_on is None]
+    current.sort(key=lambda m: (m.relation != Relation.HEAD, m.joined_on, m.id))
+    person_ids = [m.person_id for m in current]
+    surveys, history = _surveys_of(household)
+    return HouseholdPage(
+        household=household,
+        current_members=current,
+        past_members=[m for m in memberships if m.left_on is not None],
+        findings=list(
+            household.registrant_findings.select_related("registrant", "recorded_by").order_by(
+                "-created_at"
+            )
+        ),
+        audit_trail=list(audit_trail_of(household)[:50]),
+        open_duplicates=list(
+            DuplicateCandidate.objects.filter(
+                person_id__in=person_ids, status=DuplicateStatus.OPEN
+            ).select_related("person")
+        ),
+        surveys=surveys,
+        level_history=history,
+        can_edit=can(user, Action.EDIT_HOUSEHOLD, household),
+        can_view_national_id=can(user, Action.VIEW_NATIONAL_ID, household),
+    )
+
+
+def audit_trail_of(record) -> QuerySet:
+    """Who viewed and changed a household or person, newest first."""
+    return AuditEvent.objects.filter(
+        object_type=record._meta.label_lower, object_id=str(record.public_id)
+    ).select_related("actor")
+
+
+def current_membership_of(person: Person):
+    return person.memberships.filter(left_on__isnull=True).select_related("household__area").first()
+
+
+def person_history(person: Person) -> list:
+    return list(person.memberships.select_related("household__area").order_by("-joined_on", "-id"))
+
+
+# --- Duplicate review queue --------------------------------------------------------------------
+
+
+def duplicates_visible_to(user, *, status: str = DuplicateStatus.OPEN) -> QuerySet:
+    queryset = DuplicateCandidate.objects.select_related(
+        "person", "other_person", "other_registrant", "area", "reviewed_by"
+    )
+    queryset = scope_queryset(user, queryset, Action.REVIEW_DUPLICATES)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset

@@ -1,0 +1,556 @@
+"""Every write to the household registry. Each service: keyword-only arguments, the acting user
+first, one transaction, the permission check, the state check, the write, the audit row.
+
+Errors the user can fix raise `django.core.exceptions.ValidationError` (with a field name where
+one applies); actions outside the user's role or area raise `PermissionDenied` (HTTP 403).
+Audit details hold record ids and codes only, never national IDs or names (PDPA).
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ppaos.accounts.policy import Action, require
+from ppaos.areas.models import Area, AreaLevel
+from ppaos.audit.services import record_audit_event
+from ppaos.thai.thai_id import NationalIdError, normalize_national_id
+
+from .models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    Finding,
+    Household,
+    HouseholdStatus,
+    Membership,
+    Person,
+    RegistrantFinding,
+    Relation,
+    WelfareRegistrant,
+)
+
+# The fields of a person a form or API may set (the national ID is validated separately).
+PERSON_FIELDS = (
+    "national_id",
+    "title",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "education",
+    "occupation",
+    "welfare_card_holder",
+    "has_disability",
+    "has_chronic_illness",
+    "is_bedridden",
+)
+HOUSEHOLD_FIELDS = ("house_number", "house_registration_code", "latitude", "longitude")
+
+# Duplicate review: an open candidate is decided once.
+DUPLICATE_TRANSITIONS = {
+    DuplicateStatus.OPEN: {DuplicateStatus.CONFIRMED_DISTINCT, DuplicateStatus.MERGED_BY_HAND},
+}
+
+
+# --- National ID and persons -------------------------------------------------------------------
+
+
+def validated_national_id(value) -> str:
+    """The 13-digit ID from any format (dashes, spaces, Thai digits), or a ValidationError on
+    `national_id` in the user's language."""
+    try:
+        return normalize_national_id(value)
+    except NationalIdError as error:
+        language = translation.get_language() or ""
+        message = error.message_th if language.startswith("th") else error.message
+        raise ValidationError({"national_id": message}, code=error.code) from error
+
+
+def _current_membership(person: Person) -> Membership | None:
+    return person.memberships.filter(left_on__isnull=True).select_related("household").first()
+
+
+def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
+    """The person with `data["national_id"]`, created when new. An existing person is linked
+    only when they live in no household now (a person lives in one household at a time)."""
+    national_id = validated_national_id(data.get("national_id"))
+    person = Person.objects.select_for_update().filter(national_id=national_id).first()
+    if person is not None:
+        if _current_membership(person) is not None:
+            raise ValidationError(
+                {
+                    "national_id": _(
+                        "This person already lives in another household. Move them out of it first."
+                    )
+                }
+            )
+        return person, False
+    values = {name: data[name] for name in PERSON_FIELDS if name in data}
+    values["national_id"] = national_id
+    person = Person(**values)
+    person.full_clean(validate_unique=False)
+    person.save()
+    record_audit_event(actor=actor, action="person.created", target=person)
+    return person, True
+
+
+def flag_possible_duplicates(*, actor, person: Person, area_id: str) -> list[DuplicateCandidate]:
+    """Flag other persons and registry rows with the same first name, last name and birth date
+    under a different national ID. Called inside the services that create or link a person;
+    nothing is merged: an area manager reviews each candidate."""
+    if person.birth_date is None:
+        return []
+    same = {
+        "first_name": person.first_name.strip(),
+        "last_name": person.last_name.strip(),
+        "birth_date": person.birth_date,
+    }
+    flagged = []
+    others = Person.objects.filter(**same).exclude(pk=person.pk)
+    for other in others.exclude(national_id=person.national_id):
+        if DuplicateCandidate.objects.filter(person=other, other_person=person).exists():
+            continue  # already flagged from the other side
+        candidate, created = DuplicateCandidate.objects.get_or_create(
+            person=person, other_person=other, defaults={"area_id": area_id}
+        )
+        if created:
+            flagged.append(candidate)
+    registrants = WelfareRegistrant.objects.filter(**same).exclude(national_id=person.national_id)
+    for registrant in registrants:
+        candidate, created = DuplicateCandidate.objects.get_or_create(
+            person=person, other_registrant=registrant, defaults={"area_id": area_id}
+        )
+        if created:
+            flagged.append(candidate)
+    for candidate in flagged:
+        record_audit_event(
+            actor=actor, action="duplicate.flagged", target=candidate, area_code=area_id
+        )
+    return flagged
+
+
+def _join(*, actor, household: Household, person: Person, relation: str, joined_on: date):
+    membership = Membership(
+        household=household, person=person, relation=relation, joined_on=joined_on
+    )
+    membership.full_clean(validate_unique=False, validate_constraints=False)
+    membership.save()
+    record_audit_event(
+        actor=actor,
+        action="household.member_added",
+        target=household,
+        details={"person": str(person.public_id), "relation": relation},
+    )
+    flag_possible_duplicates(actor=actor, person=person, area_id=household.area_id)
+    return membership
+
+
+def _lock_household(household: Household) -> Household:
+    return Household.objects.select_for_update().select_related("area").get(pk=household.pk)
+
+
+def _current_head(household: Household) -> Membership | None:
+    return household.memberships.filter(left_on__isnull=True, relation=Relation.HEAD).first()
+
+
+def _check_relation(relation: str) -> None:
+    if relation not in Relation.values:
+        raise ValidationError({"relation": _("Choose the relation to the head.")})
+
+
+# --- Households and members --------------------------------------------------------------------
+
+
+def create_household(
+    *,
+    actor,
+    area: Area,
+    head: dict,
+    house_number: str = "",
+    house_registration_code: str = "",
+    latitude=None,
+    longitude=None,
+    joined_on: date | None = None,
+) -> Household:
+    """Create a household in a village with its head (a household always has exactly one head).
+
+    Who: a user who may edit households in the village. The head is created from `head` (person
+    fields) or linked when their national ID is known and they live in no household now.
+    """
+    with transaction.atomic():
+        require(actor, Action.EDIT_HOUSEHOLD, area_code=area.code)
+        if area.level != AreaLevel.VILLAGE:
+            raise ValidationError({"area": _("Choose a village.")})
+        household = Household(
+            area=area,
+            house_number=house_number.strip(),
+            house_registration_code=house_registration_code.strip(),
+            latitude=latitude,
+            longitude=longitude,
+        )
+        household.full_clean()
+        household.save()
+        record_audit_event(actor=actor, action="household.created", target=household)
+        person, _created = _person_for(actor=actor, data=head)
+        _join(
+            actor=actor,
+            household=household,
+            person=person,
+            relation=Relation.HEAD,
+            joined_on=joined_on or timezone.localdate(),
+        )
+        return household
+
+
+def update_household(*, actor, household: Household, **changes) -> Household:
+    """Edit a household's address fields and location (not its village: a household that moves
+    to another village is a new household there)."""
+    unknown = set(changes) - set(HOUSEHOLD_FIELDS)
+    if unknown:
+        raise TypeError(f"update_household() cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        household = _lock_household(household)
+        require(actor, Action.EDIT_HOUSEHOLD, household)
+        changed = []
+        for name, value in changes.items():
+            if isinstance(value, str):
+                value = value.strip()
+            if getattr(household, name) != value:
+                setattr(household, name, value)
+                changed.append(name)
+        if changed:
+            household.full_clean()
+            household.save()
+            record_audit_event(
+                actor=actor,
+                action="household.updated",
+                target=household,
+                details={"fields": sorted(changed)},
+            )
+        return household
+
+
+def add_member(
+    *, actor, household: Household, person: dict, relation: str, joined_on: date | None = None
+) -> Membership:
+    """Add a person (new, or known and living nowhere now) to an active household.
+
+    The household already has its head: a second head is refused (use `transfer_head`).
+    """
+    with transaction.atomic():
+        household = _lock_household(household)
+        require(actor, Action.EDIT_HOUSEHOLD, household)
+        _check_relation(relation)
+        if household.status != HouseholdStatus.ACTIVE:
+            raise ValidationError(_("Members can be added only to an active household."))
+        if relation == Relation.HEAD:
+            raise ValidationError(
+                {
+                    "relation": _(
+                        "This household already has a head. Add the person with their relation "
+                        "to the head, then make them head."
+                    )
+                }
+            )
+        joined_on = joined_on or timezone.localdate()
+        member, _created = _person_for(actor=actor, data=person)
+        return _join(
+            actor=actor, household=household, person=member, relation=relation, joined_on=joined_on
+        )
+
+
+def update_member(*, actor, membership: Membership, person: dict, relation: str) -> Membership:
+    """Edit a current member's personal details and relation to the head.
+
+    The head role is not changed here: making someone else head is `transfer_head`, so a
+    household never has no head or two heads.
+    """
+    with transaction.atomic():
+        household = _lock_household(membership.household)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        require(actor, Action.EDIT_HOUSEHOLD, household)
+        if membership.left_on is not None:
+            raise ValidationError(_("This person has moved out; their record is history."))
+        _check_relation(relation)
+        is_head = membership.relation == Relation.HEAD
+        if is_head != (relation == Relation.HEAD):
+            raise ValidationError(
+                {"relation": _("Use “Make head of household” to change who the head is.")}
+            )
+        member = Person.objects.select_for_update().get(pk=membership.person_id)
+        changed = []
+        for name in PERSON_FIELDS:
+            if name not in person:
+                continue
+            value = person[name]
+            if name == "national_id":
+                value = validated_national_id(value)
+                taken = Person.objects.filter(national_id=value).exclude(pk=member.pk)
+                if taken.exists():
+                    raise ValidationError(
+                        {"national_id": _("Another person already has this national ID.")}
+                    )
+            if getattr(member, name) != value:
+                setattr(member, name, value)
+                changed.append(name)
+        if changed:
+            member.full_clean(validate_unique=False)
+            member.save()
+            record_audit_event(
+                actor=actor,
+                action="person.updated",
+                target=member,
+                area_code=household.area_id,
+                details={"fields": sorted(changed)},
+            )
+        if membership.relation != relation:
+            membership.relation = relation
+            membership.save(update_fields=["relation", "updated_at"])
+            changed.append("relation")
+        if changed:
+            record_audit_event(
+                actor=actor,
+                action="household.member_updated",
+                target=household,
+                details={"person": str(member.public_id), "fields": sorted(changed)},
+            )
+        if {"first_name", "last_name", "birth_date", "national_id"} & set(changed):
+            flag_possible_duplicates(actor=actor, person=member, area_id=household.area_id)
+        membership.person = member
+        return membership
+
+
+def move_member_out(
+    *, actor, membership: Membership, left_on: date | None = None, reason: str = ""
+) -> Membership:
+    """A member leaves the household: the membership ends on `left_on`; the history stays.
+
+    The head may leave only as the last member (the household is then dissolved); otherwise the
+    head role must first pass to someone else, so a household is never left without a head.
+    """
+    with transaction.atomic():
+        household = _lock_household(membership.household)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        require(actor, Action.EDIT_HOUSEHOLD, household)
+        if membership.left_on is not None:
+            raise ValidationError(_("This person has already moved out."))
+        left_on = left_on or timezone.localdate()
+        if left_on < membership.joined_on:
+            raise ValidationError({"left_on": _("The date of leaving is before the date joined.")})
+        if membership.relation == Relation.HEAD:
+            others = household.memberships.filter(left_on__isnull=True).exclude(pk=membership.pk)
+            if others.exists():
+                raise ValidationError(
+                    _(
+                        "The head cannot move out while others live in the household. Make "
+                        "another member head first."
+                    )
+                )
+            household.status = HouseholdStatus.DISSOLVED
+            household.save(update_fields=["status", "updated_at"])
+        membership.left_on = left_on
+        membership.left_reason = reason.strip()[:200]
+        membership.save(update_fields=["left_on", "left_reason", "updated_at"])
+        record_audit_event(
+            actor=actor,
+            action="household.member_moved_out",
+            target=household,
+            details={"person": str(membership.person.public_id)},
+        )
+        return membership
+
+
+def transfer_head(
+    *, actor, household: Household, new_head: Membership, former_head_relation: str
+) -> Membership:
+    """Make another current member the head, in one step; the former head keeps living in the
+    household with `former_head_relation` (their relation to the new head)."""
+    with transaction.atomic():
+        household = _lock_household(household)
+        require(actor, Action.EDIT_HOUSEHOLD, household)
+        _check_relation(former_head_relation)
+        if former_head_relation == Relation.HEAD:
+            raise ValidationError(
+                {"former_head_relation": _("Choose the former head's relation to the new head.")}
+            )
+        new_head = Membership.objects.select_for_update().get(pk=new_head.pk)
+        if new_head.household_id != household.pk or new_head.left_on is not None:
+            raise ValidationError(_("The new head must be a current member of this household."))
+        if new_head.relation == Relation.HEAD:
+            raise ValidationError(_("This person is already the head."))
+        former = _current_head(household)
+        if former is not None:
+            # The database allows one current head: the former head steps down first.
+            former.relation = former_head_relation
+            former.save(update_fields=["relation", "updated_at"])
+        new_head.relation = Relation.HEAD
+        new_head.save(update_fields=["relation", "updated_at"])
+        record_audit_event(
+            actor=actor,
+            action="household.head_transferred",
+            target=household,
+            details={"person": str(new_head.person.public_id)},
+        )
+        return new_head
+
+
+# --- Registry leads: field findings ------------------------------------------------------------
+
+
+def _household_for_found_registrant(
+    *, actor, registrant: WelfareRegistrant, household, relation: str, village
+) -> tuple[Household, Person]:
+    existing = Person.objects.select_for_update().filter(national_id=registrant.national_id)
+    person = existing.first()
+    current = _current_membership(person) if person else None
+    if current is not None:
+        # Already registered in a household: link the finding to it.
+        if household is not None and household.pk != current.household_id:
+            raise ValidationError(
+                {
+                    "household": _(
+                        "This person already lives in another household. Move them out of it first."
+                    )
+                }
+            )
+        require(actor, Action.EDIT_HOUSEHOLD, current.household)
+        return current.household, person
+    joined_on = timezone.localdate()
+    if household is None:
+        area = village or registrant.area
+        if area.level != AreaLevel.VILLAGE:
+            raise ValidationError({"village": _("Choose the village where the household lives.")})
+        require(actor, Action.EDIT_HOUSEHOLD, area_code=area.code)
+        household = Household(area=area, house_number=registrant.house_number)
+        household.full_clean()
+        household.save()
+        record_audit_event(actor=actor, action="household.created", target=household)
+        relation = Relation.HEAD
+    else:
+        household = _lock_household(household)
+        require(actor, Action.EDIT_HOUSEHOLD, household)
+        if household.status != HouseholdStatus.ACTIVE:
+            raise ValidationError({"household": _("Choose an active household.")})
+        _check_relation(relation)
+        if relation == Relation.HEAD and _current_head(household) is not None:
+            raise ValidationError({"relation": _("This household already has a head.")})
+    if person is None:
+        person, _created = _person_for(
+            actor=actor,
+            data={
+                "national_id": registrant.national_id,
+                "title": registrant.title,
+                "first_name": registrant.first_name,
+                "last_name": registrant.last_name,
+                "birth_date": registrant.birth_date,
+                "sex": registrant.sex,
+                # In the state welfare registry: a welfare-card registrant (DOMAIN.md §3).
+                "welfare_card_holder": True,
+            },
+        )
+    _join(actor=actor, household=household, person=person, relation=relation, joined_on=joined_on)
+    return household, person
+
+
+def record_registrant_finding(
+    *,
+    actor,
+    registrant: WelfareRegistrant,
+    finding: str,
+    note: str = "",
+    new_address: str = "",
+    new_area: Area | None = None,
+    household: Household | None = None,
+    relation: str = "",
+    village: Area | None = None,
+) -> RegistrantFinding:
+    """Record what a facilitator found about a registry lead (ค้นหา สอบทาน).
+
+    - found: the person is linked to their household, or a household is created at the
+      registrant's address (`village` when the registry gave no village) with the person as
+      head; with `household` given, the person joins it with `relation`.
+    - moved: `new_address` (or `new_area`) is required.
+    - deceased / not found / not poor: a note is required.
+    A registrant may be reviewed again; the latest finding counts, earlier ones stay.
+    Who: a user who may review registrants in the registrant's area.
+    """
+    with transaction.atomic():
+        registrant = WelfareRegistrant.objects.select_for_update().get(pk=registrant.pk)
+        require(actor, Action.REVIEW_REGISTRANT, registrant)
+        if finding not in Finding.values:
+            raise ValidationError({"finding": _("Choose what you found.")})
+        note = note.strip()
+        new_address = new_address.strip()
+        if finding != Finding.FOUND and not note:
+            raise ValidationError({"note": _("Write a short note on what you found.")})
+        if finding == Finding.MOVED and not (new_address or new_area):
+            raise ValidationError({"new_address": _("Write where the person lives now.")})
+        person = None
+        if finding == Finding.FOUND:
+            household, person = _household_for_found_registrant(
+                actor=actor,
+                registrant=registrant,
+                household=household,
+                relation=relation,
+                village=village,
+            )
+        else:
+            household = None
+        record = RegistrantFinding.objects.create(
+            registrant=registrant,
+            finding=finding,
+            note=note,
+            new_address=new_address if finding == Finding.MOVED else "",
+            new_area=new_area if finding == Finding.MOVED else None,
+            household=household,
+            person=person,
+            recorded_by=actor,
+        )
+        record_audit_event(
+            actor=actor,
+            action="registrant.finding_recorded",
+            target=registrant,
+            details={"finding": finding, "finding_id": str(record.public_id)},
+        )
+        return record
+
+
+# --- Duplicate review --------------------------------------------------------------------------
+
+
+def review_duplicate(
+    *, actor, candidate: DuplicateCandidate, status: str, note: str = ""
+) -> DuplicateCandidate:
+    """An area manager decides a flagged pair: different people, or the same person whose records
+    were merged by hand. The system never merges; this records the decision."""
+    with transaction.atomic():
+        candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+        require(actor, Action.REVIEW_DUPLICATES, candidate)
+        if status not in DUPLICATE_TRANSITIONS.get(candidate.status, set()):
+            raise ValidationError({"status": _("This pair has already been reviewed.")})
+        candidate.status = status
+        candidate.review_note = note.strip()
+        candidate.reviewed_by = actor
+        candidate.reviewed_at = timezone.now()
+        candidate.save()
+        record_audit_event(
+            actor=actor, action="duplicate.reviewed", target=candidate, details={"status": status}
+        )
+        return candidate
+
+
+# --- Views of personal records (PDPA s.37 audit trail of access) ---------------------------------
+
+
+def record_household_viewed(*, actor, household: Household) -> None:
+    record_audit_event(actor=actor, action="household.viewed", target=household)
+
+
+def record_person_viewed(*, actor, person: Person, area_code: str = "") -> None:
+    record_audit_event(actor=actor, action="person.viewed", target=person, area_code=area_code)
+
+
+def record_registrant_viewed(*, actor, registrant: WelfareRegistrant) -> None:
+    record_audit_event(actor=actor, action="registrant.viewed", target=registrant)
