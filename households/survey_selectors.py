@@ -1,0 +1,166 @@
+"""Reads about surveys. Every list starts from a queryset scoped by the access policy."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from ppaos.accounts.policy import Action, scope_queryset
+
+from .classification import age_on, indicator_applies
+from .models import (
+    BasicNeedsIndicator,
+    CapitalItem,
+    ClassificationResult,
+    Household,
+    IndicatorScope,
+    Membership,
+    Person,
+    Survey,
+    SurveyInstrument,
+    SurveyStatus,
+)
+
+SURVEY_AREA_FIELD = "household__area_id"
+
+
+def _surveys() -> QuerySet:
+    return Survey.objects.select_related(
+        "household", "household__area", "surveyed_by", "instrument", "reviewed_by"
+    )
+
+
+def surveys_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
+    """Surveys of households in the user's scope for `action` (empty for no assignment)."""
+    return scope_queryset(user, _surveys(), action, area_field=SURVEY_AREA_FIELD)
+
+
+def surveys_editable_by(user) -> QuerySet:
+    return surveys_visible_to(user, Action.ENTER_SURVEY)
+
+
+def review_queue_for(user) -> QuerySet:
+    """Submitted surveys the user may verify or return, oldest submission first."""
+    return (
+        surveys_visible_to(user, Action.VERIFY_SURVEY)
+        .filter(status=SurveyStatus.SUBMITTED)
+        .order_by("submitted_at", "id")
+    )
+
+
+def surveys_to_finish_for(user) -> QuerySet:
+    """The user's own surveys still to finish: returned ones first (they carry a comment), then
+    drafts, most recently touched first."""
+    return (
+        surveys_editable_by(user)
+        .filter(surveyed_by=user, status__in=[SurveyStatus.RETURNED, SurveyStatus.DRAFT])
+        .order_by("-status", "-updated_at")  # "returned" sorts after "draft": descending first
+    )
+
+
+def level_history_for(household: Household) -> list[ClassificationResult]:
+    """The household's verified results round by round (oldest first), with their reasons."""
+    return list(
+        ClassificationResult.objects.filter(household=household)
+        .select_related("survey")
+        .order_by("fiscal_year", "id")
+    )
+
+
+def current_instrument() -> SurveyInstrument:
+    return SurveyInstrument.objects.get(is_current=True)
+
+
+@dataclass
+class InstrumentParts:
+    items: list[CapitalItem]
+    household_indicators: list[BasicNeedsIndicator]
+    member_indicators: list[BasicNeedsIndicator]
+    derived_indicators: list[BasicNeedsIndicator]
+
+    @property
+    def all_indicators(self) -> list[BasicNeedsIndicator]:
+        return self.household_indicators + self.member_indicators + self.derived_indicators
+
+
+def instrument_parts(instrument: SurveyInstrument) -> InstrumentParts:
+    items = list(CapitalItem.objects.filter(instrument=instrument).order_by("position"))
+    indicators = list(BasicNeedsIndicator.objects.filter(instrument=instrument).order_by("number"))
+    return InstrumentParts(
+        items=items,
+        household_indicators=[
+            i for i in indicators if i.scope == IndicatorScope.HOUSEHOLD and not i.derived
+        ],
+        member_indicators=[i for i in indicators if i.scope == IndicatorScope.MEMBER],
+        derived_indicators=[i for i in indicators if i.derived],
+    )
+
+
+@dataclass
+class SurveyMember:
+    person: Person
+    membership: Membership
+    age: int | None
+    indicators: list[BasicNeedsIndicator] = field(default_factory=list)
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        return member_flags(self.person)
+
+
+def member_flags(person: Person) -> dict[str, bool]:
+    return {
+        "disability": person.has_disability,
+        "chronic_illness": person.has_chronic_illness,
+        "bedridden": person.is_bedridden,
+    }
+
+
+def current_memberships(household: Household) -> list[Membership]:
+    return list(
+        Membership.objects.filter(household=household, left_on__isnull=True)
+        .select_related("person")
+        .order_by("joined_on", "id")
+    )
+
+
+def survey_members(survey: Survey, parts: InstrumentParts | None = None) -> list[SurveyMember]:
+    """The household's current members with their age at the survey date and the member-level
+    indicators that apply to each (by age, and by disability for indicator 28)."""
+    parts = parts or instrument_parts(survey.instrument)
+    on = survey.surveyed_on or timezone.localdate()
+    members = []
+    for membership in current_memberships(survey.household):
+        person = membership.person
+        age = age_on(person.birth_date, on)
+        flags = member_flags(person)
+        applicable = [
+            indicator
+            for indicator in parts.member_indicators
+            if indicator_applies(
+                min_age=indicator.min_age,
+                max_age=indicator.max_age,
+                condition=indicator.condition,
+                age=age,
+                flags=flags,
+            )
+        ]
+        members.append(SurveyMember(person, membership, age, applicable))
+    members.sort(key=lambda m: (m.membership.relation != "head", -(m.age or 0)))
+    return members
+
+
+def survey_with_answers(queryset: QuerySet) -> QuerySet:
+    """Prefetch everything a survey page or an API detail shows."""
+    return queryset.prefetch_related(
+        "capital_answers",
+        "indicator_answers",
+        "needs",
+        Prefetch("transitions", queryset=_transitions()),
+    ).select_related("accounts", "result")
+
+
+def _transitions():
+    from .models import SurveyTransition
+
+    return SurveyTransition.objects.select_related("actor").order_by("at", "id")

@@ -1,0 +1,563 @@
+"""Writing surveys: start, save a draft, submit, verify (classify), return (DESIGN.md §2, §5).
+
+Each service takes the acting user first, runs in one transaction, checks the policy and the
+survey's state, writes, and appends an audit row. A draft takes whatever valid parts it is given
+and keeps everything saved before: nothing a facilitator typed that was valid is ever lost.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ppaos.accounts.policy import Action, require
+from ppaos.audit.services import record_audit_event
+from ppaos.thai.thai_dates import fiscal_year_be
+
+from . import classification
+from .models import (
+    CapitalAnswer,
+    ClassificationResult,
+    ClassificationRuleSet,
+    Household,
+    HouseholdStatus,
+    IndicatorAnswer,
+    IndicatorResult,
+    LawfulBasis,
+    NeedCategory,
+    Person,
+    ProgrammeEvent,
+    ProgrammeEventKind,
+    Survey,
+    SurveyAccounts,
+    SurveyNeed,
+    SurveyStatus,
+    SurveyTransition,
+)
+from .survey_selectors import (
+    InstrumentParts,
+    current_instrument,
+    instrument_parts,
+    survey_members,
+)
+
+SENSITIVE_FLAGS = {
+    "disability": "has_disability",
+    "chronic_illness": "has_chronic_illness",
+    "bedridden": "is_bedridden",
+}
+CONSENT_FIELDS = (
+    "notice_given",
+    "lawful_basis",
+    "sensitive_consent",
+    "consent_given_by",
+    "surveyed_on",
+    "welfare_card_in_household",
+)
+STEPS = ("consent", "members", "basic_needs", "capitals", "accounts", "needs", "review")
+
+
+def _transition(survey: Survey, actor, to_status: str, comment: str = "") -> None:
+    SurveyTransition.objects.create(
+        survey=survey, from_status=survey.status, to_status=to_status, actor=actor, comment=comment
+    )
+    survey.status = to_status
+
+
+def _locked(survey: Survey) -> Survey:
+    return (
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("household", "instrument")
+        .get(pk=survey.pk)
+    )
+
+
+def _ensure_editable(survey: Survey) -> None:
+    if not survey.is_editable:
+        raise ValidationError(
+            _("This survey can no longer be changed: it is %(status)s.")
+            % {"status": survey.get_status_display()}
+        )
+
+
+def current_rule_set() -> ClassificationRuleSet:
+    return ClassificationRuleSet.objects.get(is_current=True)
+
+
+def start_survey(
+    *, actor, household: Household, fiscal_year: int | None = None, surveyed_on: date | None = None
+) -> Survey:
+    """Open this round's survey of a household (one per household per round)."""
+    surveyed_on = surveyed_on or timezone.localdate()
+    fiscal_year = fiscal_year or fiscal_year_be(surveyed_on)
+    with transaction.atomic():
+        require(actor, Action.ENTER_SURVEY, household)
+        if household.status != HouseholdStatus.ACTIVE:
+            raise ValidationError(_("Only a household that lives at its address can be surveyed."))
+        if Survey.objects.filter(household=household, fiscal_year=fiscal_year).exists():
+            raise ValidationError(
+                _("This household already has a survey for round %(year)s.") % {"year": fiscal_year}
+            )
+        try:
+            with transaction.atomic():
+                survey = Survey.objects.create(
+                    household=household,
+                    instrument=current_instrument(),
+                    fiscal_year=fiscal_year,
+                    surveyed_by=actor,
+                    surveyed_on=surveyed_on,
+                    lawful_basis=LawfulBasis.PUBLIC_TASK,
+                    welfare_card_in_household=_household_holds_card(household),
+                )
+        except IntegrityError as error:  # a second tab started the same round at the same time
+            raise ValidationError(
+                _("This household already has a survey for round %(year)s.") % {"year": fiscal_year}
+            ) from error
+        SurveyTransition.objects.create(
+            survey=survey, from_status="", to_status=SurveyStatus.DRAFT, actor=actor
+        )
+        record_audit_event(
+            actor=actor,
+            action="survey.started",
+            target=survey,
+            area_code=household.area_id,
+            details={"fiscal_year": fiscal_year},
+        )
+    return survey
+
+
+def _household_holds_card(household: Household) -> bool:
+    return Person.objects.filter(
+        memberships__household=household,
+        memberships__left_on__isnull=True,
+        welfare_card_holder=True,
+    ).exists()
+
+
+def save_survey_draft(
+    *,
+    actor,
+    survey: Survey,
+    step: str = "",
+    consent: dict | None = None,
+    member_flags: dict[int, dict[str, bool]] | None = None,
+    indicator_results: dict[tuple[str, int | None], str | None] | None = None,
+    capital_scores: dict[str, int | None] | None = None,
+    accounts: dict[str, Decimal | None] | None = None,
+    needs: dict[str, str] | None = None,
+    needs_note: str | None = None,
+) -> Survey:
+    """Save the given (already valid) parts of a survey; everything not given stays as it was.
+
+    consent: some of CONSENT_FIELDS. member_flags: {person id: {"disability": bool, …}} (health
+    and disability data: only with the household's explicit consent). indicator_results:
+    {(indicator code, person id or None): "pass" | "fail" | "na" | None (clears)}.
+    capital_scores: {item code: 1–4 or None}. accounts: {SurveyAccounts field: amount or None}.
+    needs: {need category: detail} — the full set the household names now.
+    """
+    with transaction.atomic():
+        survey = _locked(survey)
+        require(actor, Action.ENTER_SURVEY, survey)
+        _ensure_editable(survey)
+        parts = instrument_parts(survey.instrument)
+        if consent:
+            _apply_consent(survey, consent)
+        if member_flags:
+            _apply_member_flags(survey, member_flags)
+        if indicator_results:
+            _apply_indicators(survey, parts, indicator_results)
+        if capital_scores:
+            _apply_capital_scores(survey, parts, capital_scores)
+        if accounts:
+            _apply_accounts(survey, accounts)
+        if needs is not None:
+            _apply_needs(survey, needs)
+        if needs_note is not None:
+            survey.needs_note = needs_note.strip()
+        if step in STEPS:
+            survey.last_step = step
+        survey.save()
+        record_audit_event(
+            actor=actor,
+            action="survey.draft_saved",
+            target=survey,
+            area_code=survey.household.area_id,
+            details={"step": step},
+        )
+    return survey
+
+
+def _apply_consent(survey: Survey, consent: dict) -> None:
+    unknown = set(consent) - set(CONSENT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown consent fields: {sorted(unknown)}")
+    if "lawful_basis" in consent and consent["lawful_basis"] not in ("", *LawfulBasis.values):
+        raise ValidationError({"lawful_basis": _("Choose a lawful basis from the list.")})
+    if consent.get("sensitive_consent") is False and _sensitive_data_held(survey):
+        raise ValidationError(
+            {
+                "sensitive_consent": _(
+                    "Health or disability data is recorded for a member: clear it on the members "
+                    "step before withdrawing consent."
+                )
+            }
+        )
+    for name, value in consent.items():
+        setattr(survey, name, value)
+    if consent.get("sensitive_consent") and survey.consent_recorded_at is None:
+        survey.consent_recorded_at = timezone.now()
+    if "sensitive_consent" in consent and not consent["sensitive_consent"]:
+        survey.consent_recorded_at = None
+
+
+def _current_person_ids(survey: Survey) -> set[int]:
+    return set(
+        survey.household.memberships.filter(left_on__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+
+
+def _sensitive_data_held(survey: Survey) -> bool:
+    return (
+        Person.objects.filter(pk__in=_current_person_ids(survey))
+        .filter(Q(has_disability=True) | Q(has_chronic_illness=True) | Q(is_bedridden=True))
+        .exists()
+    )
+
+
+def _apply_member_flags(survey: Survey, flags_by_person: dict[int, dict[str, bool]]) -> None:
+    members = _current_person_ids(survey)
+    for person_id, flags in flags_by_person.items():
+        if person_id not in members:
+            raise ValidationError(_("That person is not a current member of this household."))
+        updates = {SENSITIVE_FLAGS[name]: bool(value) for name, value in flags.items()}
+        if any(updates.values()) and not survey.sensitive_consent:
+            raise ValidationError(
+                _("Health and disability data needs the household's explicit consent first.")
+            )
+        Person.objects.filter(pk=person_id).update(**updates)
+
+
+def _apply_indicators(survey, parts: InstrumentParts, results) -> None:
+    by_code = {i.code: i for i in parts.all_indicators}
+    members = _current_person_ids(survey)
+    for (code, person_id), result in results.items():
+        indicator = by_code.get(code)
+        if indicator is None or indicator.derived:
+            raise ValidationError(f"Indicator {code} is not asked in this instrument.")
+        if (person_id is None) != (indicator.scope == "household"):
+            raise ValidationError(f"Indicator {code} is asked per {indicator.scope}.")
+        if person_id is not None and person_id not in members:
+            raise ValidationError(_("That person is not a current member of this household."))
+        lookup = {"survey": survey, "indicator": indicator, "person_id": person_id}
+        if result in (None, ""):
+            IndicatorAnswer.objects.filter(**lookup).delete()
+        elif result in IndicatorResult.values:
+            IndicatorAnswer.objects.update_or_create(**lookup, defaults={"result": result})
+        else:
+            raise ValidationError(f"Unknown indicator result {result!r}.")
+
+
+def _apply_capital_scores(survey, parts: InstrumentParts, scores) -> None:
+    by_code = {item.code: item for item in parts.items}
+    for code, score in scores.items():
+        item = by_code.get(code)
+        if item is None:
+            raise ValidationError(f"Item {code} is not in this instrument.")
+        if score is None:
+            CapitalAnswer.objects.filter(survey=survey, item=item).delete()
+            continue
+        if not 1 <= int(score) <= 4:
+            raise ValidationError({code: _("Choose an answer from 1 to 4.")})
+        CapitalAnswer.objects.update_or_create(
+            survey=survey, item=item, defaults={"score": int(score)}
+        )
+
+
+def _apply_accounts(survey: Survey, values: dict) -> None:
+    unknown = set(values) - set(SurveyAccounts.FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown account fields: {sorted(unknown)}")
+    for name, value in values.items():
+        if value is not None and Decimal(value) < 0:
+            raise ValidationError({name: _("Enter zero or more.")})
+    SurveyAccounts.objects.update_or_create(survey=survey, defaults=values)
+
+
+def _apply_needs(survey: Survey, needs: dict[str, str]) -> None:
+    unknown = set(needs) - set(NeedCategory.values)
+    if unknown:
+        raise ValidationError(f"Unknown needs: {sorted(unknown)}")
+    SurveyNeed.objects.filter(survey=survey).exclude(category__in=list(needs)).delete()
+    for category, detail in needs.items():
+        SurveyNeed.objects.update_or_create(
+            survey=survey, category=category, defaults={"detail": (detail or "").strip()[:300]}
+        )
+
+
+# ---- completeness (submit) ---------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    step: str
+    message: str
+
+
+def survey_problems(survey: Survey, parts: InstrumentParts | None = None) -> list[Problem]:
+    """What still stops this survey from being submitted, by step (empty: complete)."""
+    parts = parts or instrument_parts(survey.instrument)
+    problems: list[Problem] = []
+    if not survey.notice_given:
+        problems.append(Problem("consent", _("Confirm that the privacy notice was given.")))
+    if not survey.lawful_basis:
+        problems.append(Problem("consent", _("Choose the lawful basis for collecting the data.")))
+    members = survey_members(survey, parts)
+    if not members:
+        problems.append(Problem("members", _("The household has no current members.")))
+    if not survey.sensitive_consent and any(any(m.flags.values()) for m in members):
+        problems.append(
+            Problem(
+                "consent",
+                _("Health or disability data is recorded: explicit consent is required."),
+            )
+        )
+    answered = {
+        (a.indicator_id, a.person_id) for a in IndicatorAnswer.objects.filter(survey=survey)
+    }
+    missing_members = [
+        member
+        for member in members
+        for indicator in member.indicators
+        if (indicator.pk, member.person.pk) not in answered
+    ]
+    if missing_members:
+        problems.append(
+            Problem(
+                "members",
+                _("Answer the indicators for every member they apply to (%(count)s missing).")
+                % {"count": len(missing_members)},
+            )
+        )
+    missing_household = [i for i in parts.household_indicators if (i.pk, None) not in answered]
+    if missing_household:
+        problems.append(
+            Problem(
+                "basic_needs",
+                _("Answer every basic-needs indicator (%(count)s missing).")
+                % {"count": len(missing_household)},
+            )
+        )
+    scored = set(CapitalAnswer.objects.filter(survey=survey).values_list("item_id", flat=True))
+    missing_items = [item for item in parts.items if item.pk not in scored]
+    if missing_items:
+        problems.append(
+            Problem(
+                "capitals",
+                _("Answer every livelihood question (%(count)s missing).")
+                % {"count": len(missing_items)},
+            )
+        )
+    accounts = SurveyAccounts.objects.filter(survey=survey).first()
+    missing_amounts = [
+        name
+        for name in SurveyAccounts.FIELDS
+        if accounts is None or getattr(accounts, name) is None
+    ]
+    if missing_amounts:
+        problems.append(
+            Problem(
+                "accounts",
+                _(
+                    "Fill in every amount of the household accounts; enter 0 for none "
+                    "(%(count)s missing)."
+                )
+                % {"count": len(missing_amounts)},
+            )
+        )
+    return problems
+
+
+def submit_survey(*, actor, survey: Survey) -> Survey:
+    """Hand a complete survey to the area manager; ValidationError lists what is missing."""
+    with transaction.atomic():
+        survey = _locked(survey)
+        require(actor, Action.ENTER_SURVEY, survey)
+        _ensure_editable(survey)
+        parts = instrument_parts(survey.instrument)
+        problems = survey_problems(survey, parts)
+        if problems:
+            raise ValidationError([p.message for p in problems])
+        _store_derived_indicators(survey, parts)
+        _transition(survey, actor, SurveyStatus.SUBMITTED)
+        survey.submitted_at = timezone.now()
+        survey.last_step = "review"
+        survey.save()
+        record_audit_event(
+            actor=actor,
+            action="survey.submitted",
+            target=survey,
+            area_code=survey.household.area_id,
+        )
+    return survey
+
+
+def _store_derived_indicators(survey: Survey, parts: InstrumentParts) -> None:
+    rules = current_rule_set()
+    accounts = SurveyAccounts.objects.filter(survey=survey).first()
+    member_count = survey.household.memberships.filter(left_on__isnull=True).count()
+    for indicator in parts.derived_indicators:
+        result = classification.income_indicator_result(
+            accounts.monthly_income if accounts else None, member_count, rules.income_threshold
+        )
+        IndicatorAnswer.objects.update_or_create(
+            survey=survey, indicator=indicator, person=None, defaults={"result": result}
+        )
+
+
+def return_survey(*, actor, survey: Survey, comment: str) -> Survey:
+    """Send a submitted survey back to its facilitator with a comment saying what to correct."""
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        survey = _locked(survey)
+        require(actor, Action.VERIFY_SURVEY, survey)
+        if survey.status != SurveyStatus.SUBMITTED:
+            raise ValidationError(_("Only a submitted survey can be returned."))
+        if not comment:
+            raise ValidationError({"comment": _("Say what the facilitator should correct.")})
+        _transition(survey, actor, SurveyStatus.RETURNED, comment)
+        survey.return_comment = comment
+        survey.reviewed_by = actor
+        survey.reviewed_at = timezone.now()
+        survey.save()
+        record_audit_event(
+            actor=actor, action="survey.returned", target=survey, area_code=survey.household.area_id
+        )
+    return survey
+
+
+def classify_survey(survey: Survey, rules: ClassificationRuleSet) -> classification.Classification:
+    """Classify a survey's stored answers with a rule set (pure rules, data read here)."""
+    parts = instrument_parts(survey.instrument)
+    items = [
+        classification.Item(i.code, i.capital, i.position, i.low_reason_th, i.low_reason_en)
+        for i in parts.items
+    ]
+    code_of = {item.pk: item.code for item in parts.items}
+    scores = {
+        code_of[answer.item_id]: answer.score
+        for answer in CapitalAnswer.objects.filter(survey=survey)
+    }
+    dimension_of = {i.pk: i.dimension for i in parts.all_indicators}
+    indicator_results = [
+        (dimension_of[answer.indicator_id], answer.result)
+        for answer in IndicatorAnswer.objects.filter(survey=survey)
+    ]
+    card = survey.welfare_card_in_household or _household_holds_card(survey.household)
+    return classification.classify(
+        items=items,
+        scores=scores,
+        indicator_results=indicator_results,
+        welfare_card_holder=card,
+        rule_set=rules.as_rule(),
+    )
+
+
+def verify_survey(*, actor, survey: Survey, comment: str = "") -> ClassificationResult:
+    """Accept a submitted survey, classify it with the current rule set and store the result."""
+    with transaction.atomic():
+        survey = _locked(survey)
+        require(actor, Action.VERIFY_SURVEY, survey)
+        if survey.status != SurveyStatus.SUBMITTED:
+            raise ValidationError(_("Only a submitted survey can be verified."))
+        rules = current_rule_set()
+        outcome = classify_survey(survey, rules)
+        result = ClassificationResult.objects.create(
+            survey=survey,
+            household=survey.household,
+            area_id=survey.household.area_id,
+            fiscal_year=survey.fiscal_year,
+            rule_set=rules,
+            rule_set_version=rules.version,
+            **{f"score_{c}": outcome.capital_scores.get(c) for c in classification.CAPITALS},
+            overall_score=outcome.overall_score,
+            level=outcome.level,
+            failed_dimensions=list(outcome.failed_dimensions),
+            welfare_card_holder=outcome.welfare_card_holder,
+            target_poor=outcome.target_poor,
+            low_items=[item.as_dict() for item in outcome.low_items],
+        )
+        _transition(survey, actor, SurveyStatus.VERIFIED, (comment or "").strip())
+        survey.reviewed_by = actor
+        survey.reviewed_at = timezone.now()
+        survey.return_comment = ""
+        survey.save()
+        record_audit_event(
+            actor=actor,
+            action="survey.verified",
+            target=survey,
+            area_code=survey.household.area_id,
+            details={
+                "level": outcome.level,
+                "overall_score": str(outcome.overall_score),
+                "target_poor": outcome.target_poor,
+                "rule_set": rules.version,
+            },
+        )
+        _add_on_if_new(actor, survey, outcome.level)
+    return result
+
+
+def _add_on_if_new(actor, survey: Survey, level: str) -> None:
+    """A household classified below "doing well" with no programme event yet joins the programme
+    (Add-on), with the classification as its reason."""
+    if level == "doing_well" or ProgrammeEvent.objects.filter(household=survey.household).exists():
+        return
+    ProgrammeEvent.objects.create(
+        household=survey.household,
+        kind=ProgrammeEventKind.ADD_ON,
+        reason=f"classified {level} in round {survey.fiscal_year}",
+        occurred_on=timezone.localdate(),
+        survey=survey,
+        recorded_by=actor,
+    )
+
+
+def record_programme_event(
+    *, actor, household: Household, kind: str, reason: str, occurred_on: date | None = None
+) -> ProgrammeEvent:
+    """Record a household's entry into (Add-on) or exit from (Exit) the programme."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        require(actor, Action.VERIFY_SURVEY, household)
+        if kind not in ProgrammeEventKind.values:
+            raise ValidationError({"kind": _("Choose Add-on or Exit.")})
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason.")})
+        last = ProgrammeEvent.objects.filter(household=household).order_by("-occurred_on", "-id")
+        last_kind = last.values_list("kind", flat=True).first()
+        if last_kind == kind:
+            raise ValidationError(
+                _("The household has already %(event)s.")
+                % {"event": ProgrammeEventKind(kind).label}
+            )
+        event = ProgrammeEvent.objects.create(
+            household=household,
+            kind=kind,
+            reason=reason,
+            occurred_on=occurred_on or timezone.localdate(),
+            recorded_by=actor,
+        )
+        record_audit_event(
+            actor=actor,
+            action=f"household.programme_{kind}",
+            target=household,
+            area_code=household.area_id,
+        )
+    return event
