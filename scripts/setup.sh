@@ -29,6 +29,16 @@ if [ "${PPAOS_EXTRAS:-}" = "dev" ]; then
 fi
 apt_install "${system_packages[@]}"
 
+pip_install() {
+    # pip, quiet, without this machine's harmless "Location ... is ignored" chatter; fails loudly.
+    local log status=0
+    log="$(mktemp)"
+    "$PY" -m pip install -q "$@" >"$log" 2>&1 || status=$?
+    grep -v "^WARNING: Location" "$log" || true
+    rm -f "$log"
+    return "$status"
+}
+
 PYTHON_BIN="${PYTHON_BIN:-$(command -v python3.11 || command -v python3)}"
 if [ ! -x "$PY" ]; then
     say "Creating the virtual environment (.venv) with $PYTHON_BIN"
@@ -37,11 +47,11 @@ fi
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${PPAOS_EXTRAS:-base}"
 if [ ! -f "$stamp" ]; then
     say "Installing pinned dependencies from pyproject.toml"
-    "$PY" -m pip install -q --upgrade pip
+    pip_install --upgrade pip
     if [ "${PPAOS_EXTRAS:-}" = "dev" ]; then
-        "$PY" -m pip install -q ".[dev]"
+        pip_install ".[dev]"
     else
-        "$PY" -m pip install -q "."
+        pip_install "."
     fi
     rm -f .venv/.installed-*
     touch "$stamp"
@@ -58,11 +68,12 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
 fi
 for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST" && break; sleep 1; done
 
-db_name="${PPAOS_DB_NAME:-ppaos}"
+# The database named by DATABASE_URL (default: ppaos on the local server).
+db_name="$("$PY" -c 'import os, urllib.parse; print(urllib.parse.urlparse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ppaos")).path.lstrip("/"))')"
 if ! psql -h "$PGHOST" -U "$PGUSER" -tAc "SELECT 1 FROM pg_database WHERE datname='$db_name'" | grep -q 1; then
     say "Creating database $db_name"
     createdb -h "$PGHOST" -U "$PGUSER" "$db_name"
 fi
 
 say "Compiling translations"
-"$PY" manage.py compilemessages --ignore=.venv -v0
+"$PY" manage.py compilemessages --locale th -v0
