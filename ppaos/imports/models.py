@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ppaos.core.models import PublicIdModel
+from ppaos.core.models import PublicIdModel, TimeStampedModel
 
 
 class ImportKind(models.TextChoices):
@@ -44,7 +44,14 @@ class ImportJob(PublicIdModel):
     updated_count = models.IntegerField(_("updated"), default=0)
     unchanged_count = models.IntegerField(_("unchanged"), default=0)
     rejected_count = models.IntegerField(_("rejected"), default=0)
+    # A failure of the whole file: a readers.FILE_MESSAGES code with its Thai and English text.
+    error_code = models.CharField(_("error code"), max_length=32, blank=True)
     error_message = models.TextField(_("error"), blank=True)
+    error_message_th = models.TextField(_("error (Thai)"), blank=True)
+    # The header row as found in the file and its layout key (see ColumnMapping).
+    headers = models.JSONField(_("headers"), default=list, blank=True)
+    layout_key = models.CharField(_("layout"), max_length=40, blank=True)
+    unknown_headers = models.JSONField(_("unknown headers"), default=list, blank=True)
     error_summary = models.JSONField(_("errors by type"), default=list, blank=True)
     error_report = models.FileField(_("error report"), upload_to="imports/errors/", blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -68,3 +75,29 @@ class ImportJob(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.original_filename}"
+
+
+class ColumnMapping(TimeStampedModel):
+    """How the columns of one source layout (its header row) map to fields, set by an admin when
+    a header is unknown and reused for every later file with the same layout. The mapping wins
+    over the synonyms table (ppaos/imports/welfare_registry.py)."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
+    layout_key = models.CharField(_("layout"), max_length=40)
+    headers = models.JSONField(_("headers"), default=list)
+    # header text → field name; "" means "ignore this column".
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "layout_key"], name="column_mapping_per_layout")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.layout_key[:8]}"

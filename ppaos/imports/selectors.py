@@ -1,0 +1,46 @@
+"""Reads of import jobs. Import jobs belong to no area: only admins (RUN_IMPORTS everywhere)
+see them, and they see every job; anyone else sees none."""
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from ppaos.accounts.policy import WHOLE_COUNTRY, Action, area_prefixes_for
+
+from .models import ImportJob, ImportStatus
+
+
+def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
+    """Every job for an admin; an empty queryset for everyone else (deny by default)."""
+    jobs = ImportJob.objects.select_related("created_by")
+    if WHOLE_COUNTRY in area_prefixes_for(user, Action.RUN_IMPORTS):
+        return jobs
+    return jobs.none()
+
+
+def import_job_is_running(job: ImportJob) -> bool:
+    """Whether a worker holds the job's advisory lock right now."""
+    from .services import _LOCK_NAMESPACE
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s::oid AND objid = %s::oid AND objsubid = 2",
+            [_LOCK_NAMESPACE, job.pk],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def import_job_is_stalled(job: ImportJob) -> bool:
+    """A job a worker started (validating/importing) that no worker holds: its worker died."""
+    return job.status in (
+        ImportStatus.VALIDATING,
+        ImportStatus.IMPORTING,
+    ) and not import_job_is_running(job)
+
+
+def progress_percent(job: ImportJob) -> int:
+    if job.status in (ImportStatus.SUCCEEDED, ImportStatus.PARTLY_SUCCEEDED, ImportStatus.FAILED):
+        return 100
+    if not job.rows_total:
+        return 0
+    return min(99, int(100 * job.rows_done / job.rows_total))

@@ -1,0 +1,488 @@
+"""Every write of the import-job framework and the welfare-registry importer.
+
+Life of a job: `create_import_job` (web, returns at once) → Celery task → `run_import_job`
+(worker): validating (stream rows, stage valid ones and errors with COPY) → importing (one
+transaction: new villages, one set-based upsert, the job's final counts and audit row) →
+succeeded / partly succeeded / failed.
+
+Crash safety: staging lives in TEMP tables of the worker's connection and the write is one
+transaction together with the job's counts, so a worker killed at any point leaves either
+nothing or the finished job. Running the job again starts it from the file (a PostgreSQL
+advisory lock keeps two workers from running the same job at once; a dead worker's lock goes
+with its connection).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ppaos.accounts.policy import Action, require
+from ppaos.audit.services import record_audit_event
+
+from . import staging
+from .models import ColumnMapping, ImportJob, ImportKind, ImportStatus
+from .readers import SpreadsheetError, open_table
+from .welfare_registry import (
+    FIELDS_BY_NAME,
+    AddressResolver,
+    RowReader,
+    blank_row,
+    header_score,
+    layout_key,
+    plan_columns,
+)
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.IMPORTING)
+FINISHED_STATUSES = (ImportStatus.SUCCEEDED, ImportStatus.PARTLY_SUCCEEDED, ImportStatus.FAILED)
+# Allowed status transitions (DESIGN.md §5: declared once, enforced here).
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ImportStatus.QUEUED: (ImportStatus.VALIDATING,),
+    # A job whose worker died stays validating/importing; running it again starts over.
+    ImportStatus.VALIDATING: (
+        ImportStatus.VALIDATING,
+        ImportStatus.IMPORTING,
+        ImportStatus.SUCCEEDED,
+        ImportStatus.PARTLY_SUCCEEDED,
+        ImportStatus.FAILED,
+    ),
+    ImportStatus.IMPORTING: (
+        ImportStatus.VALIDATING,
+        ImportStatus.SUCCEEDED,
+        ImportStatus.PARTLY_SUCCEEDED,
+        ImportStatus.FAILED,
+    ),
+    ImportStatus.SUCCEEDED: (),
+    ImportStatus.PARTLY_SUCCEEDED: (),
+    ImportStatus.FAILED: (),
+}
+
+HEADER_SEARCH_ROWS = 30
+# Rows per COPY batch and progress update. IMPORT_BATCH_PAUSE (seconds between batches) exists
+# so the crash-safety test can stop a worker part-way; it is 0 in normal use.
+DEFAULT_BATCH_ROWS = 20_000
+_LOCK_NAMESPACE = 0x50_50_41_4F  # "PPAO": job locks are (namespace, job id)
+_REGISTRY_WRITE_LOCK = (0x50_50_41_4F, 0)  # one registry upsert at a time
+MAX_REPORT_ROWS = 1_000_000
+
+
+class ImportJobError(Exception):
+    """A request about a job that its state does not allow (shown to the admin)."""
+
+
+def max_upload_bytes() -> int:
+    return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def _batch_rows() -> int:
+    return int(os.environ.get("IMPORT_BATCH_ROWS") or DEFAULT_BATCH_ROWS)
+
+
+def _batch_pause() -> float:
+    return float(os.environ.get("IMPORT_BATCH_PAUSE") or 0)
+
+
+def _enqueue(job: ImportJob) -> None:
+    from .tasks import run_import_job_task
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import_job_task.delay(job_id))
+
+
+# ---------------------------------------------------------------------------------------------
+# Web side: create, re-run, map columns
+
+
+def create_import_job(
+    *, actor, uploaded_file, dry_run: bool = False, kind: str = ImportKind.WELFARE_REGISTRY
+) -> ImportJob:
+    """Store the upload and queue its import; returns at once.
+
+    Who may call: admins (RUN_IMPORTS). Refuses files over IMPORT_MAX_UPLOAD_MB (ValueError
+    with a message for the form). Side effects: the file in MEDIA_ROOT, an audit row, a task.
+    """
+    require(actor, Action.RUN_IMPORTS)
+    if uploaded_file.size > max_upload_bytes():
+        raise ValueError(
+            _("The file is larger than %(limit)s MB.") % {"limit": settings.IMPORT_MAX_UPLOAD_MB}
+        )
+    name = Path(uploaded_file.name).name[:255]
+    with transaction.atomic():
+        job = ImportJob(
+            created_by=actor,
+            kind=kind,
+            original_filename=name,
+            file_size=uploaded_file.size,
+            dry_run=dry_run,
+        )
+        job.file.save(name, uploaded_file, save=False)
+        job.save()
+        record_audit_event(
+            actor=actor,
+            action="import.job_created",
+            target=job,
+            details={"kind": kind, "dry_run": dry_run, "size": uploaded_file.size},
+        )
+        _enqueue(job)
+    return job
+
+
+def import_again(*, actor, job: ImportJob, dry_run: bool = False) -> ImportJob:
+    """A new job on the same stored file: "import for real" after a dry run, or a second try
+    after the column mapping changed. Who may call: admins."""
+    require(actor, Action.RUN_IMPORTS)
+    if job.status not in FINISHED_STATUSES:
+        raise ImportJobError(_("This import has not finished yet."))
+    with transaction.atomic():
+        new_job = ImportJob.objects.create(
+            created_by=actor,
+            kind=job.kind,
+            file=job.file.name,
+            original_filename=job.original_filename,
+            file_size=job.file_size,
+            dry_run=dry_run,
+        )
+        record_audit_event(
+            actor=actor,
+            action="import.job_created",
+            target=new_job,
+            details={"kind": job.kind, "dry_run": dry_run, "again_of": str(job.public_id)},
+        )
+        _enqueue(new_job)
+    return new_job
+
+
+def restart_stalled_import_job(*, actor, job: ImportJob) -> ImportJob:
+    """Run a job again whose worker died part-way (status validating/importing, no worker
+    holding it). The run starts from the file and ends as one clean run would. Who: admins."""
+    from .selectors import import_job_is_stalled
+
+    require(actor, Action.RUN_IMPORTS)
+    if not import_job_is_stalled(job):
+        raise ImportJobError(_("This import is not stalled."))
+    with transaction.atomic():
+        record_audit_event(actor=actor, action="import.job_restarted", target=job)
+        _enqueue(job)
+    return job
+
+
+def save_column_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
+    """Remember how this file's layout maps to fields and import the file again with it.
+
+    `mapping` is header text → field name ("" = ignore). Who may call: admins. Returns the new
+    job.
+    """
+    require(actor, Action.RUN_IMPORTS)
+    if not job.layout_key:
+        raise ImportJobError(_("No header row was found in this file."))
+    unknown = {value for value in mapping.values() if value and value not in FIELDS_BY_NAME}
+    if unknown:
+        raise ImportJobError(_("Unknown field."))
+    with transaction.atomic():
+        ColumnMapping.objects.update_or_create(
+            kind=job.kind,
+            layout_key=job.layout_key,
+            defaults={"headers": job.headers, "mapping": mapping, "updated_by": actor},
+        )
+        record_audit_event(
+            actor=actor,
+            action="import.column_mapping_saved",
+            target=job,
+            details={"layout": job.layout_key},
+        )
+    return import_again(actor=actor, job=job, dry_run=job.dry_run)
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker side
+
+
+class _JobLock:
+    """A session-level advisory lock on the job, held by the worker's connection."""
+
+    def __init__(self, job_id: int) -> None:
+        self.key = (_LOCK_NAMESPACE, int(job_id))
+        self.acquired = False
+
+    def __enter__(self) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", list(self.key))
+            self.acquired = cursor.fetchone()[0]
+        return self.acquired
+
+    def __exit__(self, *exc) -> None:
+        if self.acquired and connection.connection is not None:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", list(self.key))
+            except Exception:  # the connection broke; the lock went with it
+                logger.warning("could not release import job lock", exc_info=True)
+
+
+def _set(job: ImportJob, **fields) -> None:
+    """Write some of the job's fields now (autocommit), so the browser sees progress."""
+    for name, value in fields.items():
+        setattr(job, name, value)
+    fields["updated_at"] = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _move(job: ImportJob, status: str, **fields) -> None:
+    if status not in TRANSITIONS[job.status]:
+        raise ImportJobError(f"import job cannot go from {job.status} to {status}")
+    _set(job, status=status, **fields)
+
+
+def run_import_job(*, job_id: int) -> ImportJob | None:
+    """Run (or run again) one job in the worker. Idempotent: a finished job is left alone, and
+    one whose earlier worker died starts over from the file. Called by the Celery task only."""
+    with _JobLock(job_id) as acquired:
+        if not acquired:
+            logger.info("import job %s is being run by another worker", job_id)
+            return None
+        job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+        if job.status in FINISHED_STATUSES:
+            return job
+        _move(
+            job,
+            ImportStatus.VALIDATING,
+            started_at=timezone.now(),
+            finished_at=None,
+            rows_total=0,
+            rows_done=0,
+            created_count=0,
+            updated_count=0,
+            unchanged_count=0,
+            rejected_count=0,
+            error_code="",
+            error_message="",
+            error_message_th="",
+            error_summary=[],
+        )
+        try:
+            _import_welfare_registry(job)
+        except SpreadsheetError as exc:
+            _fail(job, exc.code, exc.message_th, exc.message_en)
+        except Exception:
+            logger.exception("import job %s crashed", job_id)
+            _fail(
+                job,
+                "internal",
+                "การนำเข้าหยุดเพราะข้อผิดพลาดภายในระบบ ยังไม่มีข้อมูลใดถูกบันทึก กรุณาลองใหม่",
+                "The import stopped because of an internal error; nothing was written. "
+                "Please try again.",
+            )
+        finally:
+            try:
+                staging.drop_staging_tables()
+            except Exception:
+                logger.warning("could not drop staging tables", exc_info=True)
+        return job
+
+
+def _fail(job: ImportJob, code: str, message_th: str, message_en: str) -> None:
+    with transaction.atomic():
+        _move(
+            job,
+            ImportStatus.FAILED,
+            error_code=code,
+            error_message=message_en,
+            error_message_th=message_th,
+            finished_at=timezone.now(),
+        )
+        record_audit_event(
+            actor=job.created_by, action="import.job_failed", target=job, details={"code": code}
+        )
+
+
+def _find_header(table, remembered: dict[str, dict]):
+    """The header row: a row whose layout has a remembered mapping, else the early row naming
+    the most known columns. Returns (row number, cells, remembered mapping or None, rows read)."""
+    buffered = []
+    for row_number, cells in table.rows():
+        buffered.append((row_number, cells))
+        if len(buffered) >= HEADER_SEARCH_ROWS:
+            break
+    best = None
+    for index, (row_number, cells) in enumerate(buffered):
+        if blank_row(cells):
+            continue
+        key = layout_key(cells)
+        if key in remembered:
+            return index, remembered[key], buffered
+        score = header_score(cells)
+        if score >= 2 and (best is None or score > best[1]):
+            best = (index, score)
+    if best is None:
+        if not any(not blank_row(cells) for _, cells in buffered):
+            raise SpreadsheetError("empty")
+        raise SpreadsheetError("no_header")
+    return best[0], None, buffered
+
+
+def _import_welfare_registry(job: ImportJob) -> None:
+    table = open_table(job.file.path)
+    remembered = dict(
+        ColumnMapping.objects.filter(kind=job.kind).values_list("layout_key", "mapping")
+    )
+    header_index, mapping, buffered = _find_header(table, remembered)
+    header_cells = buffered[header_index][1]
+    plan = plan_columns(header_cells, mapping)
+    header_row_number = buffered[header_index][0]
+    _set(
+        job,
+        headers=list(plan.headers),
+        layout_key=layout_key(header_cells),
+        unknown_headers=list(plan.unknown_headers),
+        column_mapping=plan.mapping(),
+        rows_total=max(table.estimated_rows - header_row_number, 0),
+    )
+    if plan.missing_required:
+        raise SpreadsheetError(
+            "missing_columns",
+            columns_th=", ".join(FIELDS_BY_NAME[f].label_th for f in plan.missing_required),
+            columns_en=", ".join(FIELDS_BY_NAME[f].label_en for f in plan.missing_required),
+        )
+    if not plan.has_address:
+        raise SpreadsheetError("no_address_columns")
+
+    column_names = {field: plan.headers[index] for field, index in plan.columns.items()}
+    reader = RowReader(plan, today=timezone.localdate(), resolver=AddressResolver())
+    staging.create_staging_tables()
+
+    def data_rows():
+        yield from buffered[header_index + 1 :]
+        yield from table.rows()
+
+    batch_rows, pause = _batch_rows(), _batch_pause()
+    stage_lines: list[str] = []
+    error_lines: list[str] = []
+    rows_seen = rejected = 0
+    stage_line, error_line = staging.stage_line, staging.error_line
+    for row_number, cells in data_rows():
+        if blank_row(cells):
+            continue
+        rows_seen += 1
+        row, errors = reader.read(row_number, cells)
+        if row is not None:
+            stage_lines.append(stage_line(row))
+        else:
+            rejected += 1
+            for error in errors:
+                error_lines.append(
+                    error_line(row_number, column_names.get(error.field, error.field), error)
+                )
+        if rows_seen % batch_rows == 0:
+            _flush(stage_lines, error_lines)
+            _set(job, rows_done=rows_seen, rejected_count=rejected)
+            if pause:
+                time.sleep(pause)
+    _flush(stage_lines, error_lines)
+    if rows_seen == 0:
+        raise SpreadsheetError("empty")
+
+    staging.reject_duplicate_ids(column=column_names["national_id"])
+    staged = staging.staged_count()
+    rejected = staging.rejected_row_count()
+    _set(job, rows_total=rows_seen, rows_done=rows_seen, rejected_count=rejected)
+    groups = staging.error_groups() if rejected else []
+    report_name = _write_error_report(job) if rejected else ""
+    final_status = ImportStatus.PARTLY_SUCCEEDED if rejected else ImportStatus.SUCCEEDED
+    if staged == 0 and rejected:
+        final_status = ImportStatus.FAILED
+
+    if job.dry_run:
+        created, updated, unchanged = staging.preview_counts()
+        with transaction.atomic():
+            _finish(job, final_status, created, updated, unchanged, groups, report_name, [])
+        return
+
+    _move(job, ImportStatus.IMPORTING)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(_REGISTRY_WRITE_LOCK))
+        villages = staging.create_missing_villages()
+        created, updated = staging.upsert_registrants(job_id=job.pk)
+        _finish(
+            job, final_status, created, updated, staged - created - updated, groups, report_name,
+            villages,
+        )  # fmt: skip
+
+
+def _flush(stage_lines: list[str], error_lines: list[str]) -> None:
+    staging.copy_lines(staging.STAGE, staging.STAGE_COLUMNS, stage_lines)
+    staging.copy_lines(staging.ERRORS, staging.ERROR_COLUMNS, error_lines)
+    stage_lines.clear()
+    error_lines.clear()
+
+
+def _finish(job, status, created, updated, unchanged, groups, report_name, villages) -> None:
+    """The job's result, written in the same transaction as the registry rows."""
+    _move(
+        job,
+        status,
+        created_count=created,
+        updated_count=updated,
+        unchanged_count=unchanged,
+        error_summary=groups,
+        error_report=report_name,
+        finished_at=timezone.now(),
+    )
+    for code in villages:
+        record_audit_event(
+            actor=job.created_by,
+            action="area.village_created",
+            area_code=code,
+            details={"code": code, "import_job": str(job.public_id)},
+        )
+    record_audit_event(
+        actor=job.created_by,
+        action="import.job_finished",
+        target=job,
+        details={
+            "status": status,
+            "dry_run": job.dry_run,
+            "created": created,
+            "updated": updated,
+            "unchanged": unchanged,
+            "rejected": job.rejected_count,
+            "villages_created": len(villages),
+        },
+    )
+
+
+REPORT_HEADERS = ("แถว (Row)", "คอลัมน์ (Column)", "ค่า (Value)", "ข้อความ", "Message")
+
+
+def _write_error_report(job: ImportJob) -> str:
+    """The rejected rows as xlsx (row number, column, value, Thai and English message), written
+    with a streaming writer from the staged errors. Returns the stored file name."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("errors")
+    sheet.append(REPORT_HEADERS)
+    for written, (row_number, column, value, thai, english) in enumerate(staging.iter_errors()):
+        if written >= MAX_REPORT_ROWS:
+            break
+        sheet.append([row_number, column, value, thai, english])
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        storage = ImportJob._meta.get_field("error_report").storage
+        name = f"imports/errors/{job.public_id}.xlsx"
+        if storage.exists(name):
+            storage.delete(name)
+        return storage.save(name, ContentFile(handle.read()))

@@ -1,0 +1,316 @@
+"""SQL for the welfare-registry import: the staging tables, COPY, duplicates, the upsert.
+
+Kept apart from services.py because it is the speed-critical half: rows are staged with COPY into
+TEMP tables (unlogged, private to the worker's connection, gone if the worker dies), then written
+by one set-based statement. Nothing here checks permissions; services.py calls it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from django.db import connection
+
+from .welfare_registry import RegistrantRow, RowError
+
+STAGE = "ppaos_import_stage"
+ERRORS = "ppaos_import_errors"
+REGISTRANT = "households_welfareregistrant"
+AREA = "areas_area"
+
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+
+STAGE_COLUMNS = (
+    "row_number",
+    "national_id",
+    "title",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "house_number",
+    "village_number",
+    "area_code",
+    "postal_code",
+    "phone",
+    "annual_income",
+    "card_status",
+    "registration_date",
+)
+ERROR_COLUMNS = ("row_number", "column_name", "value", "code", "message_th", "message_en")
+
+
+def create_staging_tables() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {ERRORS}")
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE {STAGE} (
+                row_number integer NOT NULL,
+                national_id varchar(13) NOT NULL,
+                title varchar(30),
+                first_name varchar(100) NOT NULL,
+                last_name varchar(100) NOT NULL,
+                birth_date date,
+                sex varchar(6),
+                house_number varchar(20),
+                village_number smallint,
+                area_code varchar(8) NOT NULL,
+                postal_code varchar(5),
+                phone varchar(20),
+                annual_income numeric(12, 2),
+                card_status varchar(50),
+                registration_date date
+            )"""
+        )
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE {ERRORS} (
+                seq bigserial,
+                row_number integer NOT NULL,
+                column_name text NOT NULL,
+                value text NOT NULL,
+                code text NOT NULL,
+                message_th text NOT NULL,
+                message_en text NOT NULL
+            )"""
+        )
+
+
+def drop_staging_tables() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {ERRORS}")
+
+
+def _text(value: str | None) -> str:
+    return NULL if value is None else value.translate(_ESCAPE)
+
+
+def _plain(value) -> str:
+    return NULL if value is None else str(value)
+
+
+def stage_line(row: RegistrantRow) -> str:
+    """One COPY text-format line for a valid row."""
+    return (
+        f"{row.row_number}\t{row.national_id}\t{_text(row.title)}\t{_text(row.first_name)}\t"
+        f"{_text(row.last_name)}\t{_plain(row.birth_date)}\t{_plain(row.sex)}\t"
+        f"{_text(row.house_number)}\t{_plain(row.village_number)}\t{row.area_code}\t"
+        f"{_plain(row.postal_code)}\t{_plain(row.phone)}\t{_plain(row.annual_income)}\t"
+        f"{_text(row.card_status)}\t{_plain(row.registration_date)}\n"
+    )
+
+
+def error_line(row_number: int, column: str, error: RowError) -> str:
+    return (
+        f"{row_number}\t{_text(column)}\t{_text(error.value)}\t{error.code}\t"
+        f"{_text(error.message_th)}\t{_text(error.message_en)}\n"
+    )
+
+
+def copy_lines(table: str, columns: Iterable[str], lines: list[str]) -> None:
+    """COPY text lines into a staging table (psycopg2's copy_expert)."""
+    if not lines:
+        return
+    buffer = io.StringIO("".join(lines))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def reject_duplicate_ids(*, column: str) -> int:
+    """The same national ID twice in one file: keep the first row, turn each later one into a
+    row error naming the first. Returns how many rows were rejected."""
+    from .welfare_registry import row_message
+
+    thai, english = row_message("duplicate_id", "national_id", first_row="%s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH ranked AS (
+                SELECT ctid, row_number, national_id,
+                       min(row_number) OVER (PARTITION BY national_id) AS first_row
+                FROM {STAGE}
+            ), removed AS (
+                DELETE FROM {STAGE} s USING ranked r
+                WHERE s.ctid = r.ctid AND r.row_number > r.first_row
+                RETURNING r.row_number, r.national_id, r.first_row
+            )
+            INSERT INTO {ERRORS} (row_number, column_name, value, code, message_th, message_en)
+            SELECT row_number, %s, national_id, 'duplicate_id',
+                   replace(%s, '%%s', first_row::text), replace(%s, '%%s', first_row::text)
+            FROM removed ORDER BY row_number
+            """,
+            [column, thai, english],
+        )
+        return cursor.rowcount
+
+
+def staged_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {STAGE}")
+        return cursor.fetchone()[0]
+
+
+def rejected_row_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT row_number) FROM {ERRORS}")
+        return cursor.fetchone()[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The upsert. An empty cell or a column the file lacks never overwrites a stored value: text
+# columns keep the old value when the new one is '', nullable columns when it is NULL.
+
+_ALWAYS = ("first_name", "last_name", "area_id")
+_KEEP_TEXT = ("title", "sex", "house_number", "postal_code", "phone", "card_status")
+_KEEP_NULL = ("birth_date", "village_number", "annual_income", "registration_date")
+_COMPARED = _ALWAYS + _KEEP_TEXT + _KEEP_NULL
+
+# The staged rows under the registrant's column names ('' for text not given).
+_NEW_ROWS = f"""
+    SELECT national_id, COALESCE(title, '') AS title, first_name, last_name, birth_date,
+           COALESCE(sex, '') AS sex, COALESCE(house_number, '') AS house_number, village_number,
+           area_code AS area_id, COALESCE(postal_code, '') AS postal_code,
+           COALESCE(phone, '') AS phone, annual_income, COALESCE(card_status, '') AS card_status,
+           registration_date
+    FROM {STAGE}
+"""
+
+
+def _merged(column: str, new: str) -> str:
+    if column in _KEEP_TEXT:
+        return f"CASE WHEN {new}.{column} = '' THEN t.{column} ELSE {new}.{column} END"
+    if column in _KEEP_NULL:
+        return f"COALESCE({new}.{column}, t.{column})"
+    return f"{new}.{column}"
+
+
+def _changed(new: str) -> str:
+    old = ", ".join(f"t.{c}" for c in _COMPARED)
+    merged = ", ".join(_merged(c, new) for c in _COMPARED)
+    return f"ROW({old}) IS DISTINCT FROM ROW({merged})"
+
+
+def preview_counts() -> tuple[int, int, int]:
+    """(would create, would update, unchanged) for the staged rows, writing nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT count(*) FILTER (WHERE t.id IS NULL),
+                   count(*) FILTER (WHERE t.id IS NOT NULL AND {_changed("n")}),
+                   count(*) FILTER (WHERE t.id IS NOT NULL AND NOT ({_changed("n")}))
+            FROM ({_NEW_ROWS}) n LEFT JOIN {REGISTRANT} t ON t.national_id = n.national_id
+            """
+        )
+        return cursor.fetchone()
+
+
+def create_missing_villages() -> list[str]:
+    """Villages (subdistrict + หมู่) seen for the first time, created in one statement.
+    Returns the new codes (the caller audits them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {AREA} (code, level, parent_id, name_th, name_en, postal_code,
+                                created_at, updated_at)
+            SELECT DISTINCT s.area_code, 'village', left(s.area_code, 6),
+                   'หมู่ที่ ' || s.village_number, 'Village No. ' || s.village_number, '',
+                   now(), now()
+            FROM {STAGE} s
+            WHERE length(s.area_code) = 8
+            ORDER BY s.area_code
+            ON CONFLICT (code) DO NOTHING
+            RETURNING code
+            """
+        )
+        return [code for (code,) in cursor.fetchall()]
+
+
+def upsert_registrants(*, job_id: int) -> tuple[int, int]:
+    """One INSERT … ON CONFLICT (national_id) DO UPDATE … WHERE the row changed.
+
+    Rows go in national-ID order, so two imports touching the same IDs lock them in the same
+    order and cannot deadlock. Returns (created, updated); unchanged = staged - both.
+    """
+    columns = (
+        "national_id, title, first_name, last_name, birth_date, sex, house_number, "
+        "village_number, area_id, postal_code, phone, annual_income, card_status, "
+        "registration_date"
+    )
+    updates = ", ".join(f"{c} = {_merged(c, 'EXCLUDED')}" for c in _COMPARED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH written AS (
+                INSERT INTO {REGISTRANT} AS t
+                    (public_id, created_at, updated_at, import_job_id, {columns})
+                SELECT gen_random_uuid(), now(), now(), %s, {columns}
+                FROM ({_NEW_ROWS}) n
+                ORDER BY national_id
+                ON CONFLICT (national_id) DO UPDATE
+                SET {updates}, updated_at = now(), import_job_id = EXCLUDED.import_job_id
+                WHERE {_changed("EXCLUDED")}
+                RETURNING (xmax = 0) AS created
+            )
+            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created)
+            FROM written
+            """,
+            [job_id],
+        )
+        return cursor.fetchone()
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: grouped for the job page, streamed for the report
+
+
+def error_groups(*, samples: int = 5) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT code, column_name, count(*),
+                   (array_agg(value ORDER BY seq))[1:%s],
+                   (array_agg(message_th ORDER BY seq))[1],
+                   (array_agg(message_en ORDER BY seq))[1],
+                   min(row_number)
+            FROM {ERRORS}
+            GROUP BY code, column_name
+            ORDER BY count(*) DESC, code, column_name
+            """,
+            [samples],
+        )
+        return [
+            {
+                "code": code,
+                "column": column,
+                "count": count,
+                "samples": list(values),
+                "message_th": message_th,
+                "message_en": message_en,
+                "first_row": first_row,
+            }
+            for code, column, count, values, message_th, message_en, first_row in cursor.fetchall()
+        ]
+
+
+def iter_errors(*, chunk: int = 20000):
+    """Every staged error in row order, fetched in keyset pages (never all at once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX ON {ERRORS} (row_number, seq)")
+    last = (-1, -1)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT row_number, seq, column_name, value, message_th, message_en
+                    FROM {ERRORS} WHERE (row_number, seq) > (%s, %s)
+                    ORDER BY row_number, seq LIMIT %s""",
+                [last[0], last[1], chunk],
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        for row_number, _seq, column, value, thai, english in rows:
+            yield row_number, column, value, thai, english
+        last = (rows[-1][0], rows[-1][1])

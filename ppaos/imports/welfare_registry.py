@@ -1,0 +1,763 @@
+"""The welfare-registry importer's rules: columns, header synonyms, and how one row is read.
+
+Pure Python (no Django): what the importer accepts is decided here and tested on its own.
+
+Columns (DOMAIN.md §3). Required: national ID, first name, last name. Everything else is
+optional; a column that is absent or a cell that is empty never overwrites what the database
+already holds (the upsert keeps the old value).
+
+Header synonyms
+---------------
+A header cell is matched after `header_key()` clean-up: Thai digits to Arabic, lower case, and
+spaces, dots, dashes, underscores, colons, asterisks, slashes and brackets removed, so
+"เลขประจำตัวประชาชน (13 หลัก)" and "National_ID" both match. When the full text is not a synonym,
+the text before a bracket is tried ("ชื่อ (ภาษาไทย)" → "ชื่อ"). The table below is the
+documentation: add a spelling here and every import learns it. A layout whose headers are not
+all known can be mapped by the admin once; that mapping is remembered for the layout
+(`ColumnMapping`) and wins over this table.
+
+====================  ==========================================================================
+field                 accepted headers (after clean-up)
+====================  ==========================================================================
+national_id           เลขประจำตัวประชาชน, เลขบัตรประชาชน, เลขบัตรประจำตัวประชาชน, เลขที่บัตรประชาชน,
+                      รหัสประจำตัวประชาชน, เลขประชาชน, บัตรประชาชน, pid, cid, citizenid,
+                      nationalid, idcard, idcardno, idno, nid
+title                 คำนำหน้า, คำนำหน้าชื่อ, คำนำหน้านาม, title, prefix, prename
+first_name            ชื่อ, ชื่อจริง, firstname, name, fname, givenname
+last_name             นามสกุล, สกุล, lastname, surname, lname, familyname
+birth_date            วันเกิด, วันเดือนปีเกิด, วันที่เกิด, วดปเกิด, birthdate, dateofbirth, dob, birthday
+sex                   เพศ, sex, gender
+house_number          บ้านเลขที่, เลขที่บ้าน, เลขที่, houseno, housenumber, addressno
+village_number        หมู่, หมู่ที่, หมู่บ้านที่, ม, moo, villageno, villagenumber
+subdistrict           ตำบล, ตำบลแขวง, แขวง, รหัสตำบล, subdistrict, subdistrictcode, tambon
+district              อำเภอ, อำเภอเขต, เขต, รหัสอำเภอ, district, districtcode, amphoe, amphur
+province              จังหวัด, รหัสจังหวัด, province, provincecode, changwat
+postal_code           รหัสไปรษณีย์, ไปรษณีย์, postalcode, postcode, zipcode, zip
+phone                 โทรศัพท์, เบอร์โทร, เบอร์โทรศัพท์, หมายเลขโทรศัพท์, โทร, phone, telephone, tel,
+                      mobile
+annual_income         รายได้ต่อปี, รายได้, รายได้บาทต่อปี, รายได้ต่อปีบาท, annualincome, income
+card_status           สถานะ, สถานะบัตร, สถานะบัตรสวัสดิการ, ผลการลงทะเบียน, cardstatus, status
+registration_date     วันที่ลงทะเบียน, วันลงทะเบียน, registrationdate, registereddate, registeredon
+====================  ==========================================================================
+
+Normalising rules (each failure is a row error with a Thai and an English message; the row is
+rejected and the others go on)
+-------------------------------------------------------------------------------------------------
+* National ID: dashes, spaces, Thai digits and spreadsheet numbers are accepted
+  (`ppaos.thai.thai_id`); scientific notation and a failed checksum are rejected.
+* Dates: Buddhist era or CE, text or spreadsheet serials (`ppaos.thai.thai_dates`); a birth date
+  in the future is rejected.
+* Sex: ชาย/หญิง/ช/ญ/male/female/m/f/1/2; when empty it follows an unambiguous title (นาย → male).
+* Village number: 1–99 ("หมู่ 5", "ม.5", "๕" are read as 5).
+* Address: subdistrict, district and province as names or codes, narrowed by the postal code,
+  resolved with geothai. The area is the village (subdistrict code + หมู่) when the village
+  number is known, else the lowest level given. No match, or several, is a row error.
+* Postal code: 5 digits. Phone: 9–10 digits starting with 0 (a leading 0 the spreadsheet dropped
+  is restored). Income: a non-negative number, "12,000" and "12000 บาท" accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import geothai
+
+from ppaos.thai import thai_dates, thai_id
+from ppaos.thai.thai_digits import to_arabic_digits
+
+# --------------------------------------------------------------------------------------------
+# Fields
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label_en: str
+    label_th: str
+    required: bool = False
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("national_id", "National ID", "เลขประจำตัวประชาชน", required=True),
+    Field("title", "Title", "คำนำหน้า"),
+    Field("first_name", "First name", "ชื่อ", required=True),
+    Field("last_name", "Last name", "นามสกุล", required=True),
+    Field("birth_date", "Birth date", "วันเกิด"),
+    Field("sex", "Sex", "เพศ"),
+    Field("house_number", "House number", "บ้านเลขที่"),
+    Field("village_number", "Village number", "หมู่ที่"),
+    Field("subdistrict", "Subdistrict", "ตำบล"),
+    Field("district", "District", "อำเภอ"),
+    Field("province", "Province", "จังหวัด"),
+    Field("postal_code", "Postal code", "รหัสไปรษณีย์"),
+    Field("phone", "Phone", "โทรศัพท์"),
+    Field("annual_income", "Annual income", "รายได้ต่อปี"),
+    Field("card_status", "Card status", "สถานะบัตร"),
+    Field("registration_date", "Registration date", "วันที่ลงทะเบียน"),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+REQUIRED_FIELDS = tuple(f.name for f in FIELDS if f.required)
+ADDRESS_FIELDS = ("subdistrict", "district", "province")
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "national_id": (
+        "เลขประจำตัวประชาชน",
+        "เลขบัตรประชาชน",
+        "เลขบัตรประจำตัวประชาชน",
+        "เลขที่บัตรประชาชน",
+        "รหัสประจำตัวประชาชน",
+        "เลขประชาชน",
+        "บัตรประชาชน",
+        "pid",
+        "cid",
+        "citizenid",
+        "nationalid",
+        "idcard",
+        "idcardno",
+        "idno",
+        "nid",
+    ),
+    "title": ("คำนำหน้า", "คำนำหน้าชื่อ", "คำนำหน้านาม", "title", "prefix", "prename"),
+    "first_name": ("ชื่อ", "ชื่อจริง", "firstname", "name", "fname", "givenname"),
+    "last_name": ("นามสกุล", "สกุล", "lastname", "surname", "lname", "familyname"),
+    "birth_date": (
+        "วันเกิด",
+        "วันเดือนปีเกิด",
+        "วันที่เกิด",
+        "วดปเกิด",
+        "birthdate",
+        "dateofbirth",
+        "dob",
+        "birthday",
+    ),
+    "sex": ("เพศ", "sex", "gender"),
+    "house_number": ("บ้านเลขที่", "เลขที่บ้าน", "เลขที่", "houseno", "housenumber", "addressno"),
+    "village_number": ("หมู่", "หมู่ที่", "หมู่บ้านที่", "ม", "moo", "villageno", "villagenumber"),
+    "subdistrict": (
+        "ตำบล",
+        "ตำบลแขวง",
+        "แขวง",
+        "รหัสตำบล",
+        "subdistrict",
+        "subdistrictcode",
+        "tambon",
+    ),
+    "district": (
+        "อำเภอ",
+        "อำเภอเขต",
+        "เขต",
+        "รหัสอำเภอ",
+        "district",
+        "districtcode",
+        "amphoe",
+        "amphur",
+    ),
+    "province": ("จังหวัด", "รหัสจังหวัด", "province", "provincecode", "changwat"),
+    "postal_code": ("รหัสไปรษณีย์", "ไปรษณีย์", "postalcode", "postcode", "zipcode", "zip"),
+    "phone": (
+        "โทรศัพท์",
+        "เบอร์โทร",
+        "เบอร์โทรศัพท์",
+        "หมายเลขโทรศัพท์",
+        "โทร",
+        "phone",
+        "telephone",
+        "tel",
+        "mobile",
+    ),
+    "annual_income": (
+        "รายได้ต่อปี",
+        "รายได้",
+        "รายได้บาทต่อปี",
+        "รายได้ต่อปีบาท",
+        "annualincome",
+        "income",
+    ),
+    "card_status": (
+        "สถานะ",
+        "สถานะบัตร",
+        "สถานะบัตรสวัสดิการ",
+        "ผลการลงทะเบียน",
+        "cardstatus",
+        "status",
+    ),
+    "registration_date": (
+        "วันที่ลงทะเบียน",
+        "วันลงทะเบียน",
+        "registrationdate",
+        "registereddate",
+        "registeredon",
+    ),
+}
+
+_HEADER_JUNK_RE = re.compile(r"[\s._\-:*/()\[\]{}#]+")
+_BRACKETED_RE = re.compile(r"[(\[{].*$")
+
+
+def header_key(text: object) -> str:
+    """A header cell cleaned for matching: "เลขประจำตัวประชาชน (13 หลัก)" → "เลขประจำตัวประชาชน13หลัก"."""
+    if text is None:
+        return ""
+    return _HEADER_JUNK_RE.sub("", to_arabic_digits(str(text)).lower())
+
+
+_SYNONYM_LOOKUP: dict[str, str] = {
+    header_key(synonym): field for field, synonyms in SYNONYMS.items() for synonym in synonyms
+}
+
+
+def field_for_header(text: object) -> str | None:
+    """The field a header names by the synonyms table, or None."""
+    key = header_key(text)
+    if not key:
+        return None
+    field = _SYNONYM_LOOKUP.get(key)
+    if field is None:
+        before_bracket = header_key(_BRACKETED_RE.sub("", str(text)))
+        field = _SYNONYM_LOOKUP.get(before_bracket) if before_bracket else None
+    return field
+
+
+def layout_key(headers: Sequence[object]) -> str:
+    """A stable name for a source layout: the cleaned header cells in order, hashed."""
+    cleaned = [header_key(h) for h in headers]
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    return hashlib.sha256(json.dumps(cleaned, ensure_ascii=False).encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """Which column holds which field, for one header row."""
+
+    headers: tuple[str, ...]
+    columns: dict[str, int]  # field → 0-based column index
+    unknown_headers: tuple[str, ...]
+
+    @property
+    def missing_required(self) -> tuple[str, ...]:
+        return tuple(name for name in REQUIRED_FIELDS if name not in self.columns)
+
+    @property
+    def has_address(self) -> bool:
+        return any(name in self.columns for name in ADDRESS_FIELDS)
+
+    def mapping(self) -> dict[str, str]:
+        """header text → field, as stored on the job and in a remembered layout."""
+        return {self.headers[index]: field for field, index in self.columns.items()}
+
+
+def plan_columns(headers: Sequence[object], remembered: dict[str, str] | None = None) -> ColumnPlan:
+    """Map header cells to fields: a remembered mapping (header text → field, "" = ignore) first,
+    then the synonyms table. The first column naming a field wins."""
+    texts = tuple("" if h is None else str(h).strip() for h in headers)
+    remembered = remembered or {}
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, text in enumerate(texts):
+        if not text:
+            continue
+        if text in remembered:
+            field = remembered[text] or None
+        else:
+            field = field_for_header(text)
+            if field is None:
+                unknown.append(text)
+        if field and field in FIELDS_BY_NAME and field not in columns:
+            columns[field] = index
+    return ColumnPlan(headers=texts, columns=columns, unknown_headers=tuple(unknown))
+
+
+def header_score(row: Sequence[object]) -> int:
+    """How many cells of a row are known headers: the header row is the best-scoring early row."""
+    return len({field_for_header(cell) for cell in row if isinstance(cell, str)} - {None})
+
+
+# --------------------------------------------------------------------------------------------
+# Messages (Thai for the admins who fix the rows; English alongside)
+
+ROW_MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (Thai, English)
+    "required": ("ต้องกรอก{label_th}", "{label_en} is required."),
+    "too_long": (
+        "{label_th}ยาวเกิน {limit} ตัวอักษร",
+        "{label_en} is longer than {limit} characters.",
+    ),
+    "bad_date": ("{label_th}: {detail_th}", "{label_en}: {detail_en}"),
+    "future_date": ("{label_th}อยู่ในอนาคต", "{label_en} is in the future."),
+    "bad_sex": (
+        "เพศไม่ถูกต้อง (ใช้ ชาย หรือ หญิง)",
+        "Sex is not recognised (use male or female, ชาย or หญิง).",
+    ),
+    "bad_village": ("หมู่ที่ต้องเป็นตัวเลข 1–99", "Village number must be a number from 1 to 99."),
+    "bad_postal_code": ("รหัสไปรษณีย์ต้องมี 5 หลัก", "Postal code must have 5 digits."),
+    "bad_phone": (
+        "หมายเลขโทรศัพท์ต้องมี 9–10 หลักและขึ้นต้นด้วย 0",
+        "Phone number must have 9–10 digits and start with 0.",
+    ),
+    "bad_income": (
+        "รายได้ต้องเป็นจำนวนเงินที่ไม่ติดลบ",
+        "Annual income must be a non-negative amount.",
+    ),
+    "address_missing": (
+        "ไม่มีที่อยู่ (ตำบล อำเภอ หรือจังหวัด)",
+        "The address is missing (subdistrict, district or province).",
+    ),
+    "address_not_found": (
+        "ไม่พบที่อยู่นี้ในทะเบียนพื้นที่ กรุณาตรวจสอบชื่อตำบล อำเภอ จังหวัด",
+        "This address does not match any official area; check the subdistrict, district and "
+        "province names.",
+    ),
+    "address_ambiguous": (
+        "ชื่อตำบลนี้ซ้ำกับหลายพื้นที่ กรุณาระบุอำเภอและจังหวัด",
+        "This subdistrict name matches several areas; add the district and province.",
+    ),
+    "duplicate_id": (
+        "เลขประจำตัวประชาชนซ้ำกับแถวที่ {first_row} ในไฟล์เดียวกัน (เก็บแถวที่ {first_row} ไว้)",
+        "The same national ID appears in row {first_row} of this file (row {first_row} is kept).",
+    ),
+}
+
+
+def row_message(code: str, field: str = "", **params) -> tuple[str, str]:
+    """(Thai, English) message for a row error code."""
+    spec = FIELDS_BY_NAME.get(field)
+    params.setdefault("label_th", spec.label_th if spec else field)
+    params.setdefault("label_en", spec.label_en if spec else field)
+    thai, english = ROW_MESSAGES[code]
+    return thai.format(**params), english.format(**params)
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    field: str
+    value: str
+    code: str
+    message_th: str
+    message_en: str
+
+
+def _error(field: str, value: object, code: str, **params) -> RowError:
+    thai, english = row_message(code, field, **params)
+    return RowError(field, _display(value), code, thai, english)
+
+
+def _display(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)[:200]
+
+
+# --------------------------------------------------------------------------------------------
+# Addresses
+
+
+class AddressResolver:
+    """Resolves written addresses to area codes with geothai, remembering every answer (a
+    registry export repeats a few hundred addresses a million times)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, str, str], tuple[str, str] | str] = {}
+
+    def resolve(self, subdistrict: str, district: str, province: str, postal: str):
+        """(area code, level) or an error code ("address_missing", "address_not_found",
+        "address_ambiguous")."""
+        key = (subdistrict, district, province, postal)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._resolve(subdistrict, district, province, postal)
+        return cached
+
+    @staticmethod
+    def _name_of_code(text: str, getter: Callable, length: int) -> tuple[str | None, str]:
+        """For a code-looking value: (code, "") when it exists, else (None, "")."""
+        if len(text) == length and text.isdigit():
+            found = getter(text)
+            return (found.code if found else None), ""
+        return None, text
+
+    def _resolve(self, subdistrict: str, district: str, province: str, postal: str):
+        if not (subdistrict or district or province):
+            return "address_missing"
+        province_code = district_code = None
+        if province.isdigit():
+            province_code, province = self._name_of_code(province, geothai.province, 2)
+            if province_code is None:
+                return "address_not_found"
+        if district.isdigit():
+            district_code, district = self._name_of_code(district, geothai.district, 4)
+            if district_code is None:
+                return "address_not_found"
+        if subdistrict.isdigit():
+            found = geothai.subdistrict(subdistrict) if len(subdistrict) == 6 else None
+            if found is None:
+                return "address_not_found"
+            candidates = [found.code]
+        elif subdistrict:
+            matches = geothai.match(
+                subdistrict,
+                district=district or None,
+                province=province or None,
+                postal_code=postal or None,
+            )
+            candidates = [a.subdistrict.code for a in matches]
+        else:
+            candidates = []
+        if subdistrict:
+            candidates = [
+                c
+                for c in candidates
+                if (district_code is None or c.startswith(district_code))
+                and (province_code is None or c.startswith(province_code))
+            ]
+            if not candidates:
+                return "address_not_found"
+            if len(candidates) > 1:
+                return "address_ambiguous"
+            return candidates[0], "subdistrict"
+        # No subdistrict: the lowest level given.
+        if district_code:
+            if province_code and not district_code.startswith(province_code):
+                return "address_not_found"
+            return district_code, "district"
+        if district:
+            provinces = [
+                p
+                for p in geothai.provinces()
+                if not (province or province_code) or _same_province(p, province, province_code)
+            ]
+            found = [
+                d.code
+                for p in provinces
+                for d in geothai.districts(p.code)
+                if _clean_place(district) in {_clean_place(d.name_th), _clean_place(d.name_en)}
+                or (_clean_place(district) == "เมือง" and d.name_th.startswith("เมือง"))
+            ]
+            if len(found) == 1:
+                return found[0], "district"
+            return "address_ambiguous" if found else "address_not_found"
+        if province_code:
+            return province_code, "province"
+        found = [p.code for p in geothai.provinces() if _same_province(p, province, None)]
+        return (found[0], "province") if found else "address_not_found"
+
+
+_PLACE_PREFIX_RE = re.compile(r"^(จังหวัด|จ\.|อำเภอ|อ\.|เขต|ตำบล|ต\.|แขวง)\s*")
+
+
+def _clean_place(text: str) -> str:
+    return _PLACE_PREFIX_RE.sub("", text.strip()).replace(" ", "").lower()
+
+
+def _same_province(province, name: str, code: str | None) -> bool:
+    if code:
+        return province.code == code
+    cleaned = _clean_place(name)
+    return cleaned in {_clean_place(province.name_th), _clean_place(province.name_en)}
+
+
+# --------------------------------------------------------------------------------------------
+# Cells
+
+_SPACES_RE = re.compile(r"\s+")
+_DIGITS_RE = re.compile(r"\d+")
+_MALE = frozenset({"ชาย", "ช", "male", "m", "1", "นาย", "ด.ช.", "เด็กชาย"})
+_FEMALE = frozenset({"หญิง", "ญ", "female", "f", "2", "นาง", "นางสาว", "น.ส.", "ด.ญ.", "เด็กหญิง"})
+_TITLE_SEX = {
+    "นาย": "male",
+    "เด็กชาย": "male",
+    "ด.ช.": "male",
+    "mr": "male",
+    "mr.": "male",
+    "นาง": "female",
+    "นางสาว": "female",
+    "น.ส.": "female",
+    "เด็กหญิง": "female",
+    "ด.ญ.": "female",
+    "mrs": "female",
+    "mrs.": "female",
+    "ms": "female",
+    "ms.": "female",
+    "miss": "female",
+}
+
+
+def _text(value: object) -> str:
+    """A cell as clean text: Thai digits to Arabic, whitespace collapsed, integral floats whole."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if not value:
+            return ""
+        text = to_arabic_digits(value) if not value.isascii() else value
+        text = text.strip()
+        if "  " in text or "\n" in text or "\t" in text:
+            text = _SPACES_RE.sub(" ", text)
+        return text
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(slots=True)
+class RegistrantRow:
+    """One valid row, ready for staging. Optional values are None when not given."""
+
+    row_number: int
+    national_id: str
+    title: str | None
+    first_name: str
+    last_name: str
+    birth_date: dt.date | None
+    sex: str | None
+    house_number: str | None
+    village_number: int | None
+    area_code: str
+    postal_code: str | None
+    phone: str | None
+    annual_income: decimal.Decimal | None
+    card_status: str | None
+    registration_date: dt.date | None
+
+
+_TEXT_LIMITS = {
+    "title": 30,
+    "first_name": 100,
+    "last_name": 100,
+    "house_number": 20,
+    "card_status": 50,
+}
+
+
+class RowReader:
+    """Reads data rows with a fixed column plan; `read(row_number, cells)` → (row or None, errors).
+
+    Built once per file: the column indexes are looked up once, and dates and addresses are
+    cached (a registry export repeats them endlessly).
+    """
+
+    def __init__(
+        self, plan: ColumnPlan, *, today: dt.date, resolver: AddressResolver | None = None
+    ):
+        self.columns = plan.columns
+        self.today = today
+        self.resolver = resolver or AddressResolver()
+        self._dates: dict[object, dt.date | str] = {}
+        self._get = {name: self.columns.get(name) for name in FIELDS_BY_NAME}
+
+    def _cell(self, cells: Sequence[object], field: str) -> object:
+        index = self._get[field]
+        if index is None or index >= len(cells):
+            return None
+        return cells[index]
+
+    def _date(self, value: object) -> dt.date | str:
+        try:
+            cached = self._dates.get(value)
+        except TypeError:  # unhashable, never from a reader, but stay safe
+            cached = None
+        if cached is None:
+            try:
+                cached = thai_dates.parse_thai_date(value)
+            except thai_dates.ThaiDateError as exc:
+                cached = exc.code
+            if len(self._dates) < 200_000:
+                self._dates[value] = cached
+        return cached
+
+    def read(self, row_number: int, cells: Sequence[object]):
+        errors: list[RowError] = []
+        cell = self._cell
+
+        raw_id = cell(cells, "national_id")
+        national_id = ""
+        if isinstance(raw_id, str) and len(raw_id) == 13 and raw_id.isdigit() and raw_id.isascii():
+            if thai_id.is_valid_national_id(raw_id):
+                national_id = raw_id
+            else:
+                errors.append(
+                    RowError(
+                        "national_id",
+                        raw_id,
+                        "bad_checksum",
+                        thai_id.MESSAGES_TH["bad_checksum"],
+                        thai_id.MESSAGES_EN["bad_checksum"],
+                    )
+                )
+        else:
+            try:
+                national_id = thai_id.normalize_national_id(raw_id)
+            except thai_id.NationalIdError as exc:
+                code = "required" if exc.code == "empty" else exc.code
+                if code == "required":
+                    errors.append(_error("national_id", raw_id, "required"))
+                else:
+                    errors.append(
+                        RowError("national_id", _display(raw_id), code, exc.message_th, exc.message)
+                    )
+
+        texts: dict[str, str | None] = {}
+        for name, limit in _TEXT_LIMITS.items():
+            raw = cell(cells, name)
+            text = _text(raw)
+            if len(text) > limit:
+                errors.append(_error(name, raw, "too_long", limit=limit))
+            texts[name] = text or None
+        for name in ("first_name", "last_name"):
+            if not texts[name]:
+                errors.append(_error(name, cell(cells, name), "required"))
+
+        birth_date = registration_date = None
+        for name in ("birth_date", "registration_date"):
+            raw = cell(cells, name)
+            if _is_empty(raw):
+                continue
+            parsed = self._date(raw if not isinstance(raw, str) else raw.strip())
+            if isinstance(parsed, str):
+                errors.append(
+                    _error(
+                        name,
+                        raw,
+                        "bad_date",
+                        detail_th=thai_dates.MESSAGES_TH[parsed],
+                        detail_en=thai_dates.MESSAGES_EN[parsed],
+                    )
+                )
+            elif parsed > self.today:
+                errors.append(_error(name, raw, "future_date"))
+            elif name == "birth_date":
+                birth_date = parsed
+            else:
+                registration_date = parsed
+
+        sex = None
+        raw_sex = cell(cells, "sex")
+        if not _is_empty(raw_sex):
+            key = _text(raw_sex).lower()
+            if key in _MALE:
+                sex = "male"
+            elif key in _FEMALE:
+                sex = "female"
+            else:
+                errors.append(_error("sex", raw_sex, "bad_sex"))
+        elif texts["title"]:
+            sex = _TITLE_SEX.get(texts["title"].lower())
+
+        village_number = None
+        raw_village = cell(cells, "village_number")
+        if not _is_empty(raw_village):
+            digits = _DIGITS_RE.findall(_text(raw_village))
+            if len(digits) == 1 and 1 <= int(digits[0]) <= 99:
+                village_number = int(digits[0])
+            else:
+                errors.append(_error("village_number", raw_village, "bad_village"))
+
+        postal_code = None
+        raw_postal = cell(cells, "postal_code")
+        if not _is_empty(raw_postal):
+            text = _text(raw_postal).replace(" ", "")
+            if len(text) == 5 and text.isdigit():
+                postal_code = text
+            else:
+                errors.append(_error("postal_code", raw_postal, "bad_postal_code"))
+
+        phone = None
+        raw_phone = cell(cells, "phone")
+        if not _is_empty(raw_phone):
+            digits = "".join(_DIGITS_RE.findall(_text(raw_phone)))
+            if not isinstance(raw_phone, str) and len(digits) in (8, 9) and digits[0] != "0":
+                digits = "0" + digits  # a number cell drops the leading 0
+            if len(digits) in (9, 10) and digits[0] == "0":
+                phone = digits
+            else:
+                errors.append(_error("phone", raw_phone, "bad_phone"))
+
+        income = None
+        raw_income = cell(cells, "annual_income")
+        if not _is_empty(raw_income):
+            income = _money(raw_income)
+            if income is None:
+                errors.append(_error("annual_income", raw_income, "bad_income"))
+
+        address = [_text(cell(cells, name)) for name in ADDRESS_FIELDS]
+        resolved = self.resolver.resolve(address[0], address[1], address[2], postal_code or "")
+        area_code = ""
+        if isinstance(resolved, str):
+            column = next(
+                (n for n, v in zip(ADDRESS_FIELDS, address, strict=True) if v), "subdistrict"
+            )
+            errors.append(_error(column, " / ".join(v for v in address if v), resolved))
+        else:
+            area_code, level = resolved
+            if village_number is not None and level == "subdistrict":
+                area_code = f"{area_code}{village_number:02d}"
+
+        if errors:
+            return None, errors
+        return (
+            RegistrantRow(
+                row_number,
+                national_id,
+                texts["title"],
+                texts["first_name"],
+                texts["last_name"],
+                birth_date,
+                sex,
+                texts["house_number"],
+                village_number,
+                area_code,
+                postal_code,
+                phone,
+                income,
+                texts["card_status"],
+                registration_date,
+            ),
+            errors,
+        )
+
+
+_MONEY_JUNK_RE = re.compile(r"[,\s]|บาท|฿")
+
+
+def _money(value: object) -> decimal.Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return None
+        amount = decimal.Decimal(str(value))
+    else:
+        text = _MONEY_JUNK_RE.sub("", _text(value))
+        try:
+            amount = decimal.Decimal(text)
+        except decimal.InvalidOperation:
+            return None
+    if not amount.is_finite() or amount < 0 or amount >= decimal.Decimal("1e10"):
+        return None
+    return amount.quantize(decimal.Decimal("0.01"))
+
+
+def blank_row(cells: Iterable[object]) -> bool:
+    """A row with nothing in it (spreadsheets end with many)."""
+    return all(_is_empty(c) for c in cells)
