@@ -314,7 +314,7 @@ def _find_header(table, remembered: dict[str, dict]):
         if len(buffered) >= HEADER_SEARCH_ROWS:
             break
     best = None
-    for index, (row_number, cells) in enumerate(buffered):
+    for index, (_row_number, cells) in enumerate(buffered):
         if blank_row(cells):
             continue
         key = layout_key(cells)

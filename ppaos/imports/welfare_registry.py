@@ -202,7 +202,7 @@ _BRACKETED_RE = re.compile(r"[(\[{].*$")
 
 
 def header_key(text: object) -> str:
-    """A header cell cleaned for matching: "เลขประจำตัวประชาชน (13 หลัก)" → "เลขประจำตัวประชาชน13หลัก"."""
+    """A header cell cleaned for matching ("ID (13 หลัก)" → "id13หลัก")."""
     if text is None:
         return ""
     return _HEADER_JUNK_RE.sub("", to_arabic_digits(str(text)).lower())
