@@ -67,8 +67,27 @@ def other_province_officer(villages):
 
 
 @pytest.fixture
-def agency_staff(villages):
-    return assign(UserFactory(username="agency_staff"), Role.AGENCY_STAFF, None)
+def agency(villages):
+    """An agency serving the whole of Mukdahan (49)."""
+    from referrals.models import Agency, AgencyKind
+
+    agency, _ = Agency.objects.get_or_create(
+        code="test-pmj-49",
+        defaults={"name_th": "สำนักงานพัฒนาสังคมทดสอบ", "kind": AgencyKind.GOVERNMENT_OFFICE},
+    )
+    agency.areas_served.add("49")
+    return agency
+
+
+@pytest.fixture
+def agency_staff(agency):
+    from ppaos.accounts.models import RoleAssignment
+    from ppaos.accounts.policy import forget_assignments
+
+    user = UserFactory(username="agency_staff")
+    RoleAssignment.objects.get_or_create(user=user, role=Role.AGENCY_STAFF, agency=agency)
+    forget_assignments(user)
+    return user
 
 
 @pytest.fixture

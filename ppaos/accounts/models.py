@@ -56,9 +56,8 @@ ROLE_AREA_LEVELS: dict[str, tuple[str, ...]] = {
 class RoleAssignment(models.Model):
     """One role held by one user for one area (or, for agency staff, one agency).
 
-    The `Agency` model arrives with the referrals module, which adds an `agency` foreign key here
-    and a constraint that agency staff have one; until then an agency-staff assignment grants
-    nothing (deny by default).
+    Agency staff are assigned to an agency (`referrals.Agency`) and no area; every other role has
+    no agency. The database enforces both.
     """
 
     user = models.ForeignKey(
@@ -72,6 +71,14 @@ class RoleAssignment(models.Model):
         blank=True,
         related_name="role_assignments",
         verbose_name=_("area"),
+    )
+    agency = models.ForeignKey(
+        "referrals.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_assignments",
+        verbose_name=_("agency"),
     )
     granted_by = models.ForeignKey(
         User,
@@ -94,12 +101,17 @@ class RoleAssignment(models.Model):
                 name="role_assignment_unique",
                 nulls_distinct=False,
             ),
-            # Area-scoped roles need an area; admin and agency staff are not scoped by area.
+            # Area-scoped roles need an area and no agency; agency staff need an agency and no
+            # area; admins have neither.
             models.CheckConstraint(
                 name="role_assignment_area_matches_role",
                 condition=(
-                    Q(role__in=["admin", "agency_staff"], area__isnull=True)
-                    | (~Q(role__in=["admin", "agency_staff"]) & Q(area__isnull=False))
+                    Q(role="admin", area__isnull=True, agency__isnull=True)
+                    | Q(role="agency_staff", area__isnull=True, agency__isnull=False)
+                    | (
+                        ~Q(role__in=["admin", "agency_staff"])
+                        & Q(area__isnull=False, agency__isnull=True)
+                    )
                 ),
             ),
         ]

@@ -9,11 +9,13 @@ from django.db import transaction
 from ppaos.accounts.models import Role, RoleAssignment, User
 from ppaos.areas.models import Area, AreaLevel
 from ppaos.audit.services import record_audit_event
+from referrals.demo_catalogue import seed_demo_catalogue
 
 from .villages import VILLAGES_PER_DISTRICT, split_total, village_name
 
 DEMO_PROVINCE = "49"
 DEMO_PASSWORD = "ppaos-demo"
+DEMO_AGENCY_CODE = "pmj-mukdahan"  # the demo `agency` user works at พมจ.มุกดาหาร
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,15 @@ def seed_demo_users() -> list[DemoUser]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        RoleAssignment.objects.get_or_create(user=user, role=demo.role, area_id=demo.area_code)
+        agency = None
+        if demo.role == Role.AGENCY_STAFF:
+            # Agency staff belong to an agency of the demo catalogue (seeded before the users).
+            from referrals.models import Agency
+
+            agency = Agency.objects.get(code=DEMO_AGENCY_CODE)
+        RoleAssignment.objects.get_or_create(
+            user=user, role=demo.role, area_id=demo.area_code, defaults={"agency": agency}
+        )
     return DEMO_USERS
 
 
@@ -97,8 +107,9 @@ def seed_demo(*, seed: int = 1) -> dict[str, int]:
     """Build the demo province. Needs the official areas (migrations load them)."""
     with transaction.atomic():
         villages = seed_demo_villages(seed=seed)
+        catalogue = seed_demo_catalogue()
         users = seed_demo_users()
         record_audit_event(
             actor=None, action="demo.seeded", area_code=DEMO_PROVINCE, details={"seed": seed}
         )
-    return {"villages_created": villages, "users": len(users)}
+    return {"villages_created": villages, "users": len(users), **catalogue}

@@ -1,0 +1,256 @@
+"""Every read about referrals. Each starts from a scoped queryset: a user with no assignment sees
+nothing. Agency staff are scoped by agency and read through `referrals_for_agency` only, which
+carries the few fields an agency needs (PDPA data minimisation)."""
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from households.models import Household, Membership
+from ppaos.accounts.policy import Action, agency_ids_for, can, scope_q, scope_queryset
+
+from . import routing, transitions
+from .models import Agency, Notification, Referral, ReferralFollowUp, ReferralStatus, Service
+
+# The only columns an agency's pages and API read (name, contact, address, the need).
+AGENCY_FIELDS = (
+    "id",
+    "public_id",
+    "status",
+    "need",
+    "urgency",
+    "contact_phone",
+    "due_on",
+    "outcome",
+    "help_value",
+    "completed_at",
+    "created_at",
+    "updated_at",
+    "agency_id",
+    "service_id",
+    "service__name_th",
+    "service__name_en",
+    "household_id",
+    "household__house_number",
+    "household__area_id",
+    "area_id",
+    "area__name_th",
+    "area__parent__name_th",
+    "area__parent__parent__name_th",
+    "person_id",
+    "person__title",
+    "person__first_name",
+    "person__last_name",
+)
+
+
+def parties_of(user, referral: Referral) -> set[str]:
+    """How the user stands to this referral (`transitions.Party`), from the access policy."""
+    parties = set()
+    if can(user, Action.PROPOSE_REFERRAL, area_code=referral.area_id):
+        parties.add(transitions.Party.PROPOSER)
+    if can(user, Action.APPROVE_REFERRAL, area_code=referral.area_id):
+        parties.add(transitions.Party.OFFICER)
+    if referral.agency_id in agency_ids_for(user):
+        parties.add(transitions.Party.AGENCY)
+    return parties
+
+
+def transitions_for(user, referral: Referral) -> list[transitions.Transition]:
+    return transitions.transitions_open_to(referral.status, parties_of(user, referral))
+
+
+def referrals_visible_to(user):
+    """Referrals in the areas where the user proposes or approves them (full record)."""
+    condition = scope_q(user, Action.PROPOSE_REFERRAL, area_field="area__code") | scope_q(
+        user, Action.APPROVE_REFERRAL, area_field="area__code"
+    )
+    return Referral.objects.filter(condition).select_related(
+        "service", "agency", "area", "household", "person", "proposed_by"
+    )
+
+
+def referrals_for_agency(user):
+    """The referrals sent to the user's agency, with only the fields the agency needs."""
+    agency_ids = agency_ids_for(user)
+    if not agency_ids:
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(
+            agency_id__in=agency_ids, status__in=transitions.AGENCY_VISIBLE_STATES
+        )
+        .select_related("service", "area__parent__parent", "household", "person")
+        .only(*AGENCY_FIELDS)
+        .order_by("due_on", "created_at", "id")
+    )
+
+
+def head_names_for(households) -> dict[int, str]:
+    """Current head's name per household id, in one query (the contact when no person is named)."""
+    heads = Membership.objects.filter(
+        household__in=households, relation="head", left_on__isnull=True
+    ).select_related("person")
+    return {m.household_id: str(m.person) for m in heads.only(
+        "household_id", "person__title", "person__first_name", "person__last_name"
+    )}  # fmt: skip
+
+
+def with_contact_names(referrals) -> list[Referral]:
+    """`referrals` as a list, each with `contact_name`: the person helped, or the head."""
+    referrals = list(referrals)
+    heads = head_names_for({r.household_id for r in referrals if r.person_id is None})
+    for referral in referrals:
+        if referral.person_id is not None:
+            referral.contact_name = str(referral.person)
+        else:
+            referral.contact_name = heads.get(referral.household_id, "")
+    return referrals
+
+
+def officer_queue(user, *, status: str = ReferralStatus.SUBMITTED):
+    """Referrals waiting for a provincial officer: submitted, or declined and to re-route."""
+    queryset = scope_queryset(
+        user, Referral.objects.all(), Action.APPROVE_REFERRAL, area_field="area__code"
+    )
+    return queryset.filter(status=status).select_related(
+        "service", "agency", "area", "area__parent", "household"
+    ).order_by("submitted_at", "id")  # fmt: skip
+
+
+def officer_queue_counts(user) -> dict[str, int]:
+    queryset = scope_queryset(
+        user, Referral.objects.all(), Action.APPROVE_REFERRAL, area_field="area__code"
+    )
+    rows = queryset.filter(status__in=[ReferralStatus.SUBMITTED, ReferralStatus.DECLINED])
+    counts = dict(rows.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {s: counts.get(s, 0) for s in (ReferralStatus.SUBMITTED, ReferralStatus.DECLINED)}
+
+
+def households_for_referrals(user):
+    """Households whose referrals the user may see (propose or approve)."""
+    condition = scope_q(user, Action.PROPOSE_REFERRAL, area_field="area__code") | scope_q(
+        user, Action.APPROVE_REFERRAL, area_field="area__code"
+    )
+    return Household.objects.filter(condition).select_related("area", "area__parent")
+
+
+def referrals_of_household(household):
+    return (
+        Referral.objects.filter(household=household)
+        .select_related("service", "agency", "person", "follow_up")
+        .prefetch_related(Prefetch("history", queryset=_history().order_by("created_at", "id")))
+    )
+
+
+def _history():
+    from .models import ReferralTransition
+
+    return ReferralTransition.objects.select_related("actor", "agency")
+
+
+def referral_history(referral):
+    return _history().filter(referral=referral).order_by("created_at", "id")
+
+
+def referrals_awaiting_follow_up(household):
+    """Completed referrals of the household whose help the facilitator has not yet confirmed:
+    the next survey asks about each (`referrals/_follow_up.html`)."""
+    return (
+        Referral.objects.filter(household=household, status=ReferralStatus.COMPLETED)
+        .filter(~Exists(ReferralFollowUp.objects.filter(referral=OuterRef("pk"))))
+        .select_related("service", "agency", "person")
+        .order_by("completed_at", "id")
+    )
+
+
+def current_members(household):
+    return (
+        Membership.objects.filter(household=household, left_on__isnull=True)
+        .select_related("person")
+        .order_by("joined_on", "id")
+    )
+
+
+# Catalogue ------------------------------------------------------------------------------------
+
+
+def agencies():
+    return Agency.objects.filter(is_active=True).prefetch_related("areas_served")
+
+
+def services():
+    return Service.objects.filter(is_active=True, agency__is_active=True).select_related("agency")
+
+
+def _containing_codes(area_code: str) -> list[str]:
+    """The codes of the area and every area above it (province 2, district 4, subdistrict 6…)."""
+    return [area_code[:n] for n in (2, 4, 6, 8) if n <= len(area_code)]
+
+
+def services_serving(area_code: str):
+    """Active services whose agency serves an area containing `area_code`."""
+    return services().filter(agency__areas_served__code__in=_containing_codes(area_code)).distinct()
+
+
+def agency_serves(agency: Agency, area_code: str) -> bool:
+    return agency.areas_served.filter(code__in=_containing_codes(area_code)).exists()
+
+
+def routing_rules() -> dict:
+    """The routing in force: the `REFERRAL_ROUTING` setting when a province sets one."""
+    return getattr(settings, "REFERRAL_ROUTING", None) or routing.DEFAULT_ROUTING
+
+
+_CAPITALS = ("human", "physical", "financial", "natural", "social")
+
+
+def household_standing(household) -> routing.Standing | None:
+    """The household's level and capital scores from its latest classification, if it has one.
+
+    Results come from verified surveys (`households.models.ClassificationResult`); a household
+    never classified has no standing, and so gets no suggestion.
+    """
+    from households.models import ClassificationResult
+
+    latest = (
+        ClassificationResult.objects.filter(household=household)
+        .order_by("-fiscal_year", "-created_at", "-id")
+        .first()
+    )
+    if latest is None or latest.level not in routing_rules()["levels"]:
+        return None
+    scores = {
+        capital: float(score)
+        for capital in _CAPITALS
+        if (score := getattr(latest, f"score_{capital}", None)) is not None
+    }
+    return routing.Standing(level=latest.level, capital_scores=scores)
+
+
+def suggested_services_for(household, standing: routing.Standing | None = None) -> list[Service]:
+    """Services serving the household's village, of the kinds its standing calls for."""
+    standing = standing if standing is not None else household_standing(household)
+    if standing is None:
+        return []
+    kinds = routing.suggested_kinds(standing, routing_rules())
+    return routing.rank_services(services_serving(household.area_id), kinds)
+
+
+# Notifications --------------------------------------------------------------------------------
+
+
+def unread_notification_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user):
+    return Notification.objects.filter(recipient=user).select_related(
+        "referral", "referral__service"
+    )
+
+
+def overdue_q(today=None) -> Q:
+    today = today or timezone.localdate()
+    return Q(due_on__lt=today) & ~Q(status__in=transitions.FINAL_STATES)

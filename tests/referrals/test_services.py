@@ -1,0 +1,307 @@
+"""Referral services: the one state table enforced for every role, history, due dates,
+notifications, follow-up; and the row lock when two officers approve at the same moment."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection, connections
+from django.utils import timezone
+
+from ppaos.audit.models import AuditEvent
+from referrals import services, transitions
+from referrals.models import (
+    Notification,
+    NotificationKind,
+    Referral,
+    ReferralFollowUp,
+    ReferralStatus,
+    ReferralTransition,
+)
+from referrals.services import ReferralRefused
+from tests.referrals.conftest import make_household, make_service
+
+pytestmark = pytest.mark.django_db
+
+NAMES = sorted({t.name for t in transitions.TRANSITIONS})
+
+
+def _call(name, actor, referral, service):
+    kwargs = {
+        "reject": {"reason": "เหตุผล"},
+        "decline": {"reason": "เหตุผล"},
+        "cancel": {"reason": "เหตุผล"},
+        "complete": {"outcome": "ผลลัพธ์"},
+        "reroute": {"service": service},
+    }.get(name, {})
+    return getattr(services, f"{name}_referral")(actor, referral=referral, **kwargs)
+
+
+@pytest.mark.parametrize("state", [s.value for s in transitions.State])
+@pytest.mark.parametrize(
+    ("role", "party"),
+    [
+        ("facilitator", transitions.Party.PROPOSER),
+        ("provincial_officer", transitions.Party.OFFICER),
+        ("agency_staff", transitions.Party.AGENCY),
+    ],
+)
+def test_every_transition_not_in_the_table_is_refused_with_a_message(
+    request, make_referral, service, state, role, party
+):
+    actor = request.getfixturevalue(role)
+    allowed = {t.name for t in transitions.transitions_open_to(state, {party})}
+    for name in NAMES:
+        if name in allowed:
+            continue
+        referral = make_referral(state)
+        with pytest.raises(ReferralRefused) as refused:
+            _call(name, actor, referral, service)
+        message = refused.value.message
+        label = str(ReferralStatus(state).label)
+        assert label in message, message
+        assert ("cannot be" in message) or ("only by" in message), message
+        referral.refresh_from_db()
+        assert referral.status == state  # nothing changed
+
+
+@pytest.mark.parametrize("state", ["submitted", "approved", "in_progress"])
+def test_every_allowed_transition_goes_through(make_referral, request, service, state):
+    by_party = {
+        transitions.Party.PROPOSER: "facilitator",
+        transitions.Party.OFFICER: "provincial_officer",
+        transitions.Party.AGENCY: "agency_staff",
+    }
+    for transition in transitions.TRANSITIONS:
+        if transition.source != state:
+            continue
+        for party in transition.parties:
+            referral = make_referral(state)
+            actor = request.getfixturevalue(by_party[party])
+            changed = _call(transition.name, actor, referral, service)
+            assert changed.status == transition.target
+
+
+def test_wrong_party_message_says_who_may(make_referral, facilitator):
+    referral = make_referral("submitted")
+    with pytest.raises(ReferralRefused) as refused:
+        services.approve_referral(facilitator, referral=referral)
+    assert refused.value.code == "wrong_party"
+    assert "provincial officer" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "role", ["executive", "other_province_officer", "no_role_user", "neighbour_facilitator"]
+)
+def test_users_with_no_part_in_the_referral_are_denied(request, make_referral, role):
+    referral = make_referral("submitted")
+    with pytest.raises(PermissionDenied):
+        services.approve_referral(request.getfixturevalue(role), referral=referral)
+
+
+def test_other_agency_cannot_act_on_a_referral_sent_elsewhere(make_referral, other_agency_staff):
+    referral = make_referral("approved")
+    with pytest.raises(PermissionDenied):
+        services.accept_referral(other_agency_staff, referral=referral)
+
+
+def test_reject_requires_a_reason(make_referral, provincial_officer):
+    referral = make_referral("submitted")
+    with pytest.raises(ReferralRefused) as refused:
+        services.reject_referral(provincial_officer, referral=referral, reason=" ")
+    assert refused.value.code == "note_required"
+
+
+def test_every_transition_writes_history(make_referral, facilitator, provincial_officer):
+    referral = make_referral("completed")
+    rows = list(ReferralTransition.objects.filter(referral=referral))
+    assert [(r.from_status, r.to_status) for r in rows] == [
+        ("", "draft"),
+        ("draft", "submitted"),
+        ("submitted", "approved"),
+        ("approved", "accepted"),
+        ("accepted", "in_progress"),
+        ("in_progress", "completed"),
+    ]
+    assert rows[1].actor == facilitator and rows[2].actor == provincial_officer
+    assert rows[2].agency_id == referral.agency_id
+    assert rows[-1].note == "ได้รับเบี้ยยังชีพเดือนละ 600 บาท"
+    assert referral.outcome and referral.help_value == 7200 and referral.completed_at
+    audit_actions = set(
+        AuditEvent.objects.filter(object_id=str(referral.public_id)).values_list(
+            "action", flat=True
+        )
+    )
+    assert {"referral.proposed", "referral.approve", "referral.complete"} <= audit_actions
+
+
+def test_due_date_counts_from_approval_and_urgency(make_referral):
+    normal = make_referral("approved")
+    urgent = make_referral("approved", urgency="urgent")
+    today = timezone.localdate()
+    assert normal.due_on == today + datetime.timedelta(days=30)
+    assert urgent.due_on == today + datetime.timedelta(days=10)
+    assert make_referral("submitted").due_on is None
+
+
+def test_overdue_flag(make_referral):
+    referral = make_referral("accepted")
+    Referral.objects.filter(pk=referral.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    referral.refresh_from_db()
+    assert referral.is_overdue
+    Referral.objects.filter(pk=referral.pk).update(status="completed", outcome="x")
+    referral.refresh_from_db()
+    assert not referral.is_overdue
+
+
+def test_decline_returns_to_the_officer_who_reroutes_to_another_agency(
+    make_referral, provincial_officer, other_service, other_agency_staff
+):
+    referral = make_referral("declined")
+    assert Notification.objects.filter(
+        recipient=provincial_officer, referral=referral, kind=NotificationKind.DECLINED
+    ).exists()
+    rerouted = services.reroute_referral(
+        provincial_officer, referral=referral, service=other_service, note="ส่ง อบต."
+    )
+    assert rerouted.status == "approved"
+    assert rerouted.agency_id == other_service.agency_id
+    assert rerouted.due_on == timezone.localdate() + datetime.timedelta(days=15)
+    assert Notification.objects.filter(
+        recipient=other_agency_staff, referral=referral, kind=NotificationKind.TO_ACCEPT
+    ).exists()
+
+
+def test_notifications_go_to_whoever_acts_next(
+    make_referral, facilitator, provincial_officer, other_province_officer, agency_staff
+):
+    referral = make_referral("submitted")
+    assert list(
+        Notification.objects.filter(referral=referral, read_at__isnull=True).values_list(
+            "recipient_id", "kind"
+        )
+    ) == [(provincial_officer.pk, NotificationKind.TO_APPROVE)]
+    services.approve_referral(provincial_officer, referral=referral)
+    unread = Notification.objects.filter(referral=referral, read_at__isnull=True)
+    assert list(unread.values_list("recipient_id", "kind")) == [
+        (agency_staff.pk, NotificationKind.TO_ACCEPT)
+    ]
+
+
+def test_completion_notifies_the_proposer(make_referral, facilitator):
+    referral = make_referral("completed")
+    assert Notification.objects.filter(
+        recipient=facilitator, referral=referral, kind=NotificationKind.COMPLETED,
+        read_at__isnull=True,
+    ).exists()  # fmt: skip
+
+
+def test_propose_refuses_a_service_whose_agency_does_not_serve_the_village(
+    facilitator, agency, villages
+):
+    from referrals.models import Agency, AgencyKind
+
+    far = Agency.objects.create(code="far", name_th="อบต.ไกล", kind=AgencyKind.LOCAL_ADMINISTRATION)
+    far.areas_served.add("490201")
+    service = make_service(far, "far-relief")
+    with pytest.raises(ReferralRefused) as refused:
+        services.propose_referral(
+            facilitator, household=make_household("49010101"), service=service, need="ต้องการ"
+        )
+    assert "does not serve" in refused.value.message
+
+
+def test_propose_outside_the_area_is_denied(neighbour_facilitator, service, household):
+    with pytest.raises(PermissionDenied):
+        services.propose_referral(
+            neighbour_facilitator, household=household, service=service, need="ต้องการ"
+        )
+
+
+def test_follow_up_once_for_a_completed_referral(make_referral, facilitator):
+    referral = make_referral("completed")
+    services.record_follow_up(facilitator, referral=referral, arrived="yes", effect="helped")
+    assert ReferralFollowUp.objects.get(referral=referral).effect == "helped"
+    with pytest.raises(ReferralRefused):
+        services.record_follow_up(facilitator, referral=referral, arrived="yes", effect="helped")
+    with pytest.raises(ReferralRefused):
+        services.record_follow_up(
+            facilitator, referral=make_referral("in_progress"), arrived="yes", effect="helped"
+        )
+
+
+def test_batch_approval_reports_each_refusal(make_referral, provincial_officer):
+    fresh = [make_referral("submitted") for _ in range(3)]
+    already = make_referral("approved")
+    done, refused = services.approve_referrals(provincial_officer, referrals=[*fresh, already])
+    assert {r.pk for r in done} == {r.pk for r in fresh}
+    assert [(r.pk, "cannot be approved" in m) for r, m in refused] == [(already.pk, True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_approving_at_once_one_wins_the_other_is_told(
+    make_referral, provincial_officer
+):
+    """Officer A approves inside a transaction that stays open; officer B, on another
+    connection, tries the same referral and must wait on the row lock. Once B is seen waiting
+    in pg_stat_activity, A commits; B then finds the referral approved and is told so. Without
+    the lock B would read "submitted" and approve a second time."""
+    from tests.factories import UserFactory, assign
+
+    second_officer = assign(UserFactory(username="officer_49_b"), "provincial_officer", "49")
+    referral = make_referral("submitted")
+    stale_copy = Referral.objects.get(pk=referral.pk)
+    a_holds_lock = threading.Event()
+    a_may_commit = threading.Event()
+    outcome = {}
+
+    def officer_a():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                services.approve_referral(provincial_officer, referral=referral)
+                a_holds_lock.set()
+                a_may_commit.wait(timeout=30)
+            outcome["a"] = "approved"
+        finally:
+            connections.close_all()
+
+    def officer_b():
+        a_holds_lock.wait(timeout=30)
+        try:
+            services.approve_referral(second_officer, referral=stale_copy)
+            outcome["b"] = "approved"
+        except ReferralRefused as refused:
+            outcome["b"] = refused
+        finally:
+            connections.close_all()
+
+    thread_a = threading.Thread(target=officer_a)
+    thread_b = threading.Thread(target=officer_b)
+    thread_a.start()
+    thread_b.start()
+    assert a_holds_lock.wait(timeout=30)
+    waiting = False
+    for _ in range(600):  # until B is blocked on A's row lock (polled, not timed)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                waiting = True
+                break
+        threading.Event().wait(0.05)
+    a_may_commit.set()
+    thread_a.join(timeout=30)
+    thread_b.join(timeout=30)
+    assert waiting, "officer B never waited on the row lock"
+    assert outcome["a"] == "approved"
+    assert isinstance(outcome["b"], ReferralRefused)
+    assert outcome["b"].code == "changed"
+    assert "Someone else acted on this referral first" in outcome["b"].message
+    assert ReferralTransition.objects.filter(referral=referral, to_status="approved").count() == 1
