@@ -4,13 +4,14 @@ role assignment sees nothing, and a record outside the user's areas does not exi
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Greatest
 
 from ppaos.accounts.policy import Action, can, scope_q, scope_queryset
 from ppaos.audit.models import AuditEvent
 
 from .models import (
+    ClassificationResult,
     DuplicateCandidate,
     DuplicateStatus,
     Household,
@@ -144,34 +145,26 @@ def search_persons(user, *, text: str) -> QuerySet:
     return queryset[:SEARCH_LIMIT]
 
 
-def level_filter_available() -> bool:
-    """Whether survey classification results exist to filter households by level."""
-    return _latest_level_subquery() is not None
-
-
-def _latest_level_subquery():
-    """The latest classification level of a household, as a subquery, when the survey module
-    (issue 3, surveys part) provides classification results; None otherwise."""
-    try:
-        from .models import ClassificationResult  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    from django.db.models import Subquery
-
-    field_names = {f.name for f in ClassificationResult._meta.get_fields()}
-    if not {"level", "survey"} <= field_names:
-        return None
-    latest = ClassificationResult.objects.filter(survey__household=OuterRef("pk")).order_by(
-        "-created_at", "-id"
+def latest_level_subquery():
+    """The level of a household's latest classification result (latest round), as a subquery."""
+    latest = ClassificationResult.objects.filter(household=OuterRef("pk")).order_by(
+        "-fiscal_year", "-id"
     )
     return Subquery(latest.values("level")[:1])
+
+
+def latest_target_poor_subquery():
+    latest = ClassificationResult.objects.filter(household=OuterRef("pk")).order_by(
+        "-fiscal_year", "-id"
+    )
+    return Subquery(latest.values("target_poor")[:1])
 
 
 def search_households(
     user, *, text: str = "", village: str = "", house_number: str = "", level: str = ""
 ) -> QuerySet:
     """Households by a member's national ID or name, by village and house number, and by level
-    (latest classification) when classification results exist."""
+    (the latest round's classification)."""
     query = parse_search_query(text)
     if query.kind == QueryKind.EMPTY and not (village or house_number or level):
         return Household.objects.none()
@@ -181,9 +174,9 @@ def search_households(
     if house_number:
         queryset = queryset.filter(house_number=house_number.strip())
     if level:
-        latest_level = _latest_level_subquery()
-        if latest_level is not None:
-            queryset = queryset.annotate(latest_level=latest_level).filter(latest_level=level)
+        queryset = queryset.annotate(latest_level=latest_level_subquery()).filter(
+            latest_level=level
+        )
     if query.kind != QueryKind.EMPTY:
         members = _apply_query(Person.objects.all(), query).order_by().values("pk")
         queryset = queryset.filter(
@@ -207,20 +200,11 @@ class HouseholdPage:
 
 
 def _surveys_of(household):
-    """3A's survey list for the household, when the survey module exists."""
-    try:
-        from . import survey_selectors
-    except ImportError:
-        return None, None
-    surveys = None
-    for name in ("surveys_for_household", "surveys_of_household", "household_surveys"):
-        if hasattr(survey_selectors, name):
-            surveys = list(getattr(survey_selectors, name)(household))
-            break
-    history = None
-    if hasattr(survey_selectors, "level_history_for"):
-        history = survey_selectors.level_history_for(household)
-    return surveys, history
+    """The household's surveys, newest round first, and its level history (oldest first)."""
+    from .survey_selectors import level_history_for
+
+    surveys = list(household.surveys.select_related("surveyed_by").order_by("-fiscal_year"))
+    return surveys, level_history_for(household)
 
 
 def household_page(user, household: Household) -> HouseholdPage:
@@ -280,3 +264,11 @@ def duplicates_visible_to(user, *, status: str = DuplicateStatus.OPEN) -> QueryS
     if status:
         queryset = queryset.filter(status=status)
     return queryset
+
+
+def villages_for(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
+    """Villages in the user's areas for `action` (choices for search and new households)."""
+    from ppaos.areas.models import Area, AreaLevel
+
+    villages = Area.objects.filter(level=AreaLevel.VILLAGE).order_by("code")
+    return scope_queryset(user, villages, action, area_field="code")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ppaos.accounts.policy import Action, require
 from ppaos.areas.models import Area, AreaLevel
 from ppaos.audit.services import record_audit_event
-from ppaos.thai.thai_id import NationalIdError, normalize_national_id
+from ppaos.thai.thai_id import MESSAGES_EN, MESSAGES_TH, NationalIdError, normalize_national_id
 
 from .models import (
     DuplicateCandidate,
@@ -63,9 +63,14 @@ def validated_national_id(value) -> str:
     try:
         return normalize_national_id(value)
     except NationalIdError as error:
-        language = translation.get_language() or ""
-        message = error.message_th if language.startswith("th") else error.message
+        message = validated_national_id_message(error.code)
         raise ValidationError({"national_id": message}, code=error.code) from error
+
+
+def validated_national_id_message(code: str) -> str:
+    """The message for a NationalIdError code, in the user's language."""
+    language = translation.get_language() or ""
+    return (MESSAGES_TH if language.startswith("th") else MESSAGES_EN)[code]
 
 
 def _current_membership(person: Person) -> Membership | None:

@@ -1,0 +1,446 @@
+"""Browser pages of the household registry: work list, search, registrant findings, households,
+members, persons, and the duplicate review queue. Rules live in services and selectors.
+
+Pattern: `ensure_role_allows` (403 for a role without the action), then the record from a scoped
+selector (404 outside the user's areas); services check the action on the record itself.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from ppaos.accounts.policy import Action, can, ensure_role_allows, require
+from ppaos.areas.models import Area
+
+from . import selectors, services
+from .forms import (
+    AddMemberForm,
+    DuplicateReviewForm,
+    EditMemberForm,
+    FindingForm,
+    HouseholdForm,
+    MakeHeadForm,
+    MoveOutForm,
+    NewHouseholdForm,
+    SearchForm,
+)
+from .models import Finding, Relation
+from .search_query import QueryKind, parse_search_query
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _posted(request):
+    """The submitted data on POST (even when empty, so required fields still complain)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _village(code: str) -> Area | None:
+    return Area.objects.filter(code=code).first() if code else None
+
+
+# --- Work list and search ------------------------------------------------------------------------
+
+
+@login_required
+def worklist(request):
+    """The facilitator's list of registry leads still to visit, with the search box on top."""
+    ensure_role_allows(request.user, Action.REVIEW_REGISTRANT)
+    page = Paginator(selectors.registrant_worklist(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    form = SearchForm(villages=selectors.villages_for(request.user))
+    return render(request, "households/worklist.html", {"page": page, "form": form})
+
+
+@login_required
+def search(request):
+    ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
+    form = SearchForm(request.GET or None, villages=selectors.villages_for(request.user))
+    context = {"form": form, "searched": False}
+    if form.is_valid():
+        criteria = form.cleaned_data
+        query = parse_search_query(criteria["q"])
+        context["searched"] = bool(
+            query.kind != QueryKind.EMPTY
+            or criteria["village"]
+            or criteria["house_number"]
+            or criteria["level"]
+        )
+        if query.kind == QueryKind.INVALID_ID:
+            context["id_error"] = services.validated_national_id_message(query.error_code)
+        if not criteria["level"]:
+            context["registrants"] = list(
+                selectors.search_registrants(
+                    request.user,
+                    text=criteria["q"],
+                    village=criteria["village"],
+                    house_number=criteria["house_number"],
+                )
+            )
+        context["households"] = list(
+            selectors.search_households(
+                request.user,
+                text=criteria["q"],
+                village=criteria["village"],
+                house_number=criteria["house_number"],
+                level=criteria["level"],
+            )
+        )
+    return render(request, "households/search.html", context)
+
+
+# --- Registrants and findings --------------------------------------------------------------------
+
+
+@login_required
+def registrant_detail(request, public_id):
+    ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
+    registrant = get_object_or_404(
+        selectors.registrants_visible_to(request.user), public_id=public_id
+    )
+    may_review = can(request.user, Action.REVIEW_REGISTRANT, registrant)
+    villages = selectors.villages_for(request.user, Action.EDIT_HOUSEHOLD).filter(
+        code__startswith=registrant.area_id[:6]
+    )
+    form = FindingForm(_posted(request), villages=villages)
+    if request.method == "POST":
+        require(request.user, Action.REVIEW_REGISTRANT, registrant)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                finding = services.record_registrant_finding(
+                    actor=request.user,
+                    registrant=registrant,
+                    finding=data["finding"],
+                    note=data["note"],
+                    new_address=data["new_address"],
+                    village=_village(data["village"]),
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Finding recorded."))
+                if finding.finding == Finding.FOUND:
+                    return redirect("households:household_detail", finding.household.public_id)
+                return redirect("households:worklist")
+    else:
+        services.record_registrant_viewed(actor=request.user, registrant=registrant)
+    return render(
+        request,
+        "households/registrant_detail.html",
+        {
+            "registrant": registrant,
+            "findings": selectors.registrant_findings(registrant),
+            "form": form if may_review else None,
+            "needs_village": registrant.area.level != "village",
+        },
+    )
+
+
+# --- Households ----------------------------------------------------------------------------------
+
+
+def _household_for(request, public_id):
+    ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
+    return get_object_or_404(selectors.households_visible_to(request.user), public_id=public_id)
+
+
+def _survey_url(survey) -> str | None:
+    for name in ("households:survey_detail", "households:survey_edit"):
+        try:
+            return reverse(name, args=[survey.public_id])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _start_survey_url(household) -> str | None:
+    try:
+        return reverse("households:survey_start", args=[household.public_id])
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def household_detail(request, public_id):
+    household = _household_for(request, public_id)
+    services.record_household_viewed(actor=request.user, household=household)
+    page = selectors.household_page(request.user, household)
+    surveys = [(survey, _survey_url(survey)) for survey in page.surveys or []]
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "page": page,
+            "surveys": surveys,
+            "start_survey_url": _start_survey_url(household),
+            "level_history": page.level_history,
+        },
+    )
+
+
+@login_required
+def household_create(request):
+    ensure_role_allows(request.user, Action.EDIT_HOUSEHOLD)
+    form = NewHouseholdForm(
+        _posted(request), villages=selectors.villages_for(request.user, Action.EDIT_HOUSEHOLD)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.create_household(
+                actor=request.user,
+                area=_village(data["village"]),
+                head=form.person_data(),
+                house_number=data["house_number"],
+                house_registration_code=data["house_registration_code"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Household created."))
+            return redirect("households:household_detail", household.public_id)
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "form": form,
+            "title": _("New household"),
+            "submit_label": _("Create household"),
+            "cancel_url": reverse("households:worklist"),
+        },
+    )
+
+
+@login_required
+def household_edit(request, public_id):
+    household = _household_for(request, public_id)
+    require(request.user, Action.EDIT_HOUSEHOLD, household)
+    initial = {name: getattr(household, name) for name in services.HOUSEHOLD_FIELDS}
+    form = HouseholdForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_household(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect("households:household_detail", household.public_id)
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("Edit household"),
+            "submit_label": _("Save"),
+            "cancel_url": reverse("households:household_detail", args=[household.public_id]),
+        },
+    )
+
+
+# --- Members -------------------------------------------------------------------------------------
+
+
+def _membership_for(request, household, membership_id):
+    return get_object_or_404(
+        household.memberships.select_related("person"), pk=membership_id, left_on__isnull=True
+    )
+
+
+@login_required
+def member_add(request, public_id):
+    household = _household_for(request, public_id)
+    require(request.user, Action.EDIT_HOUSEHOLD, household)
+    form = AddMemberForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member(
+                actor=request.user,
+                household=household,
+                person=form.person_data(),
+                relation=form.cleaned_data["relation"],
+                joined_on=form.cleaned_data["joined_on"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("households:household_detail", household.public_id)
+    return _member_form_page(request, household, form, _("Add a member"), _("Add member"))
+
+
+@login_required
+def member_edit(request, public_id, membership_id):
+    household = _household_for(request, public_id)
+    require(request.user, Action.EDIT_HOUSEHOLD, household)
+    membership = _membership_for(request, household, membership_id)
+    person = membership.person
+    initial = {name: getattr(person, name) for name in EditMemberForm.PERSON_FIELD_NAMES}
+    initial["relation"] = membership.relation
+    form = EditMemberForm(_posted(request), initial=initial)
+    if membership.relation == Relation.HEAD:
+        form.fields["relation"].choices = [(Relation.HEAD, Relation.HEAD.label)]
+    else:
+        form.fields["relation"].choices = [
+            choice for choice in Relation.choices if choice[0] != Relation.HEAD
+        ]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_member(
+                actor=request.user,
+                membership=membership,
+                person=form.person_data(),
+                relation=form.cleaned_data["relation"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Member saved."))
+            return redirect("households:household_detail", household.public_id)
+    return _member_form_page(request, household, form, _("Edit member"), _("Save"))
+
+
+def _member_form_page(request, household, form, title, submit_label):
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "form": form,
+            "household": household,
+            "title": title,
+            "submit_label": submit_label,
+            "cancel_url": reverse("households:household_detail", args=[household.public_id]),
+        },
+    )
+
+
+@login_required
+def member_move_out(request, public_id, membership_id):
+    household = _household_for(request, public_id)
+    require(request.user, Action.EDIT_HOUSEHOLD, household)
+    membership = _membership_for(request, household, membership_id)
+    form = MoveOutForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_member_out(
+                actor=request.user,
+                membership=membership,
+                left_on=form.cleaned_data["left_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Member moved out. Their history is kept."))
+            return redirect("households:household_detail", household.public_id)
+    return _member_form_page(
+        request,
+        household,
+        form,
+        _("Move %(name)s out") % {"name": membership.person},
+        _("Move out"),
+    )
+
+
+@login_required
+def member_make_head(request, public_id, membership_id):
+    household = _household_for(request, public_id)
+    require(request.user, Action.EDIT_HOUSEHOLD, household)
+    membership = _membership_for(request, household, membership_id)
+    form = MakeHeadForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer_head(
+                actor=request.user,
+                household=household,
+                new_head=membership,
+                former_head_relation=form.cleaned_data["former_head_relation"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Head of household changed."))
+            return redirect("households:household_detail", household.public_id)
+    return _member_form_page(
+        request,
+        household,
+        form,
+        _("Make %(name)s head of household") % {"name": membership.person},
+        _("Make head"),
+    )
+
+
+# --- Persons -------------------------------------------------------------------------------------
+
+
+@login_required
+def person_detail(request, public_id):
+    ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
+    person = get_object_or_404(selectors.persons_visible_to(request.user), public_id=public_id)
+    current = selectors.current_membership_of(person)
+    area_code = current.household.area_id if current else ""
+    services.record_person_viewed(actor=request.user, person=person, area_code=area_code)
+    return render(
+        request,
+        "households/person_detail.html",
+        {
+            "person": person,
+            "current": current,
+            "area_code": area_code,
+            "history": selectors.person_history(person),
+            "audit_trail": selectors.audit_trail_of(person)[:50],
+        },
+    )
+
+
+# --- Duplicate review ----------------------------------------------------------------------------
+
+
+@login_required
+def duplicate_queue(request):
+    ensure_role_allows(request.user, Action.REVIEW_DUPLICATES)
+    page = Paginator(selectors.duplicates_visible_to(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "households/duplicate_queue.html", {"page": page})
+
+
+@login_required
+def duplicate_review(request, public_id):
+    ensure_role_allows(request.user, Action.REVIEW_DUPLICATES)
+    candidate = get_object_or_404(
+        selectors.duplicates_visible_to(request.user, status=""), public_id=public_id
+    )
+    form = DuplicateReviewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_duplicate(
+                actor=request.user,
+                candidate=candidate,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Review recorded."))
+            return redirect("households:duplicate_queue")
+    return render(
+        request, "households/duplicate_review.html", {"candidate": candidate, "form": form}
+    )
