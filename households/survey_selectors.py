@@ -164,3 +164,20 @@ def _transitions():
     from .models import SurveyTransition
 
     return SurveyTransition.objects.select_related("actor").order_by("at", "id")
+
+
+def households_for_survey(user) -> QuerySet:
+    """Households in which the user may enter surveys."""
+    return scope_queryset(
+        user, Household.objects.select_related("area"), Action.ENTER_SURVEY, area_field="area_id"
+    )
+
+
+def latest_results_for(households) -> dict[int, ClassificationResult]:
+    """The most recent verified result of each household, in one query."""
+    results = (
+        ClassificationResult.objects.filter(household__in=households)
+        .order_by("household_id", "-fiscal_year")
+        .distinct("household_id")
+    )
+    return {result.household_id: result for result in results}

@@ -561,3 +561,11 @@ def record_programme_event(
             area_code=household.area_id,
         )
     return event
+
+
+def record_survey_view(*, actor, survey: Survey) -> None:
+    """A survey page names the household's members: every view is logged (PDPA s.37)."""
+    require(actor, Action.VIEW_HOUSEHOLD, survey)
+    record_audit_event(
+        actor=actor, action="survey.viewed", target=survey, area_code=survey.household.area_id
+    )

@@ -549,6 +549,10 @@ class ClassificationResult(TimeStampedModel):
     def level_thai(self) -> str:
         return LEVEL_THAI.get(self.level, "")
 
+    @property
+    def failed_dimension_labels(self) -> list[str]:
+        return [Dimension(d).label for d in self.failed_dimensions if d in Dimension.values]
+
     def reasons(self) -> list[str]:
         """The items that pulled the score down, in the reader's language."""
         return [

@@ -1,0 +1,367 @@
+"""Survey pages, phone first: one step per page, "save draft" on every step, review and submit;
+the area manager's review queue with verify / return. Views call services and selectors only.
+
+Pattern (the brief): `ensure_role_allows` (403) → fetch from a scoped selector (404 outside the
+area) → the service checks the action (403) and the state.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ppaos.accounts.policy import Action, can, ensure_role_allows
+
+from .models import IndicatorAnswer, SurveyAccounts, SurveyStatus
+from .survey_forms import (
+    AccountsForm,
+    BasicNeedsForm,
+    CapitalsForm,
+    ConsentForm,
+    MembersForm,
+    NeedsForm,
+    ReturnForm,
+)
+from .survey_selectors import (
+    households_for_survey,
+    instrument_parts,
+    review_queue_for,
+    survey_members,
+    survey_with_answers,
+    surveys_editable_by,
+    surveys_to_finish_for,
+    surveys_visible_to,
+)
+from .survey_services import (
+    STEPS,
+    record_survey_view,
+    return_survey,
+    save_survey_draft,
+    start_survey,
+    submit_survey,
+    survey_problems,
+    verify_survey,
+)
+
+STEP_TITLES = {
+    "consent": gettext_lazy("Notice and consent"),
+    "members": gettext_lazy("Members"),
+    "basic_needs": gettext_lazy("Basic needs"),
+    "capitals": gettext_lazy("Five capitals"),
+    "accounts": gettext_lazy("Household accounts"),
+    "needs": gettext_lazy("Needs"),
+    "review": gettext_lazy("Review and submit"),
+}
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@login_required
+def survey_list(request):
+    """The facilitator's surveys to finish: returned ones (with the comment) and drafts."""
+    ensure_role_allows(request.user, Action.ENTER_SURVEY)
+    page = Paginator(surveys_to_finish_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "households/survey_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def survey_start(request, household_id):
+    ensure_role_allows(request.user, Action.ENTER_SURVEY)
+    household = get_object_or_404(households_for_survey(request.user), public_id=household_id)
+    try:
+        survey = start_survey(actor=request.user, household=household)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        existing = surveys_editable_by(request.user).filter(household=household).first()
+        if existing is not None:
+            return redirect("households:survey_detail", survey_id=existing.public_id)
+        return redirect(request.POST.get("next") or "households:survey_list")
+    return redirect("households:survey_step", survey_id=survey.public_id, step="consent")
+
+
+def _step_nav(survey, current: str) -> list[dict]:
+    return [
+        {
+            "key": step,
+            "title": STEP_TITLES[step],
+            "number": index,
+            "url": reverse(
+                "households:survey_step", kwargs={"survey_id": survey.public_id, "step": step}
+            ),
+            "current": step == current,
+        }
+        for index, step in enumerate(STEPS, 1)
+    ]
+
+
+def _next_step(step: str) -> str:
+    index = STEPS.index(step)
+    return STEPS[min(index + 1, len(STEPS) - 1)]
+
+
+def _indicator_answers(survey) -> dict:
+    return {
+        (a.indicator_id, a.person_id): a.result
+        for a in IndicatorAnswer.objects.filter(survey=survey)
+    }
+
+
+def _build_form(step, survey, parts, data=None):
+    if step == "consent":
+        return ConsentForm(
+            data,
+            initial={
+                "surveyed_on": survey.surveyed_on,
+                "notice_given": survey.notice_given,
+                "lawful_basis": survey.lawful_basis,
+                "welfare_card_in_household": survey.welfare_card_in_household,
+                "sensitive_consent": survey.sensitive_consent,
+                "consent_given_by": survey.consent_given_by,
+            },
+        )
+    if step == "members":
+        return MembersForm(
+            data,
+            survey=survey,
+            members=survey_members(survey, parts),
+            answers=_indicator_answers(survey),
+        )
+    if step == "basic_needs":
+        return BasicNeedsForm(
+            data, indicators=parts.household_indicators, answers=_indicator_answers(survey)
+        )
+    if step == "capitals":
+        answers = {a.item_id: a.score for a in survey.capital_answers.all()}
+        return CapitalsForm(data, items=parts.items, answers=answers)
+    if step == "accounts":
+        return AccountsForm(data, accounts=SurveyAccounts.objects.filter(survey=survey).first())
+    if step == "needs":
+        return NeedsForm(
+            data,
+            initial={
+                "needs": list(survey.needs.values_list("category", flat=True)),
+                "needs_note": survey.needs_note,
+            },
+        )
+    return None
+
+
+def _save(step, survey, form, user) -> bool:
+    """Save the form's valid parts. Returns whether a member's disability flag changed (the
+    indicators asked about that member change with it)."""
+    kwargs = {"actor": user, "survey": survey, "step": step}
+    flags_changed = False
+    if step == "consent":
+        kwargs["consent"] = form.service_data()
+    elif step == "members":
+        flags, results = form.service_data()
+        kwargs["member_flags"] = flags
+        kwargs["indicator_results"] = results
+        flags_changed = any("disability" in f for f in flags.values())
+    elif step == "basic_needs":
+        kwargs["indicator_results"] = form.service_data()
+    elif step == "capitals":
+        kwargs["capital_scores"] = form.service_data()
+    elif step == "accounts":
+        kwargs["accounts"] = form.service_data()
+    elif step == "needs":
+        data = form.valid_data()
+        if "needs" in data:
+            existing = dict(survey.needs.values_list("category", "detail"))
+            kwargs["needs"] = {c: existing.get(c, "") for c in data["needs"]}
+        if "needs_note" in data:
+            kwargs["needs_note"] = data["needs_note"]
+    save_survey_draft(**kwargs)
+    return flags_changed
+
+
+@login_required
+def survey_step(request, survey_id, step: str):
+    ensure_role_allows(request.user, Action.ENTER_SURVEY)
+    survey = get_object_or_404(surveys_editable_by(request.user), public_id=survey_id)
+    if step not in STEPS:
+        return redirect("households:survey_step", survey_id=survey.public_id, step="consent")
+    if not survey.is_editable:
+        return redirect("households:survey_detail", survey_id=survey.public_id)
+    parts = instrument_parts(survey.instrument)
+    if step == "review":
+        return _review_step(request, survey, parts)
+    form = _build_form(step, survey, parts, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        valid = form.is_valid()
+        try:
+            flags_changed = _save(step, survey, form, request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            valid, flags_changed = False, False
+        if valid:
+            if request.POST.get("go") == "next" and not flags_changed:
+                messages.success(request, _("Saved."))
+                return redirect(
+                    "households:survey_step",
+                    survey_id=survey.public_id,
+                    step=_next_step(step),
+                )
+            messages.success(request, _("Draft saved. You can continue later."))
+            return redirect("households:survey_step", survey_id=survey.public_id, step=step)
+        messages.warning(
+            request,
+            _("Draft saved, except the answers marked below: please correct them."),
+        )
+    context = {
+        "survey": survey,
+        "form": form,
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "steps": _step_nav(survey, step),
+        "previous_step": STEPS[STEPS.index(step) - 1] if STEPS.index(step) else None,
+    }
+    return render(request, f"households/survey_{step}.html", context)
+
+
+def _review_step(request, survey, parts):
+    problems = survey_problems(survey, parts)
+    steps = _step_nav(survey, "review")
+    urls = {s["key"]: s["url"] for s in steps}
+    context = {
+        "survey": survey,
+        "step": "review",
+        "step_title": STEP_TITLES["review"],
+        "steps": steps,
+        "previous_step": "needs",
+        "problems": [
+            {"step": STEP_TITLES[p.step], "url": urls[p.step], "message": p.message}
+            for p in problems
+        ],
+        "summary": _summary(survey, parts),
+    }
+    return render(request, "households/survey_review.html", context)
+
+
+def _summary(survey, parts) -> dict:
+    survey = survey_with_answers(type(survey).objects.filter(pk=survey.pk)).get()
+    scores = {a.item_id: a.score for a in survey.capital_answers.all()}
+    by_capital: dict[str, list] = {}
+    for item in parts.items:
+        by_capital.setdefault(item.get_capital_display(), []).append((item, scores.get(item.pk)))
+    accounts = SurveyAccounts.objects.filter(survey=survey).first()
+    return {
+        "members": survey_members(survey, parts),
+        "capitals": by_capital,
+        "accounts": [
+            (SurveyAccounts._meta.get_field(n).verbose_name, getattr(accounts, n))
+            for n in SurveyAccounts.FIELDS
+        ]
+        if accounts
+        else [],
+        "needs": list(survey.needs.all()),
+        "failed": list(
+            IndicatorAnswer.objects.filter(survey=survey, result="fail").select_related(
+                "indicator", "person"
+            )
+        ),
+    }
+
+
+@login_required
+@require_POST
+def survey_submit(request, survey_id):
+    ensure_role_allows(request.user, Action.ENTER_SURVEY)
+    survey = get_object_or_404(surveys_editable_by(request.user), public_id=survey_id)
+    try:
+        submit_survey(actor=request.user, survey=survey)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("households:survey_step", survey_id=survey.public_id, step="review")
+    messages.success(request, _("Survey submitted for review."))
+    return redirect("households:survey_detail", survey_id=survey.public_id)
+
+
+@login_required
+def survey_detail(request, survey_id):
+    """A survey read-only, with its history and result; the review actions for area managers."""
+    ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
+    survey = get_object_or_404(
+        survey_with_answers(surveys_visible_to(request.user)), public_id=survey_id
+    )
+    record_survey_view(actor=request.user, survey=survey)
+    parts = instrument_parts(survey.instrument)
+    may_review = survey.status == SurveyStatus.SUBMITTED and can(
+        request.user, Action.VERIFY_SURVEY, survey
+    )
+    may_edit = survey.is_editable and can(request.user, Action.ENTER_SURVEY, survey)
+    result = getattr(survey, "result", None) if survey.status == SurveyStatus.VERIFIED else None
+    context = {
+        "survey": survey,
+        "summary": _summary(survey, parts),
+        "result": result,
+        "result_history": [result] if result else [],
+        "may_review": may_review,
+        "may_edit": may_edit,
+        "return_form": ReturnForm(),
+        "transitions": list(survey.transitions.all()),
+    }
+    return render(request, "households/survey_detail.html", context)
+
+
+@login_required
+def review_queue(request):
+    ensure_role_allows(request.user, Action.VERIFY_SURVEY)
+    page = Paginator(review_queue_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "households/review_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def survey_verify(request, survey_id):
+    ensure_role_allows(request.user, Action.VERIFY_SURVEY)
+    survey = get_object_or_404(surveys_visible_to(request.user), public_id=survey_id)
+    try:
+        result = verify_survey(actor=request.user, survey=survey)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("households:survey_detail", survey_id=survey.public_id)
+    messages.success(
+        request,
+        _("Survey verified: %(level)s (score %(score)s).")
+        % {"level": result.get_level_display(), "score": result.overall_score},
+    )
+    return redirect("households:review_queue")
+
+
+@login_required
+@require_POST
+def survey_return(request, survey_id):
+    ensure_role_allows(request.user, Action.VERIFY_SURVEY)
+    survey = get_object_or_404(
+        survey_with_answers(surveys_visible_to(request.user)), public_id=survey_id
+    )
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            return_survey(actor=request.user, survey=survey, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("households:survey_detail", survey_id=survey.public_id)
+        messages.success(request, _("Survey returned to the facilitator."))
+        return redirect("households:review_queue")
+    parts = instrument_parts(survey.instrument)
+    context = {
+        "survey": survey,
+        "summary": _summary(survey, parts),
+        "result": None,
+        "may_review": can(request.user, Action.VERIFY_SURVEY, survey)
+        and survey.status == SurveyStatus.SUBMITTED,
+        "may_edit": False,
+        "return_form": form,
+        "transitions": list(survey.transitions.all()),
+    }
+    return render(request, "households/survey_detail.html", context, status=400)
