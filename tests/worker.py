@@ -22,8 +22,18 @@ def test_database_url() -> str:
     return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def start_worker(*, name: str, concurrency: int = 1, log_path: Path | None = None):
-    """Start `celery worker` as a child process consuming this run's queue; wait until it works."""
+def start_worker(
+    *,
+    name: str,
+    concurrency: int = 1,
+    log_path: Path | None = None,
+    env: dict[str, str] | None = None,
+    queue: str | None = None,
+):
+    """Start `celery worker` as a child process consuming this run's queue (or `queue`); wait
+    until it works. `env` adds to or overrides the worker's environment."""
+    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+    base_env = env
     env = os.environ.copy()
     env.update(
         DJANGO_SETTINGS_MODULE="ppaos.settings.test",
@@ -31,6 +41,7 @@ def start_worker(*, name: str, concurrency: int = 1, log_path: Path | None = Non
         CELERY_TASK_DEFAULT_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
         PYTHONPATH=str(ROOT),
     )
+    env.update(base_env or {})
     log_path = log_path or ROOT / "test-results" / f"worker-{name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab")  # noqa: SIM115 - closed in stop_worker
@@ -49,7 +60,7 @@ def start_worker(*, name: str, concurrency: int = 1, log_path: Path | None = Non
             "--pool",
             "prefork",
             "--queues",
-            settings.CELERY_TASK_DEFAULT_QUEUE,
+            queue,
             "--hostname",
             f"{name}-{os.getpid()}@%h",
             "--without-gossip",

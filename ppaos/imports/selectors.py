@@ -44,3 +44,23 @@ def progress_percent(job: ImportJob) -> int:
     if not job.rows_total:
         return 0
     return min(99, int(100 * job.rows_done / job.rows_total))
+
+
+def _thai(language: str | None) -> bool:
+    return (language or "th").startswith("th")
+
+
+def job_error_message(job: ImportJob, language: str | None) -> str:
+    """The whole-file failure in the reader's language (Thai unless English is chosen)."""
+    if _thai(language):
+        return job.error_message_th or job.error_message
+    return job.error_message or job.error_message_th
+
+
+def job_error_groups(job: ImportJob, language: str | None) -> list[dict]:
+    """Row errors grouped by type and column, with counts, sample values and a message."""
+    thai = _thai(language)
+    return [
+        {**group, "message": group["message_th"] if thai else group["message_en"]}
+        for group in job.error_summary
+    ]

@@ -92,11 +92,27 @@ def _batch_pause() -> float:
     return float(os.environ.get("IMPORT_BATCH_PAUSE") or 0)
 
 
+ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".csv")
+
+
+def check_upload(*, name: str, size: int) -> None:
+    """Refuse an upload before it is stored: too large, or not named as a spreadsheet
+    (ValueError with a message for the form). The content is checked by the job."""
+    if size > max_upload_bytes():
+        raise ValueError(
+            _("The file is larger than %(limit)s MB.") % {"limit": settings.IMPORT_MAX_UPLOAD_MB}
+        )
+    if not name.lower().endswith(ACCEPTED_SUFFIXES):
+        raise ValueError(_("Upload an .xlsx, .xls or .csv file."))
+
+
 def _enqueue(job: ImportJob) -> None:
     from .tasks import run_import_job_task
 
     job_id = job.pk
-    transaction.on_commit(lambda: run_import_job_task.delay(job_id))
+    # IMPORT_TASK_QUEUE (optional) sends imports to workers of their own.
+    queue = getattr(settings, "IMPORT_TASK_QUEUE", None) or None
+    transaction.on_commit(lambda: run_import_job_task.apply_async(args=[job_id], queue=queue))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,10 +128,7 @@ def create_import_job(
     with a message for the form). Side effects: the file in MEDIA_ROOT, an audit row, a task.
     """
     require(actor, Action.RUN_IMPORTS)
-    if uploaded_file.size > max_upload_bytes():
-        raise ValueError(
-            _("The file is larger than %(limit)s MB.") % {"limit": settings.IMPORT_MAX_UPLOAD_MB}
-        )
+    check_upload(name=uploaded_file.name, size=uploaded_file.size)
     name = Path(uploaded_file.name).name[:255]
     with transaction.atomic():
         job = ImportJob(

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "imports_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("imports/jobs/", views.ImportJobListCreate.as_view(), name="job_list"),
+    path("imports/jobs/<uuid:public_id>/", views.ImportJobDetail.as_view(), name="job_detail"),
+    path(
+        "imports/jobs/<uuid:public_id>/errors.xlsx",
+        views.ImportJobErrorReport.as_view(),
+        name="job_error_report",
+    ),
+]

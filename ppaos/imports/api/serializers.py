@@ -1,0 +1,72 @@
+from django.urls import reverse
+from django.utils.translation import get_language
+from rest_framework import serializers
+
+from .. import selectors, services
+from ..models import ImportJob
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    progress_percent = serializers.SerializerMethodField()
+    error_message = serializers.SerializerMethodField()
+    error_groups = serializers.SerializerMethodField()
+    error_report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "kind",
+            "original_filename",
+            "file_size",
+            "dry_run",
+            "status",
+            "status_display",
+            "rows_total",
+            "rows_done",
+            "progress_percent",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "rejected_count",
+            "error_code",
+            "error_message",
+            "error_groups",
+            "error_report_url",
+            "column_mapping",
+            "unknown_headers",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress_percent(self, job) -> int:
+        return selectors.progress_percent(job)
+
+    def get_error_message(self, job) -> str:
+        return selectors.job_error_message(job, get_language())
+
+    def get_error_groups(self, job) -> list[dict]:
+        return selectors.job_error_groups(job, get_language())
+
+    def get_error_report_url(self, job) -> str | None:
+        if not job.error_report:
+            return None
+        return reverse("imports_api:job_error_report", kwargs={"public_id": job.public_id})
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+
+    def validate_file(self, uploaded):
+        try:
+            services.check_upload(name=uploaded.name, size=uploaded.size)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        return uploaded
