@@ -377,3 +377,11 @@ def mark_notifications_read(actor, *, notification_ids=None) -> int:
     if notification_ids is not None:
         queryset = queryset.filter(pk__in=notification_ids)
     return queryset.update(read_at=timezone.now())
+
+
+def record_agency_view(actor, *, referral: Referral) -> None:
+    """Agency staff opened a household's referral (name, contact, address): PDPA wants every view
+    of a person's record in the audit log."""
+    record_audit_event(
+        actor=actor, action="referral.viewed_by_agency", target=referral, area_code=referral.area_id
+    )

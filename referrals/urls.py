@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("queue/", views.officer_queue, name="officer_queue"),
+    path("inbox/", views.agency_inbox, name="agency_inbox"),
+    path("inbox/<uuid:public_id>/", views.agency_referral, name="agency_referral"),
+    path("inbox/<uuid:public_id>/<slug:name>/", views.agency_step, name="agency_step"),
+    path("household/<uuid:household_id>/", views.household_referrals, name="household_referrals"),
+    path("r/<uuid:public_id>/", views.referral_detail, name="referral_detail"),
+    path("r/<uuid:public_id>/follow-up/", views.record_follow_up, name="record_follow_up"),
+    path("r/<uuid:public_id>/<slug:name>/", views.referral_step, name="referral_step"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:notification_id>/", views.open_notification, name="open_notification"),
+]

@@ -6,4 +6,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    return {"nav_items": next_steps_for(user)}
+    from referrals.selectors import unread_notification_count
+
+    return {
+        "nav_items": next_steps_for(user),
+        "unread_notifications": unread_notification_count(user),
+    }
