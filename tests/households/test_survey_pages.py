@@ -242,3 +242,25 @@ def test_list_pages_have_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("households:survey_list"))
     assert response.content.decode().count("households/surveys/") >= 3
+
+
+def test_household_page_starts_a_survey_and_shows_level_history_with_reasons(
+    client, facilitator, area_manager
+):
+    from households.survey_services import save_survey_draft, verify_survey
+
+    survey = fill_survey(facilitator, started_survey(facilitator), score=2)
+    save_survey_draft(actor=facilitator, survey=survey, capital_scores={"F2": 1})
+    verify_survey(actor=area_manager, survey=submit_survey(actor=facilitator, survey=survey))
+    household_url = reverse("households:household_detail", args=[survey.household.public_id])
+    client.force_login(facilitator)
+    client.cookies["django_language"] = "en"
+    html = client.get(household_url).content.decode()
+    assert 'data-testid="level-history"' in html
+    assert "Struggling" in html and "1.95" in html
+    # The reason, in plain words, for the debt item scored 1.
+    assert "Debts are heavy or owed to informal lenders and hard to repay" in html
+    client.cookies["django_language"] = "th"
+    html = client.get(household_url).content.decode()
+    assert "อยู่ยาก" in html
+    assert "มีหนี้มากจนผ่อนได้ลำบาก หรือมีหนี้นอกระบบ" in html
