@@ -39,13 +39,15 @@ def upload(request):
         # Refuse an oversized body before Django reads it into a temporary file.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > services.max_upload_bytes() + 1024 * 1024:
-            form = UploadForm()
-            form.add_error(
-                None,
-                _("The file is larger than %(limit)s MB.")
-                % {"limit": services.max_upload_bytes() // (1024 * 1024)},
+            refusal = _("The file is larger than %(limit)s MB.") % {
+                "limit": services.max_upload_bytes() // (1024 * 1024)
+            }
+            return render(
+                request,
+                "imports/upload.html",
+                {"form": UploadForm(), "refusal": refusal},
+                status=413,
             )
-            return render(request, "imports/upload.html", {"form": form}, status=413)
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
