@@ -74,7 +74,7 @@ def _name_match(queryset: QuerySet, name: str) -> QuerySet:
     )
 
 
-def _apply_query(queryset: QuerySet, query: SearchQuery) -> QuerySet:
+def apply_search_query(queryset: QuerySet, query: SearchQuery) -> QuerySet:
     if query.kind == QueryKind.NATIONAL_ID:
         return queryset.filter(national_id=query.value)
     if query.kind == QueryKind.NAME:
@@ -99,7 +99,7 @@ def search_registrants(
         queryset = queryset.filter(house_number=house_number.strip())
     if unreviewed_only:
         queryset = queryset.filter(has_finding=False)
-    queryset = _apply_query(queryset, query)
+    queryset = apply_search_query(queryset, query)
     if query.kind != QueryKind.NAME:
         queryset = queryset.order_by("area_id", "house_number", "last_name", "id")
     return queryset[:SEARCH_LIMIT]
@@ -139,7 +139,7 @@ def search_persons(user, *, text: str) -> QuerySet:
     if query.kind == QueryKind.EMPTY:
         return Person.objects.none()
     memberships = current_memberships().select_related("household__area")
-    queryset = _apply_query(persons_visible_to(user), query).prefetch_related(
+    queryset = apply_search_query(persons_visible_to(user), query).prefetch_related(
         Prefetch("memberships", memberships, to_attr="current_memberships")
     )
     return queryset[:SEARCH_LIMIT]
@@ -178,7 +178,7 @@ def search_households(
             latest_level=level
         )
     if query.kind != QueryKind.EMPTY:
-        members = _apply_query(Person.objects.all(), query).order_by().values("pk")
+        members = apply_search_query(Person.objects.all(), query).order_by().values("pk")
         queryset = queryset.filter(
             Exists(current_memberships().filter(household=OuterRef("pk"), person__in=members))
         )
@@ -272,3 +272,29 @@ def villages_for(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
 
     villages = Area.objects.filter(level=AreaLevel.VILLAGE).order_by("code")
     return scope_queryset(user, villages, action, area_field="code")
+
+
+# --- API lists (one query each, plus one prefetch) ----------------------------------------------
+
+
+def households_for_api(user) -> QuerySet:
+    """Visible households with the latest level and target-poor flag and their current members."""
+    members = current_memberships().select_related("person").order_by("joined_on", "id")
+    return (
+        households_visible_to(user)
+        .annotate(
+            latest_level=latest_level_subquery(), latest_target_poor=latest_target_poor_subquery()
+        )
+        .prefetch_related(Prefetch("memberships", members, to_attr="current_members"))
+        .order_by("area_id", "house_number", "id")
+    )
+
+
+def persons_for_api(user) -> QuerySet:
+    """Visible persons with the village code and public id of their current household."""
+    current = current_memberships().filter(person=OuterRef("pk"))
+    return persons_visible_to(user).annotate(
+        current_area=Subquery(current.values("household__area_id")[:1]),
+        current_household=Subquery(current.values("household__public_id")[:1]),
+        current_relation=Subquery(current.values("relation")[:1]),
+    )

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from . import views
 
 app_name = "households_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("households", views.HouseholdViewSet, basename="household")
+router.register("persons", views.PersonViewSet, basename="person")
+router.register("registrants", views.RegistrantViewSet, basename="registrant")
+
+urlpatterns = [*router.urls]

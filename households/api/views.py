@@ -1,0 +1,226 @@
+"""Registry API: households, persons, registrants and their findings. Views call the same
+selectors and services as the browser pages; none holds a rule of its own.
+
+A role without the action gets 403; a record outside the user's areas 404; a user with no
+assignment an empty list.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.areas.models import Area
+
+from .. import selectors, services
+from ..models import Household, Person, WelfareRegistrant
+from . import serializers as api
+from .filters import HouseholdFilter, PersonFilter, RegistrantFilter
+
+
+def _run(service, **kwargs):
+    """Call a service; its ValidationError becomes a 400 with field errors."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(detail) from error
+
+
+def _area_or_400(code: str, field: str) -> Area | None:
+    if not code:
+        return None
+    area = Area.objects.filter(code=code).first()
+    if area is None:
+        raise serializers.ValidationError({field: ["Unknown area code."]})
+    return area
+
+
+class _ScopedViewSet(viewsets.GenericViewSet):
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    required_action = Action.VIEW_HOUSEHOLD
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        ensure_role_allows(request.user, self.required_action)
+
+
+@extend_schema(tags=["households"])
+class HouseholdViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _ScopedViewSet
+):
+    """Households in the caller's areas, with current members, latest level and target-poor
+    flag. Facilitators and area managers create and edit; provincial officers read."""
+
+    serializer_class = api.HouseholdSerializer
+    filterset_class = HouseholdFilter
+    queryset = Household.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        return selectors.households_for_api(self.request.user)
+
+    def _fresh(self, household):
+        return self.get_queryset().get(pk=household.pk)
+
+    @extend_schema(request=api.HouseholdCreateSerializer, responses={201: api.HouseholdSerializer})
+    def create(self, request, *args, **kwargs):
+        ensure_role_allows(request.user, Action.EDIT_HOUSEHOLD)
+        data = _validated(api.HouseholdCreateSerializer, request)
+        household = _run(
+            services.create_household,
+            actor=request.user,
+            area=_area_or_400(data.pop("area"), "area"),
+            head=data.pop("head"),
+            **data,
+        )
+        body = self.get_serializer(self._fresh(household)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=api.HouseholdUpdateSerializer, responses=api.HouseholdSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        household = self.get_object()
+        data = _validated(api.HouseholdUpdateSerializer, request, partial=True)
+        _run(services.update_household, actor=request.user, household=household, **data)
+        return Response(self.get_serializer(self._fresh(household)).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        household = self.get_object()
+        services.record_household_viewed(actor=request.user, household=household)
+        return Response(self.get_serializer(household).data)
+
+    @extend_schema(request=api.MemberAddSerializer, responses={201: api.HouseholdSerializer})
+    @action(detail=True, methods=["post"])
+    def members(self, request, id=None):
+        household = self.get_object()
+        data = _validated(api.MemberAddSerializer, request)
+        _run(
+            services.add_member,
+            actor=request.user,
+            household=household,
+            person=data["person"],
+            relation=data["relation"],
+            joined_on=data.get("joined_on"),
+        )
+        body = self.get_serializer(self._fresh(household)).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=api.MoveOutSerializer, responses=api.HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="move-out")
+    def move_out(self, request, id=None):
+        household = self.get_object()
+        data = _validated(api.MoveOutSerializer, request)
+        membership = get_object_or_404(
+            household.memberships, pk=data["membership"], left_on__isnull=True
+        )
+        _run(
+            services.move_member_out,
+            actor=request.user,
+            membership=membership,
+            left_on=data.get("left_on"),
+            reason=data.get("reason", ""),
+        )
+        return Response(self.get_serializer(self._fresh(household)).data)
+
+    @extend_schema(request=api.TransferHeadSerializer, responses=api.HouseholdSerializer)
+    @action(detail=True, methods=["post"], url_path="transfer-head")
+    def transfer_head(self, request, id=None):
+        household = self.get_object()
+        data = _validated(api.TransferHeadSerializer, request)
+        membership = get_object_or_404(
+            household.memberships, pk=data["membership"], left_on__isnull=True
+        )
+        _run(
+            services.transfer_head,
+            actor=request.user,
+            household=household,
+            new_head=membership,
+            former_head_relation=data["former_head_relation"],
+        )
+        return Response(self.get_serializer(self._fresh(household)).data)
+
+
+def _validated(serializer_class, request, partial=False) -> dict:
+    serializer = serializer_class(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(tags=["households"])
+class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet):
+    """Persons living (or last living) in the caller's areas. Search with `q`: a national ID in
+    any format, or a Thai name (typos tolerated). Persons are written through households."""
+
+    serializer_class = api.PersonSerializer
+    filterset_class = PersonFilter
+    queryset = Person.objects.none()
+
+    def get_queryset(self):
+        queryset = selectors.persons_for_api(self.request.user)
+        if "q" in self.request.query_params:
+            return queryset
+        return queryset.order_by("last_name", "first_name", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        person = self.get_object()
+        services.record_person_viewed(
+            actor=request.user, person=person, area_code=person.current_area or ""
+        )
+        return Response(self.get_serializer(person).data)
+
+
+@extend_schema(tags=["registrants"])
+class RegistrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet):
+    """Welfare-registry leads in the caller's areas; `reviewed=false` is the work list. Findings
+    are recorded with POST …/findings/ (facilitators and area managers)."""
+
+    serializer_class = api.RegistrantSerializer
+    filterset_class = RegistrantFilter
+    queryset = WelfareRegistrant.objects.none()
+
+    def get_queryset(self):
+        queryset = selectors.registrants_visible_to(self.request.user)
+        if "q" in self.request.query_params:
+            return queryset
+        return queryset.order_by("area_id", "house_number", "last_name", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        registrant = self.get_object()
+        services.record_registrant_viewed(actor=request.user, registrant=registrant)
+        return Response(self.get_serializer(registrant).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=api.FindingSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=api.FindingInputSerializer,
+        responses={201: api.FindingSerializer, 400: OpenApiResponse(description="Invalid")},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def findings(self, request, id=None):
+        registrant = self.get_object()
+        if request.method == "GET":
+            findings = selectors.registrant_findings(registrant).select_related("person")
+            return Response(api.FindingSerializer(findings, many=True).data)
+        ensure_role_allows(request.user, Action.REVIEW_REGISTRANT)
+        data = _validated(api.FindingInputSerializer, request)
+        household = None
+        if data.get("household"):
+            household = get_object_or_404(
+                selectors.households_visible_to(request.user), public_id=data["household"]
+            )
+        finding = _run(
+            services.record_registrant_finding,
+            actor=request.user,
+            registrant=registrant,
+            finding=data["finding"],
+            note=data.get("note", ""),
+            new_address=data.get("new_address", ""),
+            new_area=_area_or_400(data.get("new_area", ""), "new_area"),
+            household=household,
+            relation=data.get("relation", ""),
+            village=_area_or_400(data.get("village", ""), "village"),
+        )
+        return Response(api.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
