@@ -19,6 +19,8 @@ def test_facilitator_home_on_a_phone(phone_page, screenshot):
     assert "490101" in roles.inner_text()
     assert "มุกดาหาร" in roles.inner_text()
     assert page.locator("html").get_attribute("lang") == "th"
+    assert "บทบาทและพื้นที่ของคุณ" in page.inner_text("main")  # Thai by default
+    assert "ผู้อำนวยความสะดวกในพื้นที่" in roles.inner_text()
     # Nothing overflows sideways at phone width.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "foundation-01-home-th")
