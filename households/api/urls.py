@@ -10,3 +10,8 @@ router.register("persons", views.PersonViewSet, basename="person")
 router.register("registrants", views.RegistrantViewSet, basename="registrant")
 
 urlpatterns = [*router.urls]
+
+# Surveys (households/api/surveys.py).
+from .surveys import urlpatterns as survey_urlpatterns  # noqa: E402
+
+urlpatterns += survey_urlpatterns

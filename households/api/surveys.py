@@ -1,0 +1,259 @@
+"""Survey API: read surveys with their answers and classification; start, submit, verify and
+return them as each role may. Views call the survey selectors and services only.
+
+A role without the action gets 403 (an executive or agency staff cannot see surveys, a
+facilitator cannot verify); a survey outside the caller's areas 404; no assignment an empty list.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from ppaos.accounts.policy import Action, ensure_role_allows
+
+from ..models import (
+    ClassificationResult,
+    IndicatorAnswer,
+    Level,
+    Survey,
+    SurveyAccounts,
+    SurveyStatus,
+)
+from ..survey_selectors import households_for_survey, survey_with_answers, surveys_visible_to
+from ..survey_services import return_survey, start_survey, submit_survey, verify_survey
+
+# ---- serializers -----------------------------------------------------------------------------
+
+
+class ClassificationResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClassificationResult
+        fields = [
+            "level",
+            "overall_score",
+            "score_human",
+            "score_physical",
+            "score_financial",
+            "score_natural",
+            "score_social",
+            "target_poor",
+            "welfare_card_holder",
+            "failed_dimensions",
+            "low_items",
+            "rule_set_version",
+        ]
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    household = serializers.UUIDField(source="household.public_id", read_only=True)
+    area = serializers.CharField(source="household.area_id", read_only=True)
+    instrument_version = serializers.CharField(source="instrument.version", read_only=True)
+    surveyed_by = serializers.CharField(source="surveyed_by.username", read_only=True)
+    result = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "household",
+            "area",
+            "fiscal_year",
+            "status",
+            "instrument_version",
+            "surveyed_by",
+            "surveyed_on",
+            "submitted_at",
+            "reviewed_at",
+            "return_comment",
+            "notice_given",
+            "lawful_basis",
+            "sensitive_consent",
+            "result",
+        ]
+
+    @extend_schema_field(ClassificationResultSerializer(allow_null=True))
+    def get_result(self, survey) -> dict | None:
+        if survey.status != SurveyStatus.VERIFIED:
+            return None
+        result = getattr(survey, "result", None)
+        return ClassificationResultSerializer(result).data if result else None
+
+
+class IndicatorAnswerSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code")
+    number = serializers.IntegerField(source="indicator.number")
+    dimension = serializers.CharField(source="indicator.dimension")
+    person = serializers.UUIDField(source="person.public_id", allow_null=True, default=None)
+
+    class Meta:
+        model = IndicatorAnswer
+        fields = ["indicator", "number", "dimension", "person", "result"]
+
+
+class SurveyDetailSerializer(SurveySerializer):
+    capital_scores = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField()
+    accounts = serializers.SerializerMethodField()
+    needs = serializers.SerializerMethodField()
+    needs_note = serializers.CharField(read_only=True)
+
+    class Meta(SurveySerializer.Meta):
+        fields = [
+            *SurveySerializer.Meta.fields,
+            "capital_scores",
+            "indicators",
+            "accounts",
+            "needs",
+            "needs_note",
+        ]
+
+    def get_capital_scores(self, survey) -> dict[str, int]:
+        return {a.item.code: a.score for a in survey.capital_answers.all()}
+
+    def get_indicators(self, survey) -> list[dict]:
+        return IndicatorAnswerSerializer(survey.indicator_answers.all(), many=True).data
+
+    def get_accounts(self, survey) -> dict | None:
+        accounts = SurveyAccounts.objects.filter(survey=survey).first()
+        if accounts is None:
+            return None
+        return {
+            name: (str(value) if (value := getattr(accounts, name)) is not None else None)
+            for name in SurveyAccounts.FIELDS
+        }
+
+    def get_needs(self, survey) -> list[dict]:
+        return [{"category": n.category, "detail": n.detail} for n in survey.needs.all()]
+
+
+class StartSurveySerializer(serializers.Serializer):
+    household = serializers.UUIDField()
+    surveyed_on = serializers.DateField(required=False)
+
+
+class ReturnSurveySerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000)
+
+
+# ---- filters ---------------------------------------------------------------------------------
+
+
+class SurveyFilter(django_filters.FilterSet):
+    area = django_filters.CharFilter(
+        field_name="household__area__pk", lookup_expr="startswith", label="Area code (prefix)"
+    )
+    round = django_filters.NumberFilter(field_name="fiscal_year", label="Round (fiscal year BE)")
+    status = django_filters.ChoiceFilter(choices=SurveyStatus.choices)
+    level = django_filters.ChoiceFilter(field_name="result__level", choices=Level.choices)
+    target_poor = django_filters.BooleanFilter(field_name="result__target_poor")
+
+    class Meta:
+        model = Survey
+        fields = ["area", "round", "status", "level", "target_poor"]
+
+
+# ---- views -----------------------------------------------------------------------------------
+
+
+def _run(service, **kwargs):
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(detail) from error
+
+
+@extend_schema(tags=["surveys"])
+class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Surveys of households in the caller's areas, with their classification once verified.
+
+    Facilitators start and submit; area managers also verify (classify) or return with a comment;
+    provincial officers read. Filters: area (code prefix), round, status, level, target_poor.
+    """
+
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    filterset_class = SurveyFilter
+
+    def get_serializer_class(self):
+        return SurveyDetailSerializer if self.action == "retrieve" else SurveySerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
+
+    def get_queryset(self):
+        queryset = surveys_visible_to(self.request.user).select_related("result")
+        if self.action == "retrieve":
+            queryset = survey_with_answers(queryset).prefetch_related(
+                "capital_answers__item", "indicator_answers__indicator", "indicator_answers__person"
+            )
+        return queryset.order_by("-fiscal_year", "household__area_id", "id")
+
+    def _survey(self, id) -> Survey:
+        return get_object_or_404(surveys_visible_to(self.request.user), public_id=id)
+
+    def _detail(self, survey, code=status.HTTP_200_OK):
+        survey = Survey.objects.select_related(
+            "household", "instrument", "surveyed_by", "result"
+        ).get(pk=survey.pk)
+        return Response(SurveySerializer(survey).data, status=code)
+
+    @extend_schema(request=StartSurveySerializer, responses={201: SurveySerializer})
+    def create(self, request):
+        """Start this round's survey of a household (facilitators and area managers)."""
+        ensure_role_allows(request.user, Action.ENTER_SURVEY)
+        data = StartSurveySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        household = get_object_or_404(
+            households_for_survey(request.user), public_id=data.validated_data["household"]
+        )
+        survey = _run(
+            start_survey,
+            actor=request.user,
+            household=household,
+            surveyed_on=data.validated_data.get("surveyed_on"),
+        )
+        return self._detail(survey, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: SurveySerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, id=None):
+        ensure_role_allows(request.user, Action.ENTER_SURVEY)
+        survey = _run(submit_survey, actor=request.user, survey=self._survey(id))
+        return self._detail(survey)
+
+    @extend_schema(request=None, responses={200: SurveySerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, id=None):
+        """Verify a submitted survey: it is classified with the current rule set."""
+        ensure_role_allows(request.user, Action.VERIFY_SURVEY)
+        survey = self._survey(id)
+        _run(verify_survey, actor=request.user, survey=survey)
+        return self._detail(survey)
+
+    @extend_schema(request=ReturnSurveySerializer, responses={200: SurveySerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, id=None):
+        """Return a submitted survey to its facilitator with a comment."""
+        ensure_role_allows(request.user, Action.VERIFY_SURVEY)
+        data = ReturnSurveySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        survey = _run(
+            return_survey,
+            actor=request.user,
+            survey=self._survey(id),
+            comment=data.validated_data["comment"],
+        )
+        return self._detail(survey)
+
+
+router = SimpleRouter()
+router.register("surveys", SurveyViewSet, basename="survey")
+urlpatterns = [*router.urls]
