@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
+
+from . import views
 
 app_name = "referrals_api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("services", views.ServiceViewSet, basename="service")
+router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("agency-referrals", views.AgencyReferralViewSet, basename="agency-referral")
+urlpatterns = router.urls

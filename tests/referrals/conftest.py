@@ -130,3 +130,13 @@ def make_referral(facilitator, provincial_officer, agency_staff, service, househ
         return referral
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def in_english(client, settings):
+    """Messages are asserted in English (the msgids): the Thai catalogue may change wording."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
