@@ -4,8 +4,7 @@ role assignment sees nothing, and a record outside the user's areas does not exi
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Greatest
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from ppaos.accounts.policy import Action, can, scope_q, scope_queryset
 from ppaos.audit.models import AuditEvent
@@ -58,18 +57,19 @@ def registrant_findings(registrant) -> QuerySet:
 def _name_match(queryset: QuerySet, name: str) -> QuerySet:
     """Typo-tolerant match on "first last" with pg_trgm, served by the GIN trigram index.
 
-    `%` (similarity ≥ 0.3) catches a misspelt full name ("สมสรี ใจดี" → "สมศรี ใจดี"); `%>`
-    (word similarity ≥ 0.6) catches a part of a name typed alone ("สมสรี"). Best match first.
+    A full name ("สมสรี ใจดี") matches by similarity (`%`, threshold in `trigram_settings`); a
+    single word ("สมสรี") by word similarity (`%>`: the word is close to a part of the name).
+    Using one operator per query keeps the index's candidate set small. Best match first.
     """
+    if " " in name:
+        return (
+            queryset.filter(search_name__trigram_similar=name)
+            .annotate(rank=TrigramSimilarity("search_name", name))
+            .order_by("-rank", "id")
+        )
     return (
-        queryset.filter(
-            Q(search_name__trigram_similar=name) | Q(search_name__trigram_word_similar=name)
-        )
-        .annotate(
-            rank=Greatest(
-                TrigramSimilarity("search_name", name), TrigramWordSimilarity(name, "search_name")
-            )
-        )
+        queryset.filter(search_name__trigram_word_similar=name)
+        .annotate(rank=TrigramWordSimilarity(name, "search_name"))
         .order_by("-rank", "id")
     )
 

@@ -128,3 +128,12 @@ def test_a_person_who_moved_away_is_visible_where_they_live_now(facilitator, nei
     )
     assert person not in selectors.persons_visible_to(facilitator)
     assert person in selectors.persons_visible_to(neighbour_facilitator)
+
+
+def test_connections_use_the_name_search_thresholds():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity('a', 'a')")  # loads pg_trgm in this session
+        cursor.execute("SHOW pg_trgm.similarity_threshold")
+        assert float(cursor.fetchone()[0]) == 0.4
