@@ -8,8 +8,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=1, help="random seed (deterministic)")
+        parser.add_argument(
+            "--households",
+            type=int,
+            default=0,
+            help="also create this many households with members and verified surveys",
+        )
 
-    def handle(self, *args, seed: int, **options):
+    def handle(self, *args, seed: int, households: int = 0, **options):
         result = seed_demo(seed=seed)
         self.stdout.write(
             f"Demo province ready: {result['villages_created']} villages created, "
@@ -18,3 +24,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for demo in DEMO_USERS:
             self.stdout.write(f"  {demo.username:<12} {demo.role:<20} {demo.area_code or ''}")
+        if households > 0:
+            from households.demo import seed_demo_households
+
+            made = seed_demo_households(count=households, seed=seed)
+            self.stdout.write(
+                f"Demo households: {made['households']} households, {made['persons']} persons, "
+                f"{made['surveys']} verified surveys."
+            )
