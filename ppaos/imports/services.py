@@ -370,6 +370,7 @@ def _import_welfare_registry(job: ImportJob) -> None:
         raise SpreadsheetError("no_address_columns")
 
     column_names = {field: plan.headers[index] for field, index in plan.columns.items()}
+    began = time.monotonic()
     reader = RowReader(plan, today=timezone.localdate(), resolver=AddressResolver())
     staging.create_staging_tables()
 
@@ -404,6 +405,7 @@ def _import_welfare_registry(job: ImportJob) -> None:
     if rows_seen == 0:
         raise SpreadsheetError("empty")
 
+    validated_at = time.monotonic()
     staging.reject_duplicate_ids(column=column_names["national_id"])
     staged = staging.staged_count()
     rejected = staging.rejected_row_count()
@@ -430,6 +432,10 @@ def _import_welfare_registry(job: ImportJob) -> None:
             job, final_status, created, updated, staged - created - updated, groups, report_name,
             villages,
         )  # fmt: skip
+    logger.info(
+        "import job %s: %d rows read, validated and staged in %.1f s; written in %.1f s",
+        job.pk, rows_seen, validated_at - began, time.monotonic() - validated_at,
+    )  # fmt: skip
 
 
 def _flush(stage_lines: list[str], error_lines: list[str]) -> None:
