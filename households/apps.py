@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class HouseholdsConfig(AppConfig):
     name = "households"
     verbose_name = "Households"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .trigram_settings import apply_trigram_thresholds
+
+        connection_created.connect(apply_trigram_thresholds, dispatch_uid="households_trigram")
