@@ -4,7 +4,7 @@
 
 1. Generates a realistic seeded xlsx (Thai names, Mukdahan addresses, BE dates as text and as
    date cells, IDs with dashes or as text, ~3 % realistic errors and a few in-file duplicates),
-   streamed with openpyxl's write-only writer, cached under benchmarks/.cache/.
+   streamed with openpyxl's write-only writer, cached in $TMPDIR/ppaos-bench-import/.
 2. Creates a separate database (ppaos_bench_import, dropped and migrated), starts a real Celery
    worker (prefork, concurrency 1) on its own queue, and imports the file through
    `create_import_job` (stored upload → broker → worker → PostgreSQL), each run on an empty
@@ -37,16 +37,56 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_DB = "ppaos_bench_import"
-CACHE = ROOT / "benchmarks" / ".cache"
+CACHE = Path(tempfile.gettempdir()) / "ppaos-bench-import"
 
-FIRST_NAMES = (
-    "สมชาย สมศักดิ์ สมพร สุนทร ประเสริฐ บุญมี ทองดี สมหญิง มาลี บุญเรือง คำปุน ทองใบ "
-    "จันทร์เพ็ญ ศรีสุดา วิไล อำนาจ ณรงค์ สุริยา ปราณี ละเอียด คำมี บัวผัน สุวรรณ ชัยวัฒน์"
-).split()
-LAST_NAMES = (
-    "ใจดี ศรีสุข แก้วมณี บุญมา ทองคำ พรหมมา ไชยวงศ์ สุขสวัสดิ์ คำภา ศรีมุกดา พิมพ์ดี "
-    "วงศ์ใหญ่ จันทร์หอม อินทร์แก้ว ภูมิดี นาคสุข โพธิ์ศรี แสนสุข มุกดาหาร คำแสน"
-).split()
+FIRST_NAMES = [
+    "สมชาย",
+    "สมศักดิ์",
+    "สมพร",
+    "สุนทร",
+    "ประเสริฐ",
+    "บุญมี",
+    "ทองดี",
+    "สมหญิง",
+    "มาลี",
+    "บุญเรือง",
+    "คำปุน",
+    "ทองใบ",
+    "จันทร์เพ็ญ",
+    "ศรีสุดา",
+    "วิไล",
+    "อำนาจ",
+    "ณรงค์",
+    "สุริยา",
+    "ปราณี",
+    "ละเอียด",
+    "คำมี",
+    "บัวผัน",
+    "สุวรรณ",
+    "ชัยวัฒน์",
+]
+LAST_NAMES = [
+    "ใจดี",
+    "ศรีสุข",
+    "แก้วมณี",
+    "บุญมา",
+    "ทองคำ",
+    "พรหมมา",
+    "ไชยวงศ์",
+    "สุขสวัสดิ์",
+    "คำภา",
+    "ศรีมุกดา",
+    "พิมพ์ดี",
+    "วงศ์ใหญ่",
+    "จันทร์หอม",
+    "อินทร์แก้ว",
+    "ภูมิดี",
+    "นาคสุข",
+    "โพธิ์ศรี",
+    "แสนสุข",
+    "มุกดาหาร",
+    "คำแสน",
+]
 TITLES = (("นาย", "ชาย"), ("นาง", "หญิง"), ("นางสาว", "หญิง"))
 STATUSES = ("ผ่านเกณฑ์", "ผ่านเกณฑ์", "ผ่านเกณฑ์", "ไม่ผ่านเกณฑ์", "รอตรวจสอบ")
 HEADERS = [

@@ -119,32 +119,9 @@ def copy_lines(table: str, columns: Iterable[str], lines: list[str]) -> None:
         cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
-def reject_duplicate_ids(*, column: str) -> int:
-    """The same national ID twice in one file: keep the first row, turn each later one into a
-    row error naming the first. Returns how many rows were rejected."""
-    from .welfare_registry import row_message
-
-    thai, english = row_message("duplicate_id", "national_id", first_row="%s")
+def clear_stage() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH ranked AS (
-                SELECT ctid, row_number, national_id,
-                       min(row_number) OVER (PARTITION BY national_id) AS first_row
-                FROM {STAGE}
-            ), removed AS (
-                DELETE FROM {STAGE} s USING ranked r
-                WHERE s.ctid = r.ctid AND r.row_number > r.first_row
-                RETURNING r.row_number, r.national_id, r.first_row
-            )
-            INSERT INTO {ERRORS} (row_number, column_name, value, code, message_th, message_en)
-            SELECT row_number, %s, national_id, 'duplicate_id',
-                   replace(%s, '%%s', first_row::text), replace(%s, '%%s', first_row::text)
-            FROM removed ORDER BY row_number
-            """,
-            [column, thai, english],
-        )
-        return cursor.rowcount
+        cursor.execute(f"TRUNCATE {STAGE}")
 
 
 def staged_count() -> int:

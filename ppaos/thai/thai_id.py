@@ -16,6 +16,7 @@ reports without leaking personal data (PDPA).
 import decimal
 import math
 import numbers
+import operator
 import re
 
 from ppaos.thai.thai_digits import to_arabic_digits
@@ -81,8 +82,12 @@ class NationalIdError(ValueError):
         return MESSAGES_TH[self.code]
 
 
+_WEIGHTS = tuple(range(13, 1, -1))
+
+
 def _checksum_digit(first12: str) -> int:
-    total = sum(int(digit) * (13 - index) for index, digit in enumerate(first12))
+    # map/mul rather than a generator: the bulk import checks a million IDs per file.
+    total = sum(map(operator.mul, map(int, first12), _WEIGHTS))
     return (11 - total % 11) % 10
 
 

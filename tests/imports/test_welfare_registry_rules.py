@@ -187,3 +187,11 @@ def test_phone_keeps_the_leading_zero_a_number_cell_dropped():
     )
     assert errors == []
     assert row.phone == "0812345678"
+
+
+def test_columns_after_the_mapped_ones_never_fill_unmapped_fields():
+    headers = ["เลขประจำตัวประชาชน", "ชื่อ", "นามสกุล", "ตำบล", "อำเภอ", "หมายเหตุ", "อื่น ๆ"]
+    cells = [national_id(7), "ก", "ข", "มุกดาหาร", "เมืองมุกดาหาร", "x", "31/02/2530"]
+    row, errors = reader(headers).read(2, cells)
+    assert errors == []
+    assert (row.title, row.birth_date, row.phone, row.card_status) == (None, None, None, None)
