@@ -9,13 +9,21 @@ level and why.
 import datetime
 
 import pytest
+from django.apps import apps as django_apps
 
+from households.instrument_loader import load_instrument_v1
 from households.models import Survey, SurveyAccounts, SurveyStatus
 from ppaos.accounts.models import Role
 from tests.browser.conftest import log_in
 from tests.factories import TEST_PASSWORD, RegistrantFactory, UserFactory, assign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def survey_instrument(official_areas):
+    """The instrument rows a data migration loads; a transactional test's flush removes them."""
+    load_instrument_v1(django_apps)
 
 
 def _no_sideways_scroll(page):
@@ -38,7 +46,7 @@ def _log_out(page):
     page.wait_for_url("**/login/")
 
 
-def test_household_survey_journey_on_a_phone(phone_page, screenshot, villages):
+def test_household_survey_journey_on_a_phone(phone_page, screenshot, villages, survey_instrument):
     page = phone_page
     assign(
         UserFactory(username="somsri", first_name="สมศรี", last_name="ใจดี"),
