@@ -49,6 +49,46 @@ class ClassificationResultSerializer(serializers.ModelSerializer):
         ]
 
 
+class IndicatorAnswerSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator.code")
+    number = serializers.IntegerField(source="indicator.number")
+    dimension = serializers.CharField(source="indicator.dimension")
+    person = serializers.UUIDField(source="person.public_id", allow_null=True, default=None)
+
+    class Meta:
+        model = IndicatorAnswer
+        fields = ["indicator", "number", "dimension", "person", "result"]
+
+
+class SurveyAnswersSerializer(serializers.Serializer):
+    """A survey's answers (detail only): capital item scores, indicators, accounts, needs."""
+
+    capital_scores = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField()
+    accounts = serializers.SerializerMethodField()
+    needs = serializers.SerializerMethodField()
+    needs_note = serializers.CharField(read_only=True)
+
+    def get_capital_scores(self, survey) -> dict[str, int]:
+        return {a.item.code: a.score for a in survey.capital_answers.all()}
+
+    @extend_schema_field(IndicatorAnswerSerializer(many=True))
+    def get_indicators(self, survey) -> list[dict]:
+        return IndicatorAnswerSerializer(survey.indicator_answers.all(), many=True).data
+
+    def get_accounts(self, survey) -> dict[str, str | None] | None:
+        accounts = SurveyAccounts.objects.filter(survey=survey).first()
+        if accounts is None:
+            return None
+        return {
+            name: (str(value) if (value := getattr(accounts, name)) is not None else None)
+            for name in SurveyAccounts.FIELDS
+        }
+
+    def get_needs(self, survey) -> list[dict]:
+        return [{"category": n.category, "detail": n.detail} for n in survey.needs.all()]
+
+
 class SurveySerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     household = serializers.UUIDField(source="household.public_id", read_only=True)
@@ -56,6 +96,7 @@ class SurveySerializer(serializers.ModelSerializer):
     instrument_version = serializers.CharField(source="instrument.version", read_only=True)
     surveyed_by = serializers.CharField(source="surveyed_by.username", read_only=True)
     result = serializers.SerializerMethodField()
+    answers = serializers.SerializerMethodField()
 
     class Meta:
         model = Survey
@@ -75,6 +116,7 @@ class SurveySerializer(serializers.ModelSerializer):
             "lawful_basis",
             "sensitive_consent",
             "result",
+            "answers",
         ]
 
     @extend_schema_field(ClassificationResultSerializer(allow_null=True))
@@ -84,52 +126,12 @@ class SurveySerializer(serializers.ModelSerializer):
         result = getattr(survey, "result", None)
         return ClassificationResultSerializer(result).data if result else None
 
-
-class IndicatorAnswerSerializer(serializers.ModelSerializer):
-    indicator = serializers.CharField(source="indicator.code")
-    number = serializers.IntegerField(source="indicator.number")
-    dimension = serializers.CharField(source="indicator.dimension")
-    person = serializers.UUIDField(source="person.public_id", allow_null=True, default=None)
-
-    class Meta:
-        model = IndicatorAnswer
-        fields = ["indicator", "number", "dimension", "person", "result"]
-
-
-class SurveyDetailSerializer(SurveySerializer):
-    capital_scores = serializers.SerializerMethodField()
-    indicators = serializers.SerializerMethodField()
-    accounts = serializers.SerializerMethodField()
-    needs = serializers.SerializerMethodField()
-    needs_note = serializers.CharField(read_only=True)
-
-    class Meta(SurveySerializer.Meta):
-        fields = [
-            *SurveySerializer.Meta.fields,
-            "capital_scores",
-            "indicators",
-            "accounts",
-            "needs",
-            "needs_note",
-        ]
-
-    def get_capital_scores(self, survey) -> dict[str, int]:
-        return {a.item.code: a.score for a in survey.capital_answers.all()}
-
-    def get_indicators(self, survey) -> list[dict]:
-        return IndicatorAnswerSerializer(survey.indicator_answers.all(), many=True).data
-
-    def get_accounts(self, survey) -> dict | None:
-        accounts = SurveyAccounts.objects.filter(survey=survey).first()
-        if accounts is None:
+    @extend_schema_field(SurveyAnswersSerializer(allow_null=True))
+    def get_answers(self, survey) -> dict | None:
+        """The answers, on the detail endpoint only (null in lists)."""
+        if not self.context.get("with_answers"):
             return None
-        return {
-            name: (str(value) if (value := getattr(accounts, name)) is not None else None)
-            for name in SurveyAccounts.FIELDS
-        }
-
-    def get_needs(self, survey) -> list[dict]:
-        return [{"category": n.category, "detail": n.detail} for n in survey.needs.all()]
+        return SurveyAnswersSerializer(survey).data
 
 
 class StartSurveySerializer(serializers.Serializer):
@@ -181,8 +183,10 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     lookup_url_kwarg = "id"
     filterset_class = SurveyFilter
 
-    def get_serializer_class(self):
-        return SurveyDetailSerializer if self.action == "retrieve" else SurveySerializer
+    serializer_class = SurveySerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "with_answers": self.action == "retrieve"}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
