@@ -1,4 +1,5 @@
-"""Reading uploaded spreadsheets row by row: xlsx/xls/ods (python-calamine) and csv.
+"""Reading uploaded spreadsheets row by row: xlsx (streamed, xlsx_stream.py), xls and other
+workbook formats (python-calamine), and csv.
 
 Pure Python (no Django). The file type is decided by its content, not its name. Problems with the
 file as a whole raise `SpreadsheetError` with a code and a Thai and an English message; the job
@@ -16,6 +17,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .xlsx_stream import XlsxError, XlsxStream
 
 FILE_MESSAGES: dict[str, tuple[str, str]] = {
     # code: (Thai, English)
@@ -103,7 +106,11 @@ def open_table(path: str | Path) -> Table:
     if head.startswith(_ZIP_MAGIC):
         if not zipfile.is_zipfile(path):
             raise SpreadsheetError("truncated")
-        return _open_workbook(path, "xlsx")
+        try:
+            return _open_xlsx_stream(path)
+        except XlsxError:
+            # Not the usual layout (e.g. Strict OOXML, .ods): python-calamine reads it whole.
+            return _open_workbook(path, "xlsx")
     if head.startswith(b"PK"):
         raise SpreadsheetError("truncated")
     if head.startswith(_OLE_MAGIC):
@@ -126,6 +133,20 @@ def _has_encryption_streams(path: Path) -> bool:
                 return True
             tail = chunk[-64:]
     return False
+
+
+def _open_xlsx_stream(path: Path) -> Table:
+    stream = XlsxStream(str(path))
+
+    def rows() -> Iterator[tuple[int, list]]:
+        try:
+            yield from stream.rows()
+        except (XlsxError, IndexError, ValueError):
+            raise SpreadsheetError("truncated") from None
+        finally:
+            stream.zip.close()
+
+    return Table(kind="xlsx", estimated_rows=stream.estimated_rows or 0, _rows=rows())
 
 
 def _open_workbook(path: Path, kind: str) -> Table:

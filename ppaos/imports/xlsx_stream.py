@@ -1,0 +1,265 @@
+"""A streaming reader for .xlsx worksheets: rows come out one at a time while the worksheet XML
+is decompressed in 1 MiB pieces, so memory holds the shared-strings table and one piece of the
+sheet, never the whole sheet (python-calamine 0.9 loads the whole sheet into memory first:
+about 1.5 GiB for a million 17-column rows).
+
+Cells come out as python-calamine gives them: text as str, numbers as float, date-formatted
+numbers as datetime, booleans as bool, empty cells as "". Pure Python, no Django.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import html
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from xml.etree import ElementTree
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_ROW_RE = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+_ROW_NUMBER_RE = re.compile(r'\br="(\d+)"')
+_CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_CELL_REF_RE = re.compile(r'\br="([A-Z]+)\d*"')
+_TYPE_RE = re.compile(r'\bt="(\w+)"')
+_STYLE_RE = re.compile(r'\bs="(\d+)"')
+_VALUE_RE = re.compile(r"<v>(.*?)</v>", re.S)
+_INLINE_TEXT_RE = re.compile(r"<t\b[^>]*>(.*?)</t>", re.S)
+_DIMENSION_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:?[A-Z]*(\d*)"')
+# The layout Excel and openpyxl write (attributes r, s, t in this order; a value or inline
+# text). A row whose cells do not all match is read by the general path.
+_FAST_CELL_RE = re.compile(
+    r'<c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?'
+    r'(?:\s*/>|><v>([^<]*)</v></c>|><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>)'
+)
+
+# Built-in number formats that show dates (ECMA-376 18.8.30, and the Thai ones 71–81).
+_BUILTIN_DATE_FORMATS = frozenset(
+    [*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59), *range(71, 82)]
+)
+_FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_DATE_TOKEN_RE = re.compile(r"[dyeวดป]|(?<![hH:])m", re.I)
+
+
+# Spreadsheet dates have no time zone: naive, as python-calamine gives them.
+_EPOCH_1904 = dt.datetime(1904, 1, 1)  # noqa: DTZ001
+_EPOCH_1900_BEFORE_LEAP_BUG = dt.datetime(1899, 12, 31)  # noqa: DTZ001
+_EPOCH_1900 = dt.datetime(1899, 12, 30)  # noqa: DTZ001
+
+
+class XlsxError(Exception):
+    """The package is not a readable workbook (damaged, truncated, or not xlsx)."""
+
+
+def _column_index(letters: str, cache: dict[str, int]) -> int:
+    index = cache.get(letters)
+    if index is None:
+        index = 0
+        for char in letters:
+            index = index * 26 + (ord(char) - 64)
+        index -= 1
+        cache[letters] = index
+    return index
+
+
+def _is_date_format(code: str) -> bool:
+    cleaned = _FORMAT_NOISE_RE.sub("", code)
+    return bool(_DATE_TOKEN_RE.search(cleaned))
+
+
+class XlsxStream:
+    """Open the first worksheet of an xlsx for streaming."""
+
+    def __init__(self, path: str) -> None:
+        try:
+            self.zip = zipfile.ZipFile(path)
+            self.sheet_name = self._first_sheet()
+            self.shared = self._shared_strings()
+            self.date_styles = self._date_styles()
+            self.estimated_rows = self._estimated_rows()
+            self._columns: dict[str, int] = {}
+        except (
+            zipfile.BadZipFile, zlib.error, EOFError, KeyError, AttributeError, ValueError,
+            ElementTree.ParseError,
+        ) as exc:  # fmt: skip
+            raise XlsxError(str(exc)) from exc
+
+    def _first_sheet(self) -> str:
+        workbook = ElementTree.fromstring(self.zip.read("xl/workbook.xml"))
+        properties = workbook.find(f"{_MAIN}workbookPr")
+        self._date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+        sheet = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+        rel_id = sheet.get(f"{_REL}id")
+        rels = ElementTree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
+        for rel in rels.iter(f"{_PACKAGE_REL}Relationship"):
+            if rel.get("Id") == rel_id:
+                target = rel.get("Target")
+                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        raise KeyError("worksheet")
+
+    def _shared_strings(self) -> list[str]:
+        if "xl/sharedStrings.xml" not in self.zip.namelist():
+            return []
+        strings: list[str] = []
+        si, t, run = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r"
+        with self.zip.open("xl/sharedStrings.xml") as handle:
+            for _event, element in ElementTree.iterparse(handle, events=("end",)):
+                if element.tag == si:
+                    # Plain text, or rich-text runs; phonetic guides (rPh) are not the text.
+                    texts = []
+                    for child in element:
+                        if child.tag == t:
+                            texts.append(child.text or "")
+                        elif child.tag == run:
+                            texts.extend(x.text or "" for x in child.iter(t))
+                    strings.append("".join(texts))
+                    element.clear()
+        return strings
+
+    def _date_styles(self) -> frozenset[int]:
+        if "xl/styles.xml" not in self.zip.namelist():
+            return frozenset()
+        styles = ElementTree.fromstring(self.zip.read("xl/styles.xml"))
+        custom = {
+            int(fmt.get("numFmtId")): fmt.get("formatCode", "")
+            for fmt in styles.iter(f"{_MAIN}numFmt")
+        }
+        dates = set()
+        cell_xfs = styles.find(f"{_MAIN}cellXfs")
+        for index, xf in enumerate(cell_xfs if cell_xfs is not None else []):
+            number_format = int(xf.get("numFmtId", "0"))
+            if number_format in _BUILTIN_DATE_FORMATS or (
+                number_format in custom and _is_date_format(custom[number_format])
+            ):
+                dates.add(index)
+        return frozenset(dates)
+
+    def _estimated_rows(self) -> int:
+        """From the sheet's dimension, else from the size of the first rows (for the bar)."""
+        with self.zip.open(self.sheet_name) as handle:
+            head = handle.read(1 << 18)
+        match = _DIMENSION_RE.search(head[:4096])
+        if match and match.group(1):
+            return int(match.group(1))
+        rows = head.count(b"</row>")
+        if not rows:
+            return 0
+        size = self.zip.getinfo(self.sheet_name).file_size
+        return rows if size <= len(head) else int(size / (head.rfind(b"</row>") / rows))
+
+    def _date(self, serial: float) -> dt.datetime | float:
+        if self._date1904:
+            base = _EPOCH_1904
+        elif serial < 60:
+            base = _EPOCH_1900_BEFORE_LEAP_BUG
+        elif serial < 61:
+            return serial  # Excel's fictitious 29 Feb 1900: let the date rules reject it
+        else:
+            base = _EPOCH_1900
+        try:
+            return base + dt.timedelta(days=serial)
+        except OverflowError:
+            return serial
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(1-based row number, cells) for every row that has cells, in sheet order."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        next_number = 1
+        try:
+            with self.zip.open(self.sheet_name) as handle:
+                pending = ""
+                while True:
+                    chunk = handle.read(1 << 20)
+                    data = pending + decoder.decode(chunk, final=not chunk)
+                    end = data.rfind("</row>")
+                    if chunk and end < 0:
+                        pending = data
+                        continue
+                    if chunk:
+                        complete, pending = data[: end + 6], data[end + 6 :]
+                    else:
+                        complete, pending = data, ""
+                    for row in _ROW_RE.finditer(complete):
+                        attributes, body = row.group(1), row.group(2)
+                        number_match = _ROW_NUMBER_RE.search(attributes)
+                        number = int(number_match.group(1)) if number_match else next_number
+                        next_number = number + 1
+                        if body:
+                            yield number, self._cells(body)
+                    if not chunk:
+                        return
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise XlsxError(str(exc)) from exc
+
+    def _cells(self, body: str) -> list:
+        found = _FAST_CELL_RE.findall(body)
+        if len(found) != body.count("<c "):
+            return self._cells_slowly(body)
+        shared, date_styles, columns = self.shared, self.date_styles, self._columns
+        cells: list = []
+        for ref, style, kind, value, inline in found:
+            if kind == "inlineStr":
+                value = _text(inline)
+            elif kind == "s":
+                value = shared[int(value)]
+            elif kind == "n" or not kind:
+                if value:
+                    number = float(value)
+                    value = self._date(number) if style and int(style) in date_styles else number
+            elif kind == "b":
+                value = value == "1"
+            else:
+                value = _text(value)
+            index = columns.get(ref)
+            if index is None:
+                index = _column_index(ref, columns)
+            if index > len(cells):
+                cells.extend([""] * (index - len(cells)))
+            cells.append(value)
+        return cells
+
+    def _cells_slowly(self, body: str) -> list:
+        """Any cell layout: attributes in any order, formulas, rich inline text."""
+        cells: list = []
+        for cell in _CELL_RE.finditer(body):
+            attributes, content = cell.group(1), cell.group(2)
+            value = self._cell(attributes, content or "")
+            ref = _CELL_REF_RE.search(attributes)
+            if ref is not None:
+                index = _column_index(ref.group(1), self._columns)
+                if index > len(cells):
+                    cells.extend([""] * (index - len(cells)))
+            cells.append(value)
+        return cells
+
+    def _cell(self, attributes: str, body: str):
+        if not body:
+            return ""
+        kind_match = _TYPE_RE.search(attributes)
+        kind = kind_match.group(1) if kind_match else "n"
+        if kind == "inlineStr":
+            return _text("".join(_INLINE_TEXT_RE.findall(body)))
+        value_match = _VALUE_RE.search(body)
+        if value_match is None:
+            return ""
+        raw = value_match.group(1)
+        if kind == "s":
+            return self.shared[int(raw)]
+        if kind == "n":
+            number = float(raw)
+            style = _STYLE_RE.search(attributes)
+            if style is not None and int(style.group(1)) in self.date_styles:
+                return self._date(number)
+            return number
+        if kind == "b":
+            return raw == "1"
+        return _text(raw)  # str (formula text), e (error)
+
+
+def _text(value: str) -> str:
+    return html.unescape(value) if "&" in value else value
