@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ppaos.audit.models import AuditEvent
 from referrals import services, transitions
@@ -273,7 +273,8 @@ def test_two_officers_approving_at_once_one_wins_the_other_is_told(
     def officer_b():
         a_holds_lock.wait(timeout=30)
         try:
-            services.approve_referral(second_officer, referral=stale_copy)
+            with translation.override("en"):
+                services.approve_referral(second_officer, referral=stale_copy)
             outcome["b"] = "approved"
         except ReferralRefused as refused:
             outcome["b"] = refused
@@ -303,5 +304,5 @@ def test_two_officers_approving_at_once_one_wins_the_other_is_told(
     assert outcome["a"] == "approved"
     assert isinstance(outcome["b"], ReferralRefused)
     assert outcome["b"].code == "changed"
-    assert "Someone else acted on this referral first" in outcome["b"].message
+    assert "Someone else acted on this referral first" in str(outcome["b"].message)
     assert ReferralTransition.objects.filter(referral=referral, to_status="approved").count() == 1
