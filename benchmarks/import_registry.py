@@ -248,7 +248,8 @@ def measure_copy(path: Path) -> float:
     chunks: list[str] = []
     lines: list[str] = []
     for _number, cells in open_table(path).rows():
-        lines.append("\t".join(str(c).translate(escape) for c in cells[:17]) + "\n")
+        cells = [*cells[:17], *[""] * (17 - len(cells))]
+        lines.append("\t".join(str(c).translate(escape) for c in cells) + "\n")
         if len(lines) == 50_000:
             chunks.append("".join(lines))
             lines = []

@@ -22,7 +22,6 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-_ROW_RE = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _ROW_NUMBER_RE = re.compile(r'\br="(\d+)"')
 _CELL_RE = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _CELL_REF_RE = re.compile(r'\br="([A-Z]+)\d*"')
@@ -184,11 +183,17 @@ class XlsxStream:
                         complete, pending = data[: end + 6], data[end + 6 :]
                     else:
                         complete, pending = data, ""
-                    for row in _ROW_RE.finditer(complete):
-                        attributes, body = row.group(1), row.group(2)
-                        number_match = _ROW_NUMBER_RE.search(attributes)
+                    # Each piece ends a row: "<row r=..>cells" (empty "<row .../>" before it
+                    # have no cells and are skipped).
+                    for piece in complete.split("</row>"):
+                        start = piece.rfind("<row")
+                        if start < 0:
+                            continue
+                        head_end = piece.find(">", start)
+                        number_match = _ROW_NUMBER_RE.search(piece, start, head_end)
                         number = int(number_match.group(1)) if number_match else next_number
                         next_number = number + 1
+                        body = piece[head_end + 1 :]
                         if body:
                             yield number, self._cells(body)
                     if not chunk:
@@ -200,28 +205,38 @@ class XlsxStream:
         found = _FAST_CELL_RE.findall(body)
         if len(found) != body.count("<c "):
             return self._cells_slowly(body)
-        shared, date_styles, columns = self.shared, self.date_styles, self._columns
+        shared, date_styles = self.shared, self.date_styles
         cells: list = []
-        for ref, style, kind, value, inline in found:
+        append = cells.append
+        for _ref, style, kind, value, inline in found:
             if kind == "inlineStr":
-                value = _text(inline)
+                append(inline if "&" not in inline else html.unescape(inline))
             elif kind == "s":
-                value = shared[int(value)]
+                append(shared[int(value)])
             elif kind == "n" or not kind:
                 if value:
                     number = float(value)
-                    value = self._date(number) if style and int(style) in date_styles else number
+                    append(self._date(number) if style and int(style) in date_styles else number)
+                else:
+                    append("")
             elif kind == "b":
-                value = value == "1"
+                append(value == "1")
             else:
-                value = _text(value)
-            index = columns.get(ref)
-            if index is None:
-                index = _column_index(ref, columns)
-            if index > len(cells):
-                cells.extend([""] * (index - len(cells)))
-            cells.append(value)
+                append(_text(value))
+        # Cells are usually contiguous from column A; otherwise place each by its reference.
+        if found and self._column(found[-1][0]) != len(found) - 1:
+            placed: list = []
+            for (ref, *_rest), value in zip(found, cells, strict=True):
+                index = self._column(ref)
+                if index > len(placed):
+                    placed.extend([""] * (index - len(placed)))
+                placed.append(value)
+            return placed
         return cells
+
+    def _column(self, letters: str) -> int:
+        index = self._columns.get(letters)
+        return _column_index(letters, self._columns) if index is None else index
 
     def _cells_slowly(self, body: str) -> list:
         """Any cell layout: attributes in any order, formulas, rich inline text."""

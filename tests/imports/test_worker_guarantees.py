@@ -92,6 +92,7 @@ def test_a_worker_killed_part_way_then_run_again_ends_as_one_clean_run(
                 break
             time.sleep(0.05)
         assert job.status == ImportStatus.VALIDATING
+        assert not selectors.import_job_is_stalled(job)  # a live worker holds it
     finally:
         stop_worker(worker, kill=True)  # SIGKILL, part-way through the file
     assert WelfareRegistrant.objects.count() == 0
