@@ -194,7 +194,7 @@ def psql(sql: str, dbname: str = "postgres") -> None:
 
 
 def start_worker(env: dict, queue: str, log: Path) -> subprocess.Popen:
-    handle = open(log, "wb")  # noqa: SIM115 - lives as long as the worker
+    handle = open(log, "ab")  # noqa: SIM115 - lives as long as the worker
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ppaos", "worker", "--loglevel", "INFO",
          "--concurrency", "1", "--pool", "prefork", "--queues", queue,
@@ -318,6 +318,7 @@ def main() -> None:
     results = []
     log = ROOT / "test-results" / "bench-import-worker.log"
     log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_bytes(b"")
     try:
         for run in range(1, args.runs + 1):
             with connection.cursor() as cursor:
@@ -349,6 +350,12 @@ def main() -> None:
                   f"{peak / 1024:.0f} MiB; created {job.created_count:,} updated "
                   f"{job.updated_count:,} unchanged {job.unchanged_count:,} rejected "
                   f"{job.rejected_count:,}")  # fmt: skip
+            phases = [
+                line.split("]: ", 1)[-1].strip()
+                for line in log.read_text(errors="replace").splitlines()
+                if f"import job {job.pk}:" in line
+            ]
+            print("   worker: " + "; ".join(phases))
 
         read_s, rows = measure_read(path)
         copy_s = measure_copy(path)
