@@ -29,14 +29,20 @@ def registry_rows(*, fixed: bool):
 
 
 @pytest.fixture
-def slow_import_worker(settings):
-    """A worker of its own that checks two rows at a time, slowly, so the bar can be watched."""
+def slow_import_worker(settings, tmp_path):
+    """A worker of its own that checks two rows at a time, slowly, so the bar can be watched;
+    uploads go to a temporary MEDIA_ROOT that this process and the worker share."""
     queue = f"ppaos-test-import-journey-{uuid.uuid4().hex[:8]}"
     settings.IMPORT_TASK_QUEUE = queue
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     worker = start_worker(
         name="import-journey",
         queue=queue,
-        env={"IMPORT_BATCH_ROWS": "2", "IMPORT_BATCH_PAUSE": "0.6"},
+        env={
+            "IMPORT_BATCH_ROWS": "2",
+            "IMPORT_BATCH_PAUSE": "0.6",
+            "MEDIA_ROOT": settings.MEDIA_ROOT,
+        },
     )
     yield worker
     stop_worker(worker)
