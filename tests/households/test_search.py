@@ -62,6 +62,27 @@ def test_misspelt_name_finds_the_person_best_match_first(facilitator):
     assert [p.first_name for p in results][:1] == ["สมศรี"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "สมศกดิ์ ประเสริฐวงศ์",  # a dropped vowel mark
+        "สมศักดิ์ ประเสริธวงศ์",  # ฐ/ธ confused
+        "สมสักดิ์ ประเสริฐวงษ์",  # two letters heard wrong in a long name
+        "ประเสริฐวงศ์",  # the surname alone
+    ],
+)
+def test_a_misspelt_long_name_still_finds_the_person(facilitator, text):
+    wanted = household_with_head(first_name="สมศักดิ์", last_name="ประเสริฐวงศ์")
+    household_with_head(first_name="บุญมา", last_name="แสนคำ")
+    results = list(selectors.search_persons(facilitator, text=text))
+    assert [p.pk for p in results] == [wanted.memberships.get().person_id]
+
+
+def test_a_different_name_with_one_shared_word_is_not_a_match(facilitator):
+    household_with_head(first_name="สมศักดิ์", last_name="ประเสริฐวงศ์")
+    assert not selectors.search_persons(facilitator, text="สมศักดิ์ แก้วมณี")
+
+
 def test_search_by_house_number_and_village(facilitator):
     wanted = RegistrantFactory(area_id="49010102", house_number="45/2")
     RegistrantFactory(area_id="49010101", house_number="45/2")
@@ -133,7 +154,11 @@ def test_a_person_who_moved_away_is_visible_where_they_live_now(facilitator, nei
 def test_connections_use_the_name_search_thresholds():
     from django.db import connection
 
+    from households.trigram_settings import SIMILARITY_THRESHOLD, WORD_SIMILARITY_THRESHOLD
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT similarity('a', 'a')")  # loads pg_trgm in this session
         cursor.execute("SHOW pg_trgm.similarity_threshold")
-        assert float(cursor.fetchone()[0]) == 0.4
+        assert float(cursor.fetchone()[0]) == SIMILARITY_THRESHOLD == 0.5
+        cursor.execute("SHOW pg_trgm.word_similarity_threshold")
+        assert float(cursor.fetchone()[0]) == WORD_SIMILARITY_THRESHOLD
