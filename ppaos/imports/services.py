@@ -445,7 +445,7 @@ class _Aborted(Exception):
 
 
 _ABORT = object()
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 20_000  # small chunks keep PostgreSQL busy while rows are read
 
 
 def _write_registry_alongside(job: ImportJob, batches) -> None:
