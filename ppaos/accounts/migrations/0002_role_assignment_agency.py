@@ -12,26 +12,46 @@ def drop_agency_staff_without_agency(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('areas', '0002_load_official_areas'),
-        ('referrals', '0001_catalogue_and_referrals'),
+        ("accounts", "0001_initial"),
+        ("areas", "0002_load_official_areas"),
+        ("referrals", "0001_catalogue_and_referrals"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='roleassignment',
-            name='role_assignment_area_matches_role',
+            model_name="roleassignment",
+            name="role_assignment_area_matches_role",
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff_assignments', to='referrals.agency', verbose_name='agency'),
+            model_name="roleassignment",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="staff_assignments",
+                to="referrals.agency",
+                verbose_name="agency",
+            ),
         ),
         migrations.RunPython(drop_agency_staff_without_agency, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agency__isnull', True), ('area__isnull', True), ('role', 'admin')), models.Q(('agency__isnull', False), ('area__isnull', True), ('role', 'agency_staff')), models.Q(models.Q(('role__in', ['admin', 'agency_staff']), _negated=True), ('agency__isnull', True), ('area__isnull', False)), _connector='OR'), name='role_assignment_area_matches_role'),
+            model_name="roleassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agency__isnull", True), ("area__isnull", True), ("role", "admin")),
+                    models.Q(
+                        ("agency__isnull", False), ("area__isnull", True), ("role", "agency_staff")
+                    ),
+                    models.Q(
+                        models.Q(("role__in", ["admin", "agency_staff"]), _negated=True),
+                        ("agency__isnull", True),
+                        ("area__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="role_assignment_area_matches_role",
+            ),
         ),
     ]
