@@ -7,8 +7,14 @@ so the classification spreads over the four levels roughly as field data does (m
 struggling than in hardship or doing well), varies by village, and mostly improves between rounds.
 The classification itself is the real one (households/classification.py).
 
-Deterministic for a seed (given the same villages and no demo households before); everything is
-written with bulk_create, so 2,000 households take seconds. Each run adds N more households.
+It also writes the welfare-registry rows behind them: each welfare-card holder of a demo
+household is a registrant already found in the field, and a fifth as many new leads (not yet
+reviewed) wait in the villages — half of them in the demo facilitator's subdistrict, so the work
+list of the demo has something to do.
+
+Deterministic for a seed; everything is written with bulk_create or COPY, so 2,000 households
+take seconds. `count` is the number of demo households the province should have: running again
+with the same count adds nothing.
 """
 
 import csv
@@ -31,6 +37,7 @@ from . import classification
 from .models import (
     CapitalAnswer,
     ClassificationResult,
+    Finding,
     Household,
     IndicatorAnswer,
     LawfulBasis,
@@ -38,11 +45,13 @@ from .models import (
     Person,
     ProgrammeEvent,
     ProgrammeEventKind,
+    RegistrantFinding,
     Survey,
     SurveyAccounts,
     SurveyNeed,
     SurveyStatus,
     SurveyTransition,
+    WelfareRegistrant,
 )
 from .survey_selectors import current_instrument, instrument_parts
 from .survey_services import current_rule_set
@@ -177,10 +186,15 @@ def _result(rng, wellbeing: float) -> str:
     return "fail" if rng.random() < p_fail else "pass"
 
 
+DEMO_FACILITATOR_SUBDISTRICT = "490101"
+
+
 def seed_demo_households(*, count: int, seed: int = 1, province: str = "49") -> dict[str, int]:
-    """Create `count` demo households with members and two verified survey rounds."""
+    """Bring the province to `count` demo households with members, two verified survey rounds and
+    the welfare-registry rows behind them (found registrants and new leads)."""
+    count -= Household.objects.filter(area__code__startswith=province).count()
     if count <= 0:
-        return {"households": 0, "persons": 0, "surveys": 0}
+        return {"households": 0, "persons": 0, "surveys": 0, "registrants": 0}
     rng = random.Random(seed)
     villages = list(
         Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith=province)
@@ -367,13 +381,83 @@ def seed_demo_households(*, count: int, seed: int = 1, province: str = "49") -> 
             transitions,
         )
         ProgrammeEvent.objects.bulk_create(events, batch_size=5000)
+        registrants = _seed_registrants(
+            rng, ids, households, members_of, villages, facilitator, leads=count // 5
+        )
         record_audit_event(
             actor=None,
             action="demo.households_seeded",
             area_code=province,
             details={"households": count, "seed": seed},
         )
-    return {"households": len(households), "persons": len(persons), "surveys": len(surveys)}
+    return {
+        "households": len(households),
+        "persons": len(persons),
+        "surveys": len(surveys),
+        "registrants": registrants,
+    }
+
+
+def _seed_registrants(rng, ids: _Ids, households, members_of, villages, facilitator, *, leads):
+    """Registry rows: card holders already found in their households, and unreviewed new leads."""
+    found, findings = [], []
+    for household, members in zip(households, members_of, strict=True):
+        for member in members:
+            person = member.person
+            if not person.welfare_card_holder:
+                continue
+            found.append(_registrant_from(rng, person, household.area_id, household.house_number))
+            findings.append((found[-1], household, person))
+    home = [v for v in villages if v.startswith(DEMO_FACILITATOR_SUBDISTRICT)] or villages
+    new_leads = []
+    today = timezone.localdate()
+    for index in range(leads):
+        village = rng.choice(home if index % 2 == 0 else villages)
+        sex = rng.choice(["male", "female"])
+        age = rng.randint(20, 85)
+        born = _birth_date(rng, age, today)
+        lead = Person(
+            national_id=ids.next(born.year),
+            title=_title(sex, age, married=rng.random() < 0.6),
+            first_name=rng.choice(MALE_NAMES if sex == "male" else FEMALE_NAMES),
+            last_name=rng.choice(SURNAMES),
+            birth_date=born,
+            sex=sex,
+        )
+        new_leads.append(_registrant_from(rng, lead, village, str(rng.randint(1, 250))))
+    WelfareRegistrant.objects.bulk_create(found + new_leads, batch_size=5000)
+    RegistrantFinding.objects.bulk_create(
+        [
+            RegistrantFinding(
+                registrant=registrant,
+                finding=Finding.FOUND,
+                household=household,
+                person=person,
+                recorded_by=facilitator,
+                note="",
+            )
+            for registrant, household, person in findings
+        ],
+        batch_size=5000,
+    )
+    return len(found) + len(new_leads)
+
+
+def _registrant_from(rng, person: Person, village: str, house_number: str) -> WelfareRegistrant:
+    return WelfareRegistrant(
+        national_id=person.national_id,
+        title=person.title,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        house_number=house_number,
+        village_number=int(village[6:]),
+        area_id=village,
+        annual_income=Decimal(rng.randrange(12, 100) * 1000),
+        card_status="ผ่านเกณฑ์",
+        registration_date=date(2022, 10, rng.randint(1, 31)),
+    )
 
 
 def _copy(model, columns: list[str], rows: list[tuple]) -> None:

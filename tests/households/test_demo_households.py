@@ -99,3 +99,29 @@ def test_seed_demo_command_option():
 def test_without_villages_it_says_so():
     with pytest.raises(ValueError):
         seed_demo_households(count=5, province="10")
+
+
+def test_running_again_with_the_same_count_adds_nothing():
+    seed_demo(seed=1)
+    seed_demo_households(count=30, seed=2)
+    again = seed_demo_households(count=30, seed=2)
+    assert again["households"] == 0
+    assert Household.objects.count() == 30
+
+
+def test_registry_rows_behind_the_demo_households_and_new_leads(facilitator):
+    from households.models import Finding, RegistrantFinding, WelfareRegistrant
+    from households.selectors import registrant_worklist
+
+    seed_demo(seed=1)
+    made = seed_demo_households(count=100, seed=4)
+    card_holders = Person.objects.filter(welfare_card_holder=True)
+    assert made["registrants"] == WelfareRegistrant.objects.count() == card_holders.count() + 20
+    # Card holders were found in their households; the leads wait for field review.
+    assert RegistrantFinding.objects.filter(finding=Finding.FOUND).count() == card_holders.count()
+    leads = WelfareRegistrant.objects.filter(findings__isnull=True)
+    assert leads.count() == 20
+    assert leads.filter(area__code__startswith="490101").count() >= 10
+    assert set(registrant_worklist(facilitator)) >= set(
+        leads.filter(area__code__startswith="490101")
+    )

@@ -12,7 +12,8 @@ class Command(BaseCommand):
             "--households",
             type=int,
             default=0,
-            help="also create this many households with members and verified surveys",
+            help="the demo province has this many households (with members, verified surveys "
+            "and welfare-registry rows); running again with the same number adds nothing",
         )
 
     def handle(self, *args, seed: int, households: int = 0, **options):
@@ -30,5 +31,5 @@ class Command(BaseCommand):
             made = seed_demo_households(count=households, seed=seed)
             self.stdout.write(
                 f"Demo households: {made['households']} households, {made['persons']} persons, "
-                f"{made['surveys']} verified surveys."
+                f"{made['surveys']} verified surveys, {made['registrants']} registry rows."
             )
