@@ -1,8 +1,11 @@
 """Reads of import jobs. Import jobs belong to no area: only admins (RUN_IMPORTS everywhere)
 see them, and they see every job; anyone else sees none."""
 
+from datetime import timedelta
+
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ppaos.accounts.policy import WHOLE_COUNTRY, Action, area_prefixes_for
 
@@ -30,12 +33,21 @@ def import_job_is_running(job: ImportJob) -> bool:
         return cursor.fetchone()[0] > 0
 
 
+# A queued job nobody has started for this long has most likely lost its task (the broker was
+# restarted or flushed). Running it again is harmless even if the task turns up later: the worker
+# takes the job's lock and skips a job that has already finished.
+QUEUED_TOO_LONG = timedelta(minutes=30)
+
+
 def import_job_is_stalled(job: ImportJob) -> bool:
-    """A job a worker started (validating/importing) that no worker holds: its worker died."""
-    return job.status in (
-        ImportStatus.VALIDATING,
-        ImportStatus.IMPORTING,
-    ) and not import_job_is_running(job)
+    """A job a worker started (validating/importing) that no worker holds — its worker died —
+    or a job still queued long after it was uploaded, its task lost."""
+    if job.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING):
+        return not import_job_is_running(job)
+    if job.status == ImportStatus.QUEUED:
+        waited = timezone.now() - job.created_at
+        return waited > QUEUED_TOO_LONG and not import_job_is_running(job)
+    return False
 
 
 def progress_percent(job: ImportJob) -> int:

@@ -134,23 +134,29 @@ def create_import_job(
     require(actor, Action.RUN_IMPORTS)
     check_upload(name=uploaded_file.name, size=uploaded_file.size)
     name = Path(uploaded_file.name).name[:255]
-    with transaction.atomic():
-        job = ImportJob(
-            created_by=actor,
-            kind=kind,
-            original_filename=name,
-            file_size=uploaded_file.size,
-            dry_run=dry_run,
-        )
-        job.file.save(name, uploaded_file, save=False)
-        job.save()
-        record_audit_event(
-            actor=actor,
-            action="import.job_created",
-            target=job,
-            details={"kind": kind, "dry_run": dry_run, "size": uploaded_file.size},
-        )
-        _enqueue(job)
+    job = ImportJob(
+        created_by=actor,
+        kind=kind,
+        original_filename=name,
+        file_size=uploaded_file.size,
+        dry_run=dry_run,
+    )
+    try:
+        with transaction.atomic():
+            job.file.save(name, uploaded_file, save=False)
+            job.save()
+            record_audit_event(
+                actor=actor,
+                action="import.job_created",
+                target=job,
+                details={"kind": kind, "dry_run": dry_run, "size": uploaded_file.size},
+            )
+            _enqueue(job)
+    except BaseException:
+        # The row was rolled back; the stored file must not outlive it.
+        if job.file.name:
+            job.file.storage.delete(job.file.name)
+        raise
     return job
 
 
@@ -205,6 +211,9 @@ def save_column_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> Im
     unknown = {value for value in mapping.values() if value and value not in FIELDS_BY_NAME}
     if unknown:
         raise ImportJobError(_("Unknown field."))
+    if job.status not in FINISHED_STATUSES:
+        raise ImportJobError(_("This import has not finished yet."))
+    # One transaction: the mapping is remembered only together with the job that uses it.
     with transaction.atomic():
         ColumnMapping.objects.update_or_create(
             kind=job.kind,
@@ -217,7 +226,7 @@ def save_column_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> Im
             target=job,
             details={"layout": job.layout_key},
         )
-    return import_again(actor=actor, job=job, dry_run=job.dry_run)
+        return import_again(actor=actor, job=job, dry_run=job.dry_run)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -244,3 +244,48 @@ def test_only_admins_create_jobs(tmp_path, facilitator):
 
     with pytest.raises(PermissionDenied):
         create_job(facilitator, write_xlsx(tmp_path / "a.xlsx", [good_row(1)]))
+
+
+def test_a_mapping_is_not_saved_for_a_job_still_running(tmp_path, admin_user):
+    headers = ["เลขที่บัตร", "ชื่อ", "นามสกุล", "ตำบล", "อำเภอ"]
+    rows = [[national_id(1), "ก", "ข", "มุกดาหาร", "เมืองมุกดาหาร"]]
+    queued = create_job(admin_user, write_xlsx(tmp_path / "q.xlsx", rows, headers=headers))
+    queued.layout_key, queued.headers = "layout-1", headers
+    queued.save(update_fields=["layout_key", "headers"])
+    with pytest.raises(services.ImportJobError):
+        services.save_column_mapping(
+            actor=admin_user, job=queued, mapping={"เลขที่บัตร": "national_id"}
+        )
+    assert not ColumnMapping.objects.exists()
+
+
+def test_a_failed_upload_leaves_no_file_behind(tmp_path, admin_user, monkeypatch):
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("the audit row could not be written")
+
+    monkeypatch.setattr(services, "record_audit_event", audit_fails)
+    before = set(Path(django_settings.MEDIA_ROOT).rglob("*.xlsx"))
+    with pytest.raises(RuntimeError):
+        create_job(admin_user, write_xlsx(tmp_path / "x.xlsx", mixed_rows()))
+    assert set(Path(django_settings.MEDIA_ROOT).rglob("*.xlsx")) == before
+
+
+def test_a_job_queued_long_ago_and_never_started_can_be_run_again(tmp_path, admin_user):
+    from ppaos.imports.models import ImportJob
+    from ppaos.imports.selectors import QUEUED_TOO_LONG, import_job_is_stalled
+
+    job = create_job(admin_user, write_xlsx(tmp_path / "lost.xlsx", mixed_rows()))
+    assert not import_job_is_stalled(job)  # just queued: waiting is normal
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - QUEUED_TOO_LONG - dt.timedelta(minutes=1)
+    )
+    job.refresh_from_db()
+    assert import_job_is_stalled(job)
+    services.restart_stalled_import_job(actor=admin_user, job=job)
+    services.run_import_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PARTLY_SUCCEEDED
