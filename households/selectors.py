@@ -271,6 +271,18 @@ def duplicates_visible_to(user, *, status: str = DuplicateStatus.OPEN) -> QueryS
     return queryset
 
 
+def duplicate_other_area_code(candidate: DuplicateCandidate) -> str:
+    """The area of the other record of a flagged pair, to mask its national ID by its own area
+    (not the reviewer's): a registry row's area, or the other person's current household's
+    village; "" (masked for all but province-wide roles) when the other person lives nowhere."""
+    if candidate.other_registrant_id:
+        return candidate.other_registrant.area_id or ""
+    if candidate.other_person_id:
+        current = current_memberships().filter(person_id=candidate.other_person_id)
+        return current.values_list("household__area_id", flat=True).first() or ""
+    return ""
+
+
 def villages_for(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
     """Villages in the user's areas for `action` (choices for search and new households)."""
     from ppaos.areas.models import Area, AreaLevel

@@ -9,7 +9,7 @@ Audit details hold record ids and codes only, never national IDs or names (PDPA)
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -96,7 +96,21 @@ def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
     values["national_id"] = national_id
     person = Person(**values)
     person.full_clean(validate_unique=False)
-    person.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            person.save()
+    except IntegrityError as error:
+        # Another request registered the same national ID between the lookup and the insert.
+        if not Person.objects.filter(national_id=national_id).exists():
+            raise
+        raise ValidationError(
+            {
+                "national_id": _(
+                    "This person already lives in another household. Move them out of it first."
+                )
+            },
+            code="national_id_taken",
+        ) from error
     record_audit_event(actor=actor, action="person.created", target=person)
     return person, True
 
@@ -302,7 +316,19 @@ def update_member(*, actor, membership: Membership, person: dict, relation: str)
                 changed.append(name)
         if changed:
             member.full_clean(validate_unique=False)
-            member.save()
+            try:
+                with transaction.atomic():
+                    member.save()
+            except IntegrityError as error:  # the ID was registered meanwhile by someone else
+                if (
+                    not Person.objects.filter(national_id=member.national_id)
+                    .exclude(pk=member.pk)
+                    .exists()
+                ):
+                    raise
+                raise ValidationError(
+                    {"national_id": _("Another person already has this national ID.")}
+                ) from error
             record_audit_event(
                 actor=actor,
                 action="person.updated",
@@ -404,6 +430,19 @@ def transfer_head(
 # --- Registry leads: field findings ------------------------------------------------------------
 
 
+def _check_village_for_registrant(registrant: WelfareRegistrant, village: Area | None) -> None:
+    """A found registrant's new household is placed in a village of the registrant's own
+    subdistrict (the registry gave the subdistrict; the facilitator names the village)."""
+    if village is None:
+        return
+    subdistrict = registrant.area_id[:6]
+    if village.level != AreaLevel.VILLAGE or not village.code.startswith(subdistrict):
+        raise ValidationError(
+            {"village": _("Choose a village in the registrant's subdistrict.")},
+            code="village_outside_subdistrict",
+        )
+
+
 def _household_for_found_registrant(
     *, actor, registrant: WelfareRegistrant, household, relation: str, village
 ) -> tuple[Household, Person]:
@@ -424,6 +463,7 @@ def _household_for_found_registrant(
         return current.household, person
     joined_on = timezone.localdate()
     if household is None:
+        _check_village_for_registrant(registrant, village)
         area = village or registrant.area
         if area.level != AreaLevel.VILLAGE:
             raise ValidationError({"village": _("Choose the village where the household lives.")})

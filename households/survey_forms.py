@@ -66,12 +66,6 @@ class ConsentForm(StepForm):
         label=_("Who gave consent (name, relation to the head)"), max_length=200, required=False
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("sensitive_consent") and not (data.get("consent_given_by") or "").strip():
-            self.add_error("consent_given_by", _("Write who gave consent."))
-        return data
-
     def service_data(self) -> dict:
         data = self.valid_data()
         if data.get("surveyed_on") is None:

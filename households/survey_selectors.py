@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ppaos.accounts.policy import Action, scope_queryset
 
+from . import survey_transitions as transitions
 from .classification import age_on, indicator_applies
 from .models import (
     BasicNeedsIndicator,
@@ -44,6 +45,7 @@ def review_queue_for(user) -> QuerySet:
     return (
         surveys_visible_to(user, Action.VERIFY_SURVEY)
         .filter(status=SurveyStatus.SUBMITTED)
+        .exclude(surveyed_by=user)  # four eyes: nobody reviews a survey they entered
         .order_by("submitted_at", "id")
     )
 
@@ -53,7 +55,7 @@ def surveys_to_finish_for(user) -> QuerySet:
     drafts, most recently touched first."""
     return (
         surveys_editable_by(user)
-        .filter(surveyed_by=user, status__in=[SurveyStatus.RETURNED, SurveyStatus.DRAFT])
+        .filter(surveyed_by=user, status__in=transitions.statuses_allowing(transitions.EDIT))
         .order_by("-status", "-updated_at")  # "returned" sorts after "draft": descending first
     )
 

@@ -20,6 +20,7 @@ from ppaos.audit.services import record_audit_event
 from ppaos.thai.thai_dates import fiscal_year_be
 
 from . import classification
+from . import survey_transitions as transitions
 from .models import (
     CapitalAnswer,
     ClassificationResult,
@@ -62,11 +63,46 @@ CONSENT_FIELDS = (
 STEPS = ("consent", "members", "basic_needs", "capitals", "accounts", "needs", "review")
 
 
-def _transition(survey: Survey, actor, to_status: str, comment: str = "") -> None:
+def _refusal(survey: Survey, action: str) -> str:
+    """What a refused action says (the state table itself is households/survey_transitions.py)."""
+    if action == transitions.VERIFY:
+        return _("Only a submitted survey can be verified.")
+    if action == transitions.RETURN:
+        return _("Only a submitted survey can be returned.")
+    return _("This survey can no longer be changed: it is %(status)s.") % {
+        "status": survey.get_status_display()
+    }
+
+
+def _check_allowed(survey: Survey, action: str) -> None:
+    """Refuse `action` unless the state table allows it in the survey's status."""
+    if not transitions.allows(survey.status, action):
+        raise ValidationError(_refusal(survey, action), code="transition_refused")
+
+
+def _transition(survey: Survey, actor, action: str, comment: str = "") -> None:
+    """Move the survey along the state table (refusing what it does not allow) and record it."""
+    _check_allowed(survey, action)
+    to_status = transitions.next_status(survey.status, action)
     SurveyTransition.objects.create(
         survey=survey, from_status=survey.status, to_status=to_status, actor=actor, comment=comment
     )
     survey.status = to_status
+
+
+def is_own_survey(survey: Survey, user) -> bool:
+    """Four eyes: whoever entered or submitted a survey may not verify or return it."""
+    if user.pk == survey.surveyed_by_id:
+        return True
+    return survey.transitions.filter(to_status=SurveyStatus.SUBMITTED, actor_id=user.pk).exists()
+
+
+def _ensure_not_own_survey(survey: Survey, actor) -> None:
+    if is_own_survey(survey, actor):
+        raise ValidationError(
+            _("You entered this survey yourself: another area manager must verify or return it."),
+            code="own_survey",
+        )
 
 
 def _locked(survey: Survey) -> Survey:
@@ -78,11 +114,7 @@ def _locked(survey: Survey) -> Survey:
 
 
 def _ensure_editable(survey: Survey) -> None:
-    if not survey.is_editable:
-        raise ValidationError(
-            _("This survey can no longer be changed: it is %(status)s.")
-            % {"status": survey.get_status_display()}
-        )
+    _check_allowed(survey, transitions.EDIT)
 
 
 def current_rule_set() -> ClassificationRuleSet:
@@ -119,7 +151,7 @@ def start_survey(
                 _("This household already has a survey for round %(year)s.") % {"year": fiscal_year}
             ) from error
         SurveyTransition.objects.create(
-            survey=survey, from_status="", to_status=SurveyStatus.DRAFT, actor=actor
+            survey=survey, from_status="", to_status=transitions.INITIAL_STATUS, actor=actor
         )
         record_audit_event(
             actor=actor,
@@ -207,6 +239,10 @@ def _apply_consent(survey: Survey, consent: dict) -> None:
                 )
             }
         )
+    sensitive = consent.get("sensitive_consent", survey.sensitive_consent)
+    given_by = consent.get("consent_given_by", survey.consent_given_by)
+    if sensitive and not (given_by or "").strip():
+        raise ValidationError({"consent_given_by": _("Write who gave consent.")})
     for name, value in consent.items():
         setattr(survey, name, value)
     if consent.get("sensitive_consent") and survey.consent_recorded_at is None:
@@ -318,6 +354,8 @@ def survey_problems(survey: Survey, parts: InstrumentParts | None = None) -> lis
         problems.append(Problem("consent", _("Confirm that the privacy notice was given.")))
     if not survey.lawful_basis:
         problems.append(Problem("consent", _("Choose the lawful basis for collecting the data.")))
+    if survey.sensitive_consent and not survey.consent_given_by.strip():
+        problems.append(Problem("consent", _("Write who gave consent.")))
     members = survey_members(survey, parts)
     if not members:
         problems.append(Problem("members", _("The household has no current members.")))
@@ -389,13 +427,13 @@ def submit_survey(*, actor, survey: Survey) -> Survey:
     with transaction.atomic():
         survey = _locked(survey)
         require(actor, Action.ENTER_SURVEY, survey)
-        _ensure_editable(survey)
+        _check_allowed(survey, transitions.SUBMIT)
         parts = instrument_parts(survey.instrument)
         problems = survey_problems(survey, parts)
         if problems:
             raise ValidationError([p.message for p in problems])
         _store_derived_indicators(survey, parts)
-        _transition(survey, actor, SurveyStatus.SUBMITTED)
+        _transition(survey, actor, transitions.SUBMIT)
         survey.submitted_at = timezone.now()
         survey.last_step = "review"
         survey.save()
@@ -427,11 +465,11 @@ def return_survey(*, actor, survey: Survey, comment: str) -> Survey:
     with transaction.atomic():
         survey = _locked(survey)
         require(actor, Action.VERIFY_SURVEY, survey)
-        if survey.status != SurveyStatus.SUBMITTED:
-            raise ValidationError(_("Only a submitted survey can be returned."))
+        _check_allowed(survey, transitions.RETURN)
+        _ensure_not_own_survey(survey, actor)
         if not comment:
             raise ValidationError({"comment": _("Say what the facilitator should correct.")})
-        _transition(survey, actor, SurveyStatus.RETURNED, comment)
+        _transition(survey, actor, transitions.RETURN, comment)
         survey.return_comment = comment
         survey.reviewed_by = actor
         survey.reviewed_at = timezone.now()
@@ -474,8 +512,8 @@ def verify_survey(*, actor, survey: Survey, comment: str = "") -> Classification
     with transaction.atomic():
         survey = _locked(survey)
         require(actor, Action.VERIFY_SURVEY, survey)
-        if survey.status != SurveyStatus.SUBMITTED:
-            raise ValidationError(_("Only a submitted survey can be verified."))
+        _check_allowed(survey, transitions.VERIFY)
+        _ensure_not_own_survey(survey, actor)
         rules = current_rule_set()
         outcome = classify_survey(survey, rules)
         result = ClassificationResult.objects.create(
@@ -493,7 +531,7 @@ def verify_survey(*, actor, survey: Survey, comment: str = "") -> Classification
             target_poor=outcome.target_poor,
             low_items=[item.as_dict() for item in outcome.low_items],
         )
-        _transition(survey, actor, SurveyStatus.VERIFIED, (comment or "").strip())
+        _transition(survey, actor, transitions.VERIFY, (comment or "").strip())
         survey.reviewed_by = actor
         survey.reviewed_at = timezone.now()
         survey.return_comment = ""

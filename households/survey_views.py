@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -39,6 +40,7 @@ from .survey_selectors import (
 )
 from .survey_services import (
     STEPS,
+    is_own_survey,
     record_survey_view,
     return_survey,
     save_survey_draft,
@@ -83,8 +85,27 @@ def survey_start(request, household_id):
         existing = surveys_editable_by(request.user).filter(household=household).first()
         if existing is not None:
             return redirect("households:survey_detail", survey_id=existing.public_id)
-        return redirect(request.POST.get("next") or "households:survey_list")
+        return redirect(_safe_next(request) or "households:survey_list")
     return redirect("households:survey_step", survey_id=survey.public_id, step="consent")
+
+
+def _show_service_error(request, form, error: ValidationError) -> None:
+    """A service's error beside the field it names when the step has that field, else on top."""
+    if hasattr(error, "error_dict") and set(error.message_dict) <= set(form.fields):
+        for field, errors in error.message_dict.items():
+            form.add_error(field, errors)
+        return
+    messages.error(request, _error_text(error))
+
+
+def _safe_next(request) -> str:
+    """The posted `next` address when it points into this site, else "" (no open redirect)."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
 
 
 def _step_nav(survey, current: str) -> list[dict]:
@@ -197,11 +218,12 @@ def survey_step(request, survey_id, step: str):
     form = _build_form(step, survey, parts, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         valid = form.is_valid()
+        refused = False
         try:
             flags_changed = _save(step, survey, form, request.user)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
-            valid, flags_changed = False, False
+            _show_service_error(request, form, error)
+            valid, flags_changed, refused = False, False, True
         if valid:
             if request.POST.get("go") == "next" and not flags_changed:
                 messages.success(request, _("Saved."))
@@ -212,10 +234,15 @@ def survey_step(request, survey_id, step: str):
                 )
             messages.success(request, _("Draft saved. You can continue later."))
             return redirect("households:survey_step", survey_id=survey.public_id, step=step)
-        messages.warning(
-            request,
-            _("Draft saved, except the answers marked below: please correct them."),
-        )
+        if refused:
+            messages.warning(
+                request, _("Nothing on this step was saved: please correct the answers marked.")
+            )
+        else:
+            messages.warning(
+                request,
+                _("Draft saved, except the answers marked below: please correct them."),
+            )
     context = {
         "survey": survey,
         "form": form,
@@ -294,8 +321,10 @@ def survey_detail(request, survey_id):
     )
     record_survey_view(actor=request.user, survey=survey)
     parts = instrument_parts(survey.instrument)
-    may_review = survey.status == SurveyStatus.SUBMITTED and can(
-        request.user, Action.VERIFY_SURVEY, survey
+    may_review = (
+        survey.status == SurveyStatus.SUBMITTED
+        and can(request.user, Action.VERIFY_SURVEY, survey)
+        and not is_own_survey(survey, request.user)
     )
     may_edit = survey.is_editable and can(request.user, Action.ENTER_SURVEY, survey)
     result = getattr(survey, "result", None) if survey.status == SurveyStatus.VERIFIED else None

@@ -442,5 +442,11 @@ def duplicate_review(request, public_id):
             messages.success(request, _("Review recorded."))
             return redirect("households:duplicate_queue")
     return render(
-        request, "households/duplicate_review.html", {"candidate": candidate, "form": form}
+        request,
+        "households/duplicate_review.html",
+        {
+            "candidate": candidate,
+            "form": form,
+            "other_area_code": selectors.duplicate_other_area_code(candidate),
+        },
     )

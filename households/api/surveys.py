@@ -25,7 +25,13 @@ from ..models import (
     SurveyStatus,
 )
 from ..survey_selectors import households_for_survey, survey_with_answers, surveys_visible_to
-from ..survey_services import return_survey, start_survey, submit_survey, verify_survey
+from ..survey_services import (
+    record_survey_view,
+    return_survey,
+    start_survey,
+    submit_survey,
+    verify_survey,
+)
 
 # ---- serializers -----------------------------------------------------------------------------
 
@@ -199,6 +205,12 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 "capital_answers__item", "indicator_answers__indicator", "indicator_answers__person"
             )
         return queryset.order_by("-fiscal_year", "household__area_id", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        """One survey with its answers; every read is logged like the survey page (PDPA s.37)."""
+        survey = self.get_object()
+        record_survey_view(actor=request.user, survey=survey)
+        return Response(self.get_serializer(survey).data)
 
     def _survey(self, id) -> Survey:
         return get_object_or_404(surveys_visible_to(self.request.user), public_id=id)

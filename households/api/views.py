@@ -159,10 +159,10 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedVie
     queryset = Person.objects.none()
 
     def get_queryset(self):
-        queryset = selectors.persons_for_api(self.request.user)
-        if "q" in self.request.query_params:
-            return queryset
-        return queryset.order_by("last_name", "first_name", "id")
+        # A stable order for every page; a name search (`q`) re-orders best match first.
+        return selectors.persons_for_api(self.request.user).order_by(
+            "last_name", "first_name", "id"
+        )
 
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
@@ -182,10 +182,10 @@ class RegistrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scope
     queryset = WelfareRegistrant.objects.none()
 
     def get_queryset(self):
-        queryset = selectors.registrants_visible_to(self.request.user)
-        if "q" in self.request.query_params:
-            return queryset
-        return queryset.order_by("area_id", "house_number", "last_name", "id")
+        # A stable order for every page; a name search (`q`) re-orders best match first.
+        return selectors.registrants_visible_to(self.request.user).order_by(
+            "area_id", "house_number", "last_name", "id"
+        )
 
     def retrieve(self, request, *args, **kwargs):
         registrant = self.get_object()

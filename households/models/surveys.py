@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ppaos.areas.models import Area
 from ppaos.core.models import PublicIdModel, TimeStampedModel
 
+from .. import survey_transitions
 from .registry import Household, Person
 
 __all__ = [
@@ -300,7 +301,8 @@ class Survey(PublicIdModel):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (SurveyStatus.DRAFT, SurveyStatus.RETURNED)
+        """Whether answers may still be saved: the state table allows "edit" in this status."""
+        return survey_transitions.allows(self.status, survey_transitions.EDIT)
 
 
 class SurveyTransition(models.Model):

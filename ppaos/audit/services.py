@@ -17,13 +17,16 @@ def record_audit_event(
     """Append one audit row, in the caller's transaction (so it commits or rolls back with it).
 
     `target` is the model instance acted on (optional). Never put personal data such as national
-    IDs or names in `details`: the log identifies records by type and id.
+    IDs or names in `details`: the log identifies records by type and id. The row's label is the
+    target's `audit_label` when it has one (records of data subjects label themselves without a
+    name, PDPA), else `str(target)`.
     """
     object_type = object_id = object_repr = ""
     if target is not None:
         object_type = target._meta.label_lower
         object_id = str(getattr(target, "public_id", None) or target.pk)
-        object_repr = str(target)[:200]
+        label = getattr(target, "audit_label", None)
+        object_repr = str(label if label is not None else target)[:200]
         if not area_code:
             area_code = getattr(target, "area_id", None) or getattr(target, "code", "") or ""
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None

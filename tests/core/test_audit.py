@@ -51,3 +51,25 @@ def test_model_refuses_to_save_an_existing_event(facilitator):
     event.action = "changed"
     with pytest.raises(RuntimeError):
         event.save()
+
+
+def test_a_target_with_an_audit_label_is_logged_by_its_label_not_its_name(facilitator):
+    from tests.factories import PersonFactory, RegistrantFactory
+
+    person = PersonFactory(first_name="บุญมี", last_name="ศรีสุข")
+    registrant = RegistrantFactory(first_name="สมศรี", last_name="ใจดี")
+    person_row = record_audit_event(actor=facilitator, action="person.viewed", target=person)
+    registrant_row = record_audit_event(
+        actor=facilitator, action="registrant.viewed", target=registrant
+    )
+    assert person_row.object_repr == f"person {person.public_id}"
+    assert registrant_row.object_repr == f"registrant {registrant.public_id}"
+    for row in (person_row, registrant_row):
+        assert "บุญมี" not in row.object_repr and "สมศรี" not in row.object_repr
+        assert person.national_id not in row.object_repr
+
+
+def test_a_target_without_an_audit_label_is_logged_by_its_str(facilitator):
+    village = Area.objects.get(code="49010101")
+    event = record_audit_event(actor=facilitator, action="area.viewed", target=village)
+    assert event.object_repr == str(village)
