@@ -66,6 +66,9 @@ class RerouteForm(forms.Form):
 
 
 class BatchDecisionForm(forms.Form):
+    """Whether a reason is required is the state table's business: the view puts the service's
+    refusal beside the reason field."""
+
     decision = forms.ChoiceField(
         choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput
     )
@@ -78,12 +81,6 @@ class BatchDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["referrals"].queryset = queue
         self.fields["referrals"].error_messages["required"] = _("Tick at least one referral.")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", _("Give a reason to reject."))
-        return cleaned
 
 
 class FollowUpForm(forms.Form):

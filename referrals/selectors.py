@@ -6,8 +6,16 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from households.models import Household, Membership
-from ppaos.accounts.policy import Action, agency_ids_for, can, scope_q, scope_queryset
+from households.models import Household, Level, Membership
+from ppaos.accounts.policy import (
+    Action,
+    agency_ids_for,
+    can,
+    has_any_assignment,
+    scope_q,
+    scope_queryset,
+)
+from ppaos.areas.models import ancestor_codes
 
 from . import routing, transitions
 from .models import Agency, Notification, Referral, ReferralFollowUp, ReferralStatus, Service
@@ -182,18 +190,24 @@ def services():
     return Service.objects.filter(is_active=True, agency__is_active=True).select_related("agency")
 
 
-def _containing_codes(area_code: str) -> list[str]:
-    """The codes of the area and every area above it (province 2, district 4, subdistrict 6…)."""
-    return [area_code[:n] for n in (2, 4, 6, 8) if n <= len(area_code)]
+def agencies_for(user):
+    """The catalogue's agencies as `user` reads them: none without a role assignment (deny by
+    default); any role may read the catalogue."""
+    return agencies() if has_any_assignment(user) else Agency.objects.none()
+
+
+def services_for(user):
+    """The catalogue's services as `user` reads them: none without a role assignment."""
+    return services() if has_any_assignment(user) else Service.objects.none()
 
 
 def services_serving(area_code: str):
     """Active services whose agency serves an area containing `area_code`."""
-    return services().filter(agency__areas_served__code__in=_containing_codes(area_code)).distinct()
+    return services().filter(agency__areas_served__code__in=ancestor_codes(area_code)).distinct()
 
 
 def agency_serves(agency: Agency, area_code: str) -> bool:
-    return agency.areas_served.filter(code__in=_containing_codes(area_code)).exists()
+    return agency.areas_served.filter(code__in=ancestor_codes(area_code)).exists()
 
 
 def routing_rules() -> dict:
@@ -227,6 +241,11 @@ def household_standing(household) -> routing.Standing | None:
     return routing.Standing(level=latest.level, capital_scores=scores)
 
 
+def level_label(level: str) -> str:
+    """The translated label of a classification level code (`in_hardship` → "In hardship")."""
+    return str(Level(level).label) if level in Level.values else level
+
+
 def suggested_services_for(household, standing: routing.Standing | None = None) -> list[Service]:
     """Services serving the household's village, of the kinds its standing calls for."""
     standing = standing if standing is not None else household_standing(household)
@@ -252,5 +271,7 @@ def notifications_for(user):
 
 
 def overdue_q(today=None) -> Q:
+    """Referrals past their due date in a state where the agency must act (the same rule as
+    `transitions.is_overdue`, from the same `transitions.OVERDUE_STATES`)."""
     today = today or timezone.localdate()
-    return Q(due_on__lt=today) & ~Q(status__in=transitions.FINAL_STATES)
+    return Q(due_on__lt=today, status__in=transitions.OVERDUE_STATES)

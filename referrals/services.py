@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from ppaos.accounts.models import Role, RoleAssignment
 from ppaos.accounts.policy import Action, require
+from ppaos.areas.models import ancestor_codes
 from ppaos.audit.services import record_audit_event
 
 from . import transitions
@@ -86,6 +87,20 @@ def _refusal_message(refused: transitions.TransitionRefused) -> str:
     return _("A referral that is “%(state)s” cannot be %(verb)s.") % {"state": state, "verb": verb}
 
 
+def _check_service_offered(service: Service, area_code: str) -> None:
+    """Refuse unless the service and its agency are active and the agency serves the area."""
+    if not (service.is_active and service.agency.is_active):
+        raise ReferralRefused(
+            _("%(service)s is no longer offered.") % {"service": service.name_th}, code="invalid"
+        )
+    if not agency_serves(service.agency, area_code):
+        raise ReferralRefused(
+            _("%(agency)s does not serve this household's village.")
+            % {"agency": service.agency.name_th},
+            code="invalid",
+        )
+
+
 def _notify(referral: Referral, kind: str, recipient_ids) -> None:
     Notification.objects.bulk_create(
         [Notification(recipient_id=uid, referral=referral, kind=kind) for uid in set(recipient_ids)]
@@ -93,11 +108,10 @@ def _notify(referral: Referral, kind: str, recipient_ids) -> None:
 
 
 def _officer_ids(referral: Referral) -> list[int]:
-    codes = [referral.area_id[:n] for n in (2, 4, 6, 8)]
     return list(
-        RoleAssignment.objects.filter(role=Role.PROVINCIAL_OFFICER, area_id__in=codes).values_list(
-            "user_id", flat=True
-        )
+        RoleAssignment.objects.filter(
+            role=Role.PROVINCIAL_OFFICER, area_id__in=ancestor_codes(referral.area_id)
+        ).values_list("user_id", flat=True)
     )
 
 
@@ -157,6 +171,11 @@ def _change_state(actor, *, referral: Referral, name: str, note: str = "", **cha
         previous = locked.status
         for field, value in changes.items():
             setattr(locked, field, value)
+        if transition.target == ReferralStatus.APPROVED:
+            # Sent to an agency (approve, re-route): the service, read afresh, must still be
+            # offered there; the catalogue may have changed since the referral was proposed.
+            locked.service = Service.objects.select_related("agency").get(pk=locked.service_id)
+            _check_service_offered(locked.service, locked.area_id)
         locked.status = transition.target
         if transition.target == ReferralStatus.SUBMITTED:
             locked.submitted_at = timezone.now()
@@ -210,14 +229,7 @@ def propose_referral(
         raise ReferralRefused(_("Describe what the household needs."), code="invalid")
     if urgency not in Urgency.values:
         raise ReferralRefused(_("Choose an urgency."), code="invalid")
-    if not (service.is_active and service.agency.is_active):
-        raise ReferralRefused(_("This service is no longer offered."), code="invalid")
-    if not agency_serves(service.agency, household.area_id):
-        raise ReferralRefused(
-            _("%(agency)s does not serve this household's village.")
-            % {"agency": service.agency.name_th},
-            code="invalid",
-        )
+    _check_service_offered(service, household.area_id)
     if person is not None and not current_members(household).filter(person=person).exists():
         raise ReferralRefused(_("This person does not live in the household."), code="invalid")
     with transaction.atomic():
@@ -255,7 +267,8 @@ def submit_referral(actor, *, referral: Referral) -> Referral:
 
 def approve_referral(actor, *, referral: Referral, note: str = "") -> Referral:
     """A provincial officer sends a submitted referral to its service's agency; the due date
-    starts now (the service's expected days, shortened by urgency)."""
+    starts now (the service's expected days, shortened by urgency). Refused when the service or
+    its agency is no longer active, or the agency no longer serves the household's village."""
     return _change_state(actor, referral=referral, name="approve", note=note)
 
 
@@ -265,15 +278,8 @@ def reject_referral(actor, *, referral: Referral, reason: str) -> Referral:
 
 
 def reroute_referral(actor, *, referral: Referral, service: Service, note: str = "") -> Referral:
-    """A provincial officer sends a declined referral on to another (or the same) service."""
-    if not (service.is_active and service.agency.is_active):
-        raise ReferralRefused(_("This service is no longer offered."), code="invalid")
-    if not agency_serves(service.agency, referral.area_id):
-        raise ReferralRefused(
-            _("%(agency)s does not serve this household's village.")
-            % {"agency": service.agency.name_th},
-            code="invalid",
-        )
+    """A provincial officer sends a declined referral on to another (or the same) service, which
+    must still be offered in the household's village (checked with the state)."""
     return _change_state(actor, referral=referral, name="reroute", note=note, service=service)
 
 
@@ -315,7 +321,7 @@ def cancel_referral(actor, *, referral: Referral, reason: str = "") -> Referral:
 
 def approve_referrals(actor, *, referrals, note: str = "") -> tuple[list, list]:
     """Approve several referrals, each in its own transaction: one refused does not stop the
-    others. Returns (approved, [(referral, message), …])."""
+    others. Returns (approved, [(referral, ReferralRefused), …])."""
     return _in_batch(approve_referral, actor, referrals, note=note)
 
 
@@ -329,8 +335,10 @@ def _in_batch(service, actor, referrals, **kwargs) -> tuple[list, list]:
     for referral in referrals:
         try:
             done.append(service(actor, referral=referral, **kwargs))
-        except (ReferralRefused, PermissionDenied) as error:
-            refused.append((referral, getattr(error, "message", str(error))))
+        except ReferralRefused as error:
+            refused.append((referral, error))
+        except PermissionDenied as error:
+            refused.append((referral, ReferralRefused(str(error), code="wrong_party")))
     return done, refused
 
 
@@ -384,4 +392,12 @@ def record_agency_view(actor, *, referral: Referral) -> None:
     of a person's record in the audit log."""
     record_audit_event(
         actor=actor, action="referral.viewed_by_agency", target=referral, area_code=referral.area_id
+    )
+
+
+def record_referral_viewed(actor, *, referral: Referral) -> None:
+    """A case worker opened a referral (the person helped, the need, the reason): PDPA wants
+    every view of a person's record in the audit log."""
+    record_audit_event(
+        actor=actor, action="referral.viewed", target=referral, area_code=referral.area_id
     )

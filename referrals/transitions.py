@@ -71,8 +71,12 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 _BY_NAME_AND_SOURCE = {(t.name, t.source): t for t in TRANSITIONS}
 
-# States in which nothing more happens: no due date is running, nothing is overdue.
+# States in which nothing more happens.
 FINAL_STATES = frozenset({State.REJECTED, State.COMPLETED, State.CANCELLED})
+# States in which the assigned agency must act, so its due date runs and the referral can be
+# overdue. Not a declined referral: it waits for the officer to re-route it (a new due date then).
+# `is_overdue` and `selectors.overdue_q` both read this set.
+OVERDUE_STATES = frozenset({State.APPROVED, State.ACCEPTED, State.IN_PROGRESS})
 # States in which the assigned agency sees the referral (its work queue and its history).
 AGENCY_VISIBLE_STATES = frozenset(
     {State.APPROVED, State.ACCEPTED, State.IN_PROGRESS, State.COMPLETED}
@@ -138,4 +142,5 @@ def due_date(start: date, expected_days: int, urgency: str) -> date:
 
 
 def is_overdue(state: str, due_on: date | None, today: date) -> bool:
-    return due_on is not None and State(state) not in FINAL_STATES and due_on < today
+    """Past its due date while the agency must act (`OVERDUE_STATES`)."""
+    return due_on is not None and State(state) in OVERDUE_STATES and due_on < today

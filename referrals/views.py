@@ -5,6 +5,7 @@ Agency staff only ever reach the agency pages, which read `referrals_for_agency`
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from households import services as household_services
 from ppaos.accounts.policy import (
     Action,
     agency_ids_for,
@@ -80,12 +82,14 @@ def household_referrals(request, household_id):
             except ReferralRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                messages.success(request, _("Referral sent to the provincial officer."))
                 if referral.status == ReferralStatus.DRAFT:
                     messages.success(request, _("Saved as a draft."))
+                else:
+                    messages.success(request, _("Referral sent to the provincial officer."))
                 return redirect("referrals:referral_detail", referral.public_id)
     elif request.method == "POST":
         raise PermissionDenied(_("Your role does not allow this."))
+    household_services.record_household_viewed(actor=request.user, household=household)
     return render(
         request,
         "referrals/household_referrals.html",
@@ -94,6 +98,7 @@ def household_referrals(request, household_id):
             "head": selectors.head_names_for([household.pk]).get(household.pk, ""),
             "form": form,
             "standing": standing,
+            "standing_level": selectors.level_label(standing.level) if standing else "",
             "suggested": suggested,
             "referrals": selectors.referrals_of_household(household),
             "awaiting_follow_up": selectors.referrals_awaiting_follow_up(household)
@@ -115,6 +120,7 @@ def _members_as_persons(household):
 def referral_detail(request, public_id):
     _ensure_case_worker(request.user)
     referral = get_object_or_404(selectors.referrals_visible_to(request.user), public_id=public_id)
+    services.record_referral_viewed(request.user, referral=referral)
     steps = selectors.transitions_for(request.user, referral)
     follow_up = _follow_up_of(referral)
     may_follow_up = (
@@ -196,6 +202,13 @@ def record_follow_up(request, public_id):
     return redirect(next_url)
 
 
+PAGE_SIZE = 50  # rows per page of the officer queue and the agency inbox
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @login_required
 def officer_queue(request):
     """Submitted referrals to approve or reject in batches; declined ones to re-route."""
@@ -205,35 +218,42 @@ def officer_queue(request):
         status = ReferralStatus.SUBMITTED
     queue = selectors.officer_queue(request.user, status=status)
     form = BatchDecisionForm(request.POST or None, queue=queue)
-    if request.method == "POST":
-        if form.is_valid():
-            chosen = list(form.cleaned_data["referrals"])
-            if form.cleaned_data["decision"] == "approve":
-                done, refused = services.approve_referrals(request.user, referrals=chosen)
-                verb = _("approved")
-            else:
-                done, refused = services.reject_referrals(
-                    request.user, referrals=chosen, reason=form.cleaned_data["reason"]
-                )
-                verb = _("rejected")
-            if done:
-                messages.success(
-                    request, _("%(count)d referrals %(verb)s.") % {"count": len(done), "verb": verb}
-                )
-            for _referral, message in refused:
-                messages.error(request, message)
+    if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["referrals"])
+        if form.cleaned_data["decision"] == "approve":
+            done, refused = services.approve_referrals(request.user, referrals=chosen)
+            verb = _("approved")
+        else:
+            done, refused = services.reject_referrals(
+                request.user, referrals=chosen, reason=form.cleaned_data["reason"]
+            )
+            verb = _("rejected")
+        if done:
+            messages.success(
+                request, _("%(count)d referrals %(verb)s.") % {"count": len(done), "verb": verb}
+            )
+        # A refusal about the reason (the state table wants one) goes beside the reason field.
+        for message in dict.fromkeys(e.message for _r, e in refused if e.code == "note_required"):
+            form.add_error("reason", message)
+        for _referral, error in refused:
+            if error.code != "note_required":
+                messages.error(request, error.message)
+        if not form.errors:
             return redirect(f"{reverse('referrals:officer_queue')}?status={status}")
-        for error in form.non_field_errors() + form["referrals"].errors + form["reason"].errors:
+    elif request.method == "POST":
+        for error in form.non_field_errors():
             messages.error(request, error)
-    rows = list(queue[:200])
+    page = _page(request, queue)
     return render(
         request,
         "referrals/officer_queue.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
             "status": status,
             "counts": selectors.officer_queue_counts(request.user),
             "form": form,
+            "picked": [str(v) for v in (form["referrals"].value() or [])],
         },
     )
 
@@ -248,8 +268,11 @@ def agency_inbox(request):
         queryset = queryset.exclude(status=ReferralStatus.COMPLETED)
     elif status in (s.value for s in ReferralStatus):
         queryset = queryset.filter(status=status)
-    rows = selectors.with_contact_names(queryset[:200])
-    return render(request, "referrals/agency_inbox.html", {"rows": rows, "status": status})
+    page = _page(request, queryset)
+    rows = selectors.with_contact_names(page.object_list)
+    return render(
+        request, "referrals/agency_inbox.html", {"rows": rows, "page": page, "status": status}
+    )
 
 
 _AGENCY_STEPS = {"accept", "decline", "start", "complete"}
@@ -316,9 +339,11 @@ def notification_list(request):
 
 @login_required
 def open_notification(request, notification_id):
-    """Mark one notification read and go to the page where its step is taken."""
+    """Go to the page where the notification's step is taken; a POST (the notification's button)
+    also marks it read. A GET changes nothing."""
     notification = get_object_or_404(selectors.notifications_for(request.user), pk=notification_id)
-    services.mark_notifications_read(request.user, notification_ids=[notification.pk])
+    if request.method == "POST":
+        services.mark_notifications_read(request.user, notification_ids=[notification.pk])
     referral = notification.referral
     for_agency = referral.agency_id in agency_ids_for(request.user) and notification.kind in (
         NotificationKind.TO_ACCEPT,

@@ -96,8 +96,10 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
+            # One row per user, role and area, or per user and agency for agency staff (area
+            # NULL): a user may be staff of several agencies, never twice of the same one.
             models.UniqueConstraint(
-                fields=["user", "role", "area"],
+                fields=["user", "role", "area", "agency"],
                 name="role_assignment_unique",
                 nulls_distinct=False,
             ),

@@ -21,6 +21,12 @@ class AreaLevel(models.TextChoices):
     VILLAGE = "village", _("Village")  # หมู่บ้าน, 8 digits
 
 
+def ancestor_codes(code: str) -> list[str]:
+    """Codes of the area `code` and every area above it, province first (`49010101` →
+    `49`, `4901`, `490101`, `49010101`): the codes whose prefix match contains it."""
+    return [code[:n] for n in CODE_LENGTHS.values() if n <= len(code)]
+
+
 def level_for_code(code: str) -> str:
     """The level an official area code belongs to, from its length."""
     for level, length in CODE_LENGTHS.items():
@@ -85,4 +91,4 @@ class Area(models.Model):
 
     def ancestor_codes(self) -> list[str]:
         """Codes of this area and every area above it, province first."""
-        return [self.code[:n] for n in (2, 4, 6, 8) if n <= len(self.code)]
+        return ancestor_codes(self.code)

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from ppaos.areas.models import ancestor_codes
+
 from ..models import Agency, AgencyKind, Capital, Referral, ReferralStatus, Service, ServiceKind
 from ..selectors import overdue_q
 
@@ -16,8 +18,7 @@ class AgencyFilter(django_filters.FilterSet):
         fields = ["kind", "serves"]
 
     def filter_serves(self, queryset, name, value):
-        codes = [value[:n] for n in (2, 4, 6, 8) if n <= len(value)]
-        return queryset.filter(areas_served__code__in=codes).distinct()
+        return queryset.filter(areas_served__code__in=ancestor_codes(value)).distinct()
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -33,8 +34,7 @@ class ServiceFilter(django_filters.FilterSet):
         fields = ["kind", "capital", "agency", "serves"]
 
     def filter_serves(self, queryset, name, value):
-        codes = [value[:n] for n in (2, 4, 6, 8) if n <= len(value)]
-        return queryset.filter(agency__areas_served__code__in=codes).distinct()
+        return queryset.filter(agency__areas_served__code__in=ancestor_codes(value)).distinct()
 
 
 class ReferralFilter(django_filters.FilterSet):

@@ -53,7 +53,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
 
     def get_queryset(self):
-        return selectors.agencies()
+        return selectors.agencies_for(self.request.user)
 
 
 class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -64,7 +64,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
 
     def get_queryset(self):
-        return selectors.services()
+        return selectors.services_for(self.request.user)
 
 
 _STEP_RESPONSE = ReferralSerializer
@@ -86,6 +86,11 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.referrals_visible_to(self.request.user).prefetch_related(
             Prefetch("history", queryset=history)
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        referral = self.get_object()
+        services.record_referral_viewed(request.user, referral=referral)
+        return Response(self.get_serializer(referral).data)
 
     def _fresh(self, referral):
         return ReferralSerializer(self.get_queryset().get(pk=referral.pk)).data
@@ -205,7 +210,7 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(
             {
                 "approved": [r.public_id for r in done],
-                "refused": [{"referral": r.public_id, "detail": m} for r, m in refused]
+                "refused": [{"referral": r.public_id, "detail": e.message} for r, e in refused]
                 + [
                     {"referral": pid, "detail": "not found in your queue"}
                     for pid in data.validated_data["referrals"]

@@ -160,3 +160,41 @@ def test_schema_documents_the_referral_api(client, facilitator):
     ):
         assert path in schema
     assert Referral.objects.count() == 0
+
+
+def test_no_assignment_gets_an_empty_catalogue(client, no_role_user, service, other_service):
+    client = api(client, no_role_user)
+    assert client.get("/api/v1/agencies/").json()["results"] == []
+    assert client.get("/api/v1/services/").json()["results"] == []
+    assert client.get(f"/api/v1/services/{service.public_id}/").status_code == 404
+
+
+def test_retrieving_a_referral_is_audited(client, provincial_officer, make_referral):
+    from ppaos.audit.models import AuditEvent
+
+    referral = make_referral("submitted")
+    response = api(client, provincial_officer).get(f"/api/v1/referrals/{referral.public_id}/")
+    assert response.status_code == 200
+    assert response.json()["public_id"] == str(referral.public_id)
+    event = AuditEvent.objects.get(action="referral.viewed")
+    assert event.actor == provincial_officer and event.object_id == str(referral.public_id)
+
+
+def test_retrieving_an_agency_referral_is_audited(client, agency_staff, make_referral):
+    from ppaos.audit.models import AuditEvent
+
+    referral = make_referral("approved")
+    api(client, agency_staff).get(f"/api/v1/agency-referrals/{referral.public_id}/")
+    assert AuditEvent.objects.filter(
+        action="referral.viewed_by_agency", actor=agency_staff, object_id=str(referral.public_id)
+    ).exists()
+
+
+def test_a_declined_referral_is_not_listed_as_overdue(client, provincial_officer, make_referral):
+    import datetime
+
+    declined = make_referral("declined")
+    late = make_referral("approved")
+    Referral.objects.filter(pk__in=[declined.pk, late.pk]).update(due_on=datetime.date(2000, 1, 1))
+    rows = api(client, provincial_officer).get("/api/v1/referrals/", {"overdue": "true"}).json()
+    assert [r["public_id"] for r in rows["results"]] == [str(late.public_id)]

@@ -70,3 +70,23 @@ def test_area_roles_cannot_hold_an_agency(villages, agency):
         RoleAssignment.objects.create(
             user=user, role=Role.FACILITATOR, area_id="490101", agency=agency
         )
+
+
+def test_ancestor_codes_of_a_code_and_of_an_area(villages):
+    from ppaos.areas.models import Area, ancestor_codes
+
+    assert ancestor_codes("49010101") == ["49", "4901", "490101", "49010101"]
+    assert ancestor_codes("4901") == ["49", "4901"]
+    assert Area.objects.get(code="490101").ancestor_codes() == ["49", "4901", "490101"]
+
+
+def test_catalogue_serves_filter_matches_containing_areas(client, facilitator, agency):
+    from tests.referrals.conftest import make_service
+
+    make_service(agency, "serves-test")
+    client.force_login(facilitator)
+    rows = client.get("/api/v1/agencies/", {"serves": "49010101"}).json()["results"]
+    assert [r["code"] for r in rows] == [agency.code]
+    assert client.get("/api/v1/agencies/", {"serves": "48"}).json()["results"] == []
+    rows = client.get("/api/v1/services/", {"serves": "4901"}).json()["results"]
+    assert [r["code"] for r in rows] == ["serves-test"]

@@ -238,7 +238,7 @@ def test_batch_approval_reports_each_refusal(make_referral, provincial_officer):
     already = make_referral("approved")
     done, refused = services.approve_referrals(provincial_officer, referrals=[*fresh, already])
     assert {r.pk for r in done} == {r.pk for r in fresh}
-    assert [(r.pk, "cannot be approved" in m) for r, m in refused] == [(already.pk, True)]
+    assert [(r.pk, "cannot be approved" in e.message) for r, e in refused] == [(already.pk, True)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -306,3 +306,97 @@ def test_two_officers_approving_at_once_one_wins_the_other_is_told(
     assert outcome["b"].code == "changed"
     assert "Someone else acted on this referral first" in str(outcome["b"].message)
     assert ReferralTransition.objects.filter(referral=referral, to_status="approved").count() == 1
+
+
+# Review fixes -----------------------------------------------------------------------------------
+
+
+def test_overdue_query_and_flag_agree_for_every_state(make_referral):
+    from referrals.selectors import overdue_q
+
+    for state in transitions.State:
+        make_referral(state)
+    Referral.objects.update(due_on=timezone.localdate() - datetime.timedelta(days=3))
+    queried = set(Referral.objects.filter(overdue_q()).values_list("status", flat=True))
+    flagged = {r.status for r in Referral.objects.all() if r.is_overdue}
+    assert queried == flagged == {"approved", "accepted", "in_progress"}
+
+
+@pytest.mark.parametrize("change", ["service_inactive", "agency_inactive", "area_not_served"])
+def test_approval_refused_when_the_service_is_no_longer_offered_there(
+    make_referral, provincial_officer, service, change
+):
+    referral = make_referral("submitted")
+    if change == "service_inactive":
+        type(service).objects.filter(pk=service.pk).update(is_active=False)
+    elif change == "agency_inactive":
+        type(service.agency).objects.filter(pk=service.agency_id).update(is_active=False)
+    else:
+        service.agency.areas_served.set(["48"])
+    with pytest.raises(ReferralRefused) as refused:
+        services.approve_referral(provincial_officer, referral=referral)
+    assert refused.value.code == "invalid"
+    assert service.name_th in refused.value.message or "does not serve" in refused.value.message
+    referral.refresh_from_db()
+    assert referral.status == "submitted" and referral.due_on is None
+    assert not Notification.objects.filter(kind=NotificationKind.TO_ACCEPT).exists()
+
+
+def test_batch_approval_lists_a_service_no_longer_offered(make_referral, provincial_officer,
+                                                          service):  # fmt: skip
+    referral = make_referral("submitted")
+    type(service).objects.filter(pk=service.pk).update(is_active=False)
+    done, refused = services.approve_referrals(provincial_officer, referrals=[referral])
+    assert done == []
+    assert [(r.pk, e.message) for r, e in refused] == [
+        (referral.pk, f"{service.name_th} is no longer offered.")
+    ]
+
+
+def test_reroute_refused_to_an_inactive_service(make_referral, provincial_officer, other_service):
+    referral = make_referral("declined")
+    type(other_service).objects.filter(pk=other_service.pk).update(is_active=False)
+    other_service.refresh_from_db()
+    with pytest.raises(ReferralRefused):
+        services.reroute_referral(provincial_officer, referral=referral, service=other_service)
+    referral.refresh_from_db()
+    assert referral.status == "declined"
+
+
+def test_one_user_may_be_staff_of_two_agencies_and_sees_both(
+    client, agency_staff, other_agency, make_referral, other_service
+):
+    from django.urls import reverse
+
+    from ppaos.accounts.models import Role, RoleAssignment
+    from ppaos.accounts.policy import forget_assignments
+
+    RoleAssignment.objects.create(user=agency_staff, role=Role.AGENCY_STAFF, agency=other_agency)
+    forget_assignments(agency_staff)
+    ours = make_referral("approved")
+    theirs = make_referral("approved", service=other_service)
+    client.force_login(agency_staff)
+    inbox = client.get(reverse("referrals:agency_inbox")).content.decode()
+    assert inbox.count('data-testid="inbox-row"') == 2
+    assert str(ours.public_id) in inbox and str(theirs.public_id) in inbox
+    assert services.accept_referral(agency_staff, referral=theirs).status == "accepted"
+
+
+def test_the_same_agency_assignment_is_refused_twice(agency_staff, agency):
+    from django.db import IntegrityError, transaction
+
+    from ppaos.accounts.models import Role, RoleAssignment
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=agency_staff, role=Role.AGENCY_STAFF, agency=agency)
+
+
+def test_the_same_area_role_and_admin_role_are_refused_twice(facilitator, admin_user):
+    from django.db import IntegrityError, transaction
+
+    from ppaos.accounts.models import Role, RoleAssignment
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=facilitator, role=Role.FACILITATOR, area_id="490101")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleAssignment.objects.create(user=admin_user, role=Role.ADMIN)

@@ -104,3 +104,16 @@ def test_routing_is_configurable_data():
     rules = {"levels": {routing.HARDSHIP: [routing.HOUSING]}, "capitals": {}}
     standing = routing.Standing(level=routing.HARDSHIP, capital_scores={})
     assert routing.suggested_kinds(standing, rules) == [routing.HOUSING]
+
+
+def test_a_declined_referral_is_not_overdue_while_it_waits_for_the_officer():
+    today = datetime.date(2025, 3, 1)
+    assert not is_overdue("declined", datetime.date(2025, 2, 1), today)
+
+
+def test_only_the_states_where_the_agency_acts_can_be_overdue():
+    from referrals.transitions import OVERDUE_STATES, State
+
+    long_ago, today = datetime.date(2000, 1, 1), datetime.date(2025, 3, 1)
+    overdue = {state for state in State if is_overdue(state, long_ago, today)}
+    assert overdue == set(OVERDUE_STATES) == {"approved", "accepted", "in_progress"}
