@@ -54,7 +54,7 @@ from .models import (
     WelfareRegistrant,
 )
 from .survey_selectors import current_instrument, instrument_parts
-from .survey_services import current_rule_set
+from .survey_services import add_on_reason, current_rule_set
 
 MALE_NAMES = [
     "สมชาย", "สมศักดิ์", "บุญมี", "ประสิทธิ์", "วิชัย", "สุริยา", "ทองดี", "คำพันธ์", "บุญเลิศ",
@@ -364,7 +364,7 @@ def seed_demo_households(*, count: int, seed: int = 1, province: str = "49") -> 
                     ProgrammeEvent(
                         household=household,
                         kind=ProgrammeEventKind.ADD_ON,
-                        reason=f"classified {outcome.level} in round {survey.fiscal_year}",
+                        reason=add_on_reason(outcome.level, survey.fiscal_year),
                         occurred_on=survey.surveyed_on,
                         survey=survey,
                         recorded_by=manager,

@@ -30,6 +30,7 @@ from .models import (
     IndicatorAnswer,
     IndicatorResult,
     LawfulBasis,
+    Level,
     NeedCategory,
     Person,
     ProgrammeEvent,
@@ -552,18 +553,51 @@ def verify_survey(*, actor, survey: Survey, comment: str = "") -> Classification
     return result
 
 
+def add_on_reason(level: str, fiscal_year: int) -> str:
+    """The reason of an automatic Add-on, in the acting user's language, with the level's name."""
+    return _("Classified as “%(level)s” in round %(year)s.") % {
+        "level": Level(level).label,
+        "year": fiscal_year,
+    }
+
+
+def _last_programme_event_kind(household: Household) -> str | None:
+    return (
+        ProgrammeEvent.objects.filter(household=household)
+        .order_by("-occurred_on", "-id")
+        .values_list("kind", flat=True)
+        .first()
+    )
+
+
 def _add_on_if_new(actor, survey: Survey, level: str) -> None:
-    """A household classified below "doing well" with no programme event yet joins the programme
-    (Add-on), with the classification as its reason."""
-    if level == "doing_well" or ProgrammeEvent.objects.filter(household=survey.household).exists():
+    """A household classified below "doing well" that is not in the programme now (never joined,
+    or its most recent event is an Exit) joins it (Add-on), with the classification as its
+    reason. Audited like an Add-on recorded by hand."""
+    if level == Level.DOING_WELL:
         return
-    ProgrammeEvent.objects.create(
-        household=survey.household,
+    household = survey.household
+    if _last_programme_event_kind(household) == ProgrammeEventKind.ADD_ON:
+        return
+    event = ProgrammeEvent.objects.create(
+        household=household,
         kind=ProgrammeEventKind.ADD_ON,
-        reason=f"classified {level} in round {survey.fiscal_year}",
+        reason=add_on_reason(level, survey.fiscal_year),
         occurred_on=timezone.localdate(),
         survey=survey,
         recorded_by=actor,
+    )
+    record_audit_event(
+        actor=actor,
+        action=f"household.programme_{ProgrammeEventKind.ADD_ON}",
+        target=household,
+        area_code=household.area_id,
+        details={
+            "event_id": event.pk,
+            "survey": str(survey.public_id),
+            "level": level,
+            "automatic": True,
+        },
     )
 
 
@@ -578,9 +612,7 @@ def record_programme_event(
             raise ValidationError({"kind": _("Choose Add-on or Exit.")})
         if not reason:
             raise ValidationError({"reason": _("Give the reason.")})
-        last = ProgrammeEvent.objects.filter(household=household).order_by("-occurred_on", "-id")
-        last_kind = last.values_list("kind", flat=True).first()
-        if last_kind == kind:
+        if _last_programme_event_kind(household) == kind:
             raise ValidationError(
                 _("The household has already %(event)s.")
                 % {"event": ProgrammeEventKind(kind).label}
