@@ -5,16 +5,17 @@
 1. Generates a realistic seeded xlsx (Thai names, Mukdahan addresses, BE dates as text and as
    date cells, IDs with dashes or as text, ~3 % realistic errors and a few in-file duplicates),
    streamed with openpyxl's write-only writer, cached in $TMPDIR/ppaos-bench-import/.
-2. Creates a separate database (ppaos_bench_import, dropped and migrated), starts a real Celery
-   worker (prefork, concurrency 1) on its own queue, and imports the file through
-   `create_import_job` (stored upload → broker → worker → PostgreSQL), each run on an empty
-   registry. Prints rows/s end to end and the worker's peak memory (VmHWM of the process that ran
-   the job).
+2. Creates a separate database (<DATABASE_URL's name>_bench_import, dropped and migrated),
+   starts a real Celery worker (prefork, concurrency 1) on its own queue, and imports the file
+   through `create_import_job` (stored upload → broker → worker → PostgreSQL), each run on an
+   empty registry. Prints rows/s end to end and the worker's peak memory (VmHWM of the process
+   that ran the job).
 3. Measures the limit on the same file: reading it alone (python-calamine, every cell) and
    COPYing its rows alone into an unlogged table. Limit = rows / (read s + COPY s).
 
 Targets (issue 4): 1 M rows ≤ 60 s end to end, ≥ 50 % of the limit, worker peak ≤ 1 GiB.
-Environment: DATABASE_URL's server is used (the database name is replaced), REDIS_URL's broker.
+Environment: DATABASE_URL's server is used (the database name gets the suffix _bench_import),
+REDIS_URL's broker. --keep-db leaves the benchmark database (the last run's registry) for EXPLAIN.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "ppaos_bench_import"
+BENCH_DB = (
+    os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ppaos").rsplit("/", 1)[1]
+    + "_bench_import"
+)
 CACHE = Path(tempfile.gettempdir()) / "ppaos-bench-import"
 
 FIRST_NAMES = [
@@ -272,6 +276,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--seed", type=int, default=49)
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the benchmark database")
     args = parser.parse_args()
 
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -362,7 +367,8 @@ def main() -> None:
     finally:
         shutil.rmtree(media, ignore_errors=True)
         connection.close()
-        psql(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        if not args.keep_db:
+            psql(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
     rows = results[0][2].rows_total
     times = [r[0] for r in results]
