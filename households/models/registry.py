@@ -254,7 +254,7 @@ class WelfareRegistrant(PublicIdModel):
             models.CheckConstraint(
                 name="registrant_national_id_13_digits",
                 condition=Q(national_id__regex=NATIONAL_ID_REGEX),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
