@@ -49,7 +49,8 @@ def test_the_api_refuses_a_village_outside_the_registrants_subdistrict(area_mana
     client = _api(area_manager)
     refused = client.post(url, {"finding": "found", "village": "49010201"}, format="json")
     assert refused.status_code == 400
-    assert refused.json()["village"] == ["Choose a village in the registrant's subdistrict."]
+    # In the user's language: Thai unless English is chosen.
+    assert refused.json()["village"] == ["เลือกหมู่บ้านในตำบลของผู้ลงทะเบียน"]
     assert not Household.objects.exists()
     accepted = client.post(url, {"finding": "found", "village": "49010102"}, format="json")
     assert accepted.status_code == 201
