@@ -36,7 +36,7 @@ cat <<TXT
     facilitator   facilitator, subdistrict 490101 มุกดาหาร
     manager       area manager, district 4901 เมืองมุกดาหาร
     officer       provincial officer, province 49 มุกดาหาร
-    agency        agency staff
+    agency        agency staff, พมจ.มุกดาหาร
     executive     executive (governor's office), province 49
     admin         administrator (also Django admin)
 
