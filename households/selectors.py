@@ -4,7 +4,7 @@ role assignment sees nothing, and a record outside the user's areas does not exi
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 
 from ppaos.accounts.policy import Action, can, scope_q, scope_queryset
 from ppaos.audit.models import AuditEvent
@@ -90,7 +90,7 @@ def apply_search_query(queryset: QuerySet, query: SearchQuery) -> QuerySet:
 
 
 def search_registrants(
-    user, *, text: str = "", village: str = "", house_number: str = "", unreviewed_only=False
+    user, *, text: str = "", village: str = "", house_number: str = ""
 ) -> QuerySet:
     """Registrants by national ID (any format), Thai name (typos tolerated), village and house
     number. With no criterion at all, nothing is returned: a search is never a full listing."""
@@ -102,8 +102,6 @@ def search_registrants(
         queryset = queryset.filter(area__pk__startswith=village)
     if house_number:
         queryset = queryset.filter(house_number=house_number.strip())
-    if unreviewed_only:
-        queryset = queryset.filter(has_finding=False)
     queryset = apply_search_query(queryset, query)
     if query.kind != QueryKind.NAME:
         queryset = queryset.order_by("area_id", "house_number", "last_name", "id")
@@ -117,8 +115,35 @@ def households_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> Query
     return scope_queryset(user, Household.objects.select_related("area"), action)
 
 
+# --- Current members and heads (the one definition: a membership with no leaving date) ----------
+
+
 def current_memberships() -> QuerySet:
+    """Memberships that have not ended: each person's household now, each household's members."""
     return Membership.objects.filter(left_on__isnull=True)
+
+
+def current_members_of(household: Household) -> QuerySet:
+    """A household's current members with their persons, in the order they joined."""
+    return (
+        current_memberships()
+        .filter(household=household)
+        .select_related("person")
+        .order_by("joined_on", "id")
+    )
+
+
+def current_head_of(household: Household) -> Membership | None:
+    return current_memberships().filter(household=household, relation=Relation.HEAD).first()
+
+
+def current_membership_of(person: Person) -> Membership | None:
+    """The household the person lives in now (with its village), or None."""
+    return current_memberships().filter(person=person).select_related("household__area").first()
+
+
+def current_person_ids(household: Household) -> set[int]:
+    return set(current_memberships().filter(household=household).values_list("person", flat=True))
 
 
 def _with_current_head(queryset: QuerySet) -> QuerySet:
@@ -138,31 +163,23 @@ def persons_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet
     )
 
 
-def search_persons(user, *, text: str) -> QuerySet:
-    """Persons by national ID (any format) or by Thai name (typos tolerated), best first."""
-    query = parse_search_query(text)
-    if query.kind == QueryKind.EMPTY:
-        return Person.objects.none()
-    memberships = current_memberships().select_related("household__area")
-    queryset = apply_search_query(persons_visible_to(user), query).prefetch_related(
-        Prefetch("memberships", memberships, to_attr="current_memberships")
-    )
-    return queryset[:SEARCH_LIMIT]
+# --- Latest classification (the one definition: the latest round's verified result) -----------
 
 
-def latest_level_subquery():
-    """The level of a household's latest classification result (latest round), as a subquery."""
-    latest = ClassificationResult.objects.filter(household=OuterRef("pk")).order_by(
-        "-fiscal_year", "-id"
-    )
-    return Subquery(latest.values("level")[:1])
+def latest_classifications() -> QuerySet:
+    """Classification results, a household's latest round first."""
+    return ClassificationResult.objects.order_by("household_id", "-fiscal_year", "-id")
 
 
-def latest_target_poor_subquery():
-    latest = ClassificationResult.objects.filter(household=OuterRef("pk")).order_by(
-        "-fiscal_year", "-id"
-    )
-    return Subquery(latest.values("target_poor")[:1])
+def latest_classification_of(household) -> ClassificationResult | None:
+    """The household's latest verified classification (None if it was never classified)."""
+    return latest_classifications().filter(household=household).first()
+
+
+def latest_classification_subquery(field: str) -> Subquery:
+    """One field of the latest classification of the outer household (`OuterRef("pk")`)."""
+    latest = latest_classifications().filter(household=OuterRef("pk"))
+    return Subquery(latest.values(field)[:1])
 
 
 def search_households(
@@ -179,7 +196,7 @@ def search_households(
     if house_number:
         queryset = queryset.filter(house_number=house_number.strip())
     if level:
-        queryset = queryset.annotate(latest_level=latest_level_subquery()).filter(
+        queryset = queryset.annotate(latest_level=latest_classification_subquery("level")).filter(
             latest_level=level
         )
     if query.kind != QueryKind.EMPTY:
@@ -250,12 +267,53 @@ def audit_trail_of(record) -> QuerySet:
     ).select_related("actor")
 
 
-def current_membership_of(person: Person):
-    return person.memberships.filter(left_on__isnull=True).select_related("household__area").first()
+def memberships_latest_first() -> QuerySet:
+    """Memberships, the current one first, then the most recently ended."""
+    return Membership.objects.order_by(F("left_on").desc(nulls_first=True), "-joined_on", "-id")
 
 
-def person_history(person: Person) -> list:
-    return list(person.memberships.select_related("household__area").order_by("-joined_on", "-id"))
+def person_area_code(person: Person) -> str:
+    """The village a person's record belongs to: where they live now or, when they live nowhere
+    (moved out, died), where they lived last. Masking and audit rows go by this area."""
+    return (
+        memberships_latest_first()
+        .filter(person=person)
+        .values_list("household__area_id", flat=True)
+        .first()
+        or ""
+    )
+
+
+@dataclass
+class HistoryEntry:
+    membership: Membership
+    visible: bool  # False: another area's household, shown without its address
+
+
+@dataclass
+class PersonPage:
+    person: Person
+    current: Membership | None
+    area_code: str
+    history: list[HistoryEntry]
+
+
+def person_page(user, person: Person) -> PersonPage:
+    """What the person page shows. `person` comes from `persons_visible_to`. Earlier households
+    outside the user's areas are listed without their address."""
+    memberships = list(
+        memberships_latest_first().filter(person=person).select_related("household__area")
+    )
+    current = next((m for m in memberships if m.left_on is None), None)
+    return PersonPage(
+        person=person,
+        current=current,
+        area_code=memberships[0].household.area_id if memberships else "",
+        history=[
+            HistoryEntry(m, can(user, Action.VIEW_HOUSEHOLD, m.household))
+            for m in sorted(memberships, key=lambda m: (m.joined_on, m.id), reverse=True)
+        ],
+    )
 
 
 # --- Duplicate review queue --------------------------------------------------------------------
@@ -300,7 +358,8 @@ def households_for_api(user) -> QuerySet:
     return (
         households_visible_to(user)
         .annotate(
-            latest_level=latest_level_subquery(), latest_target_poor=latest_target_poor_subquery()
+            latest_level=latest_classification_subquery("level"),
+            latest_target_poor=latest_classification_subquery("target_poor"),
         )
         .prefetch_related(Prefetch("memberships", members, to_attr="current_members"))
         .order_by("area_id", "house_number", "id")
@@ -308,10 +367,23 @@ def households_for_api(user) -> QuerySet:
 
 
 def persons_for_api(user) -> QuerySet:
-    """Visible persons with the village code and public id of their current household."""
+    """Visible persons with the village code and public id of their current household, and the
+    village their record belongs to (`home_area`: the current one, else the last one)."""
     current = current_memberships().filter(person=OuterRef("pk"))
+    latest = memberships_latest_first().filter(person=OuterRef("pk"))
     return persons_visible_to(user).annotate(
         current_area=Subquery(current.values("household__area_id")[:1]),
         current_household=Subquery(current.values("household__public_id")[:1]),
         current_relation=Subquery(current.values("relation")[:1]),
+        home_area=Subquery(latest.values("household__area_id")[:1]),
     )
+
+
+def search_persons(user, *, text: str) -> QuerySet:
+    """Persons (as `persons_for_api`) by national ID in any format or by Thai name (typos
+    tolerated); best match first for a name, by name otherwise. An empty text matches nobody."""
+    query = parse_search_query(text)
+    if query.kind == QueryKind.EMPTY:
+        return Person.objects.none()
+    queryset = persons_for_api(user).order_by("last_name", "first_name", "id")
+    return apply_search_query(queryset, query)

@@ -30,6 +30,7 @@ from .models import (
     Relation,
     WelfareRegistrant,
 )
+from .selectors import current_head_of, current_membership_of, current_memberships
 
 # The fields of a person a form or API may set (the national ID is validated separately).
 PERSON_FIELDS = (
@@ -73,17 +74,13 @@ def validated_national_id_message(code: str) -> str:
     return (MESSAGES_TH if language.startswith("th") else MESSAGES_EN)[code]
 
 
-def _current_membership(person: Person) -> Membership | None:
-    return person.memberships.filter(left_on__isnull=True).select_related("household").first()
-
-
 def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
     """The person with `data["national_id"]`, created when new. An existing person is linked
     only when they live in no household now (a person lives in one household at a time)."""
     national_id = validated_national_id(data.get("national_id"))
     person = Person.objects.select_for_update().filter(national_id=national_id).first()
     if person is not None:
-        if _current_membership(person) is not None:
+        if current_membership_of(person) is not None:
             raise ValidationError(
                 {
                     "national_id": _(
@@ -168,10 +165,6 @@ def _join(*, actor, household: Household, person: Person, relation: str, joined_
 
 def _lock_household(household: Household) -> Household:
     return Household.objects.select_for_update().select_related("area").get(pk=household.pk)
-
-
-def _current_head(household: Household) -> Membership | None:
-    return household.memberships.filter(left_on__isnull=True, relation=Relation.HEAD).first()
 
 
 def _check_relation(relation: str) -> None:
@@ -371,7 +364,7 @@ def move_member_out(
         if left_on < membership.joined_on:
             raise ValidationError({"left_on": _("The date of leaving is before the date joined.")})
         if membership.relation == Relation.HEAD:
-            others = household.memberships.filter(left_on__isnull=True).exclude(pk=membership.pk)
+            others = current_memberships().filter(household=household).exclude(pk=membership.pk)
             if others.exists():
                 raise ValidationError(
                     _(
@@ -411,7 +404,7 @@ def transfer_head(
             raise ValidationError(_("The new head must be a current member of this household."))
         if new_head.relation == Relation.HEAD:
             raise ValidationError(_("This person is already the head."))
-        former = _current_head(household)
+        former = current_head_of(household)
         if former is not None:
             # The database allows one current head: the former head steps down first.
             former.relation = former_head_relation
@@ -448,7 +441,7 @@ def _household_for_found_registrant(
 ) -> tuple[Household, Person]:
     existing = Person.objects.select_for_update().filter(national_id=registrant.national_id)
     person = existing.first()
-    current = _current_membership(person) if person else None
+    current = current_membership_of(person) if person else None
     if current is not None:
         # Already registered in a household: link the finding to it.
         if household is not None and household.pk != current.household_id:
@@ -479,7 +472,7 @@ def _household_for_found_registrant(
         if household.status != HouseholdStatus.ACTIVE:
             raise ValidationError({"household": _("Choose an active household.")})
         _check_relation(relation)
-        if relation == Relation.HEAD and _current_head(household) is not None:
+        if relation == Relation.HEAD and current_head_of(household) is not None:
             raise ValidationError({"relation": _("This household already has a head.")})
     if person is None:
         person, _created = _person_for(

@@ -227,7 +227,8 @@ class AccountsForm(StepForm):
         ]
 
     def service_data(self) -> dict:
-        return {k: v for k, v in self.valid_data().items() if v is not None}
+        # A blank amount clears the stored one (None); a field with an error is left out.
+        return self.valid_data()
 
 
 class NeedsForm(StepForm):

@@ -21,6 +21,7 @@ from .models import (
     SurveyInstrument,
     SurveyStatus,
 )
+from .selectors import current_members_of
 
 SURVEY_AREA_FIELD = "household__area_id"
 
@@ -118,21 +119,13 @@ def member_flags(person: Person) -> dict[str, bool]:
     }
 
 
-def current_memberships(household: Household) -> list[Membership]:
-    return list(
-        Membership.objects.filter(household=household, left_on__isnull=True)
-        .select_related("person")
-        .order_by("joined_on", "id")
-    )
-
-
 def survey_members(survey: Survey, parts: InstrumentParts | None = None) -> list[SurveyMember]:
     """The household's current members with their age at the survey date and the member-level
     indicators that apply to each (by age, and by disability for indicator 28)."""
     parts = parts or instrument_parts(survey.instrument)
     on = survey.surveyed_on or timezone.localdate()
     members = []
-    for membership in current_memberships(survey.household):
+    for membership in current_members_of(survey.household):
         person = membership.person
         age = age_on(person.birth_date, on)
         flags = member_flags(person)
@@ -173,13 +166,3 @@ def households_for_survey(user) -> QuerySet:
     return scope_queryset(
         user, Household.objects.select_related("area"), Action.ENTER_SURVEY, area_field="area_id"
     )
-
-
-def latest_results_for(households) -> dict[int, ClassificationResult]:
-    """The most recent verified result of each household, in one query."""
-    results = (
-        ClassificationResult.objects.filter(household__in=households)
-        .order_by("household_id", "-fiscal_year")
-        .distinct("household_id")
-    )
-    return {result.household_id: result for result in results}

@@ -5,6 +5,7 @@ survey's state, writes, and appends an audit row. A draft takes whatever valid p
 and keeps everything saved before: nothing a facilitator typed that was valid is ever lost.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,6 +42,7 @@ from .models import (
     SurveyStatus,
     SurveyTransition,
 )
+from .selectors import current_members_of, current_person_ids
 from .survey_selectors import (
     InstrumentParts,
     current_instrument,
@@ -118,6 +120,27 @@ def _ensure_editable(survey: Survey) -> None:
     _check_allowed(survey, transitions.EDIT)
 
 
+def _check_surveyed_on(surveyed_on: date, fiscal_year: int) -> None:
+    """A visit date is not in the future (Thai time) and falls in the survey's round: the round
+    (fiscal year, Buddhist era) follows from the date and never disagrees with it."""
+    if surveyed_on > timezone.localdate():
+        raise ValidationError(
+            {"surveyed_on": _("The date of the visit cannot be in the future.")},
+            code="surveyed_on_future",
+        )
+    if fiscal_year_be(surveyed_on) != fiscal_year:
+        raise ValidationError(
+            {
+                "surveyed_on": _(
+                    "The date of the visit must fall in round %(year)s: from 1 October "
+                    "%(previous)s to 30 September %(year)s."
+                )
+                % {"year": fiscal_year, "previous": fiscal_year - 1}
+            },
+            code="surveyed_on_round",
+        )
+
+
 def current_rule_set() -> ClassificationRuleSet:
     return ClassificationRuleSet.objects.get(is_current=True)
 
@@ -130,6 +153,7 @@ def start_survey(
     fiscal_year = fiscal_year or fiscal_year_be(surveyed_on)
     with transaction.atomic():
         require(actor, Action.ENTER_SURVEY, household)
+        _check_surveyed_on(surveyed_on, fiscal_year)
         if household.status != HouseholdStatus.ACTIVE:
             raise ValidationError(_("Only a household that lives at its address can be surveyed."))
         if Survey.objects.filter(household=household, fiscal_year=fiscal_year).exists():
@@ -165,11 +189,7 @@ def start_survey(
 
 
 def _household_holds_card(household: Household) -> bool:
-    return Person.objects.filter(
-        memberships__household=household,
-        memberships__left_on__isnull=True,
-        welfare_card_holder=True,
-    ).exists()
+    return current_members_of(household).filter(person__welfare_card_holder=True).exists()
 
 
 def save_survey_draft(
@@ -182,7 +202,8 @@ def save_survey_draft(
     indicator_results: dict[tuple[str, int | None], str | None] | None = None,
     capital_scores: dict[str, int | None] | None = None,
     accounts: dict[str, Decimal | None] | None = None,
-    needs: dict[str, str] | None = None,
+    needs: Iterable[str] | None = None,
+    need_details: dict[str, str] | None = None,
     needs_note: str | None = None,
 ) -> Survey:
     """Save the given (already valid) parts of a survey; everything not given stays as it was.
@@ -191,7 +212,8 @@ def save_survey_draft(
     and disability data: only with the household's explicit consent). indicator_results:
     {(indicator code, person id or None): "pass" | "fail" | "na" | None (clears)}.
     capital_scores: {item code: 1–4 or None}. accounts: {SurveyAccounts field: amount or None}.
-    needs: {need category: detail} — the full set the household names now.
+    needs: the need categories the household names now (the full set); a category named before
+    keeps its detail. need_details: {category among `needs`: detail} to set details.
     """
     with transaction.atomic():
         survey = _locked(survey)
@@ -209,7 +231,7 @@ def save_survey_draft(
         if accounts:
             _apply_accounts(survey, accounts)
         if needs is not None:
-            _apply_needs(survey, needs)
+            _apply_needs(survey, needs, need_details or {})
         if needs_note is not None:
             survey.needs_note = needs_note.strip()
         if step in STEPS:
@@ -240,6 +262,8 @@ def _apply_consent(survey: Survey, consent: dict) -> None:
                 )
             }
         )
+    if consent.get("surveyed_on") is not None:
+        _check_surveyed_on(consent["surveyed_on"], survey.fiscal_year)
     sensitive = consent.get("sensitive_consent", survey.sensitive_consent)
     given_by = consent.get("consent_given_by", survey.consent_given_by)
     if sensitive and not (given_by or "").strip():
@@ -252,24 +276,16 @@ def _apply_consent(survey: Survey, consent: dict) -> None:
         survey.consent_recorded_at = None
 
 
-def _current_person_ids(survey: Survey) -> set[int]:
-    return set(
-        survey.household.memberships.filter(left_on__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
-
-
 def _sensitive_data_held(survey: Survey) -> bool:
     return (
-        Person.objects.filter(pk__in=_current_person_ids(survey))
+        Person.objects.filter(pk__in=current_person_ids(survey.household))
         .filter(Q(has_disability=True) | Q(has_chronic_illness=True) | Q(is_bedridden=True))
         .exists()
     )
 
 
 def _apply_member_flags(survey: Survey, flags_by_person: dict[int, dict[str, bool]]) -> None:
-    members = _current_person_ids(survey)
+    members = current_person_ids(survey.household)
     for person_id, flags in flags_by_person.items():
         if person_id not in members:
             raise ValidationError(_("That person is not a current member of this household."))
@@ -283,7 +299,7 @@ def _apply_member_flags(survey: Survey, flags_by_person: dict[int, dict[str, boo
 
 def _apply_indicators(survey, parts: InstrumentParts, results) -> None:
     by_code = {i.code: i for i in parts.all_indicators}
-    members = _current_person_ids(survey)
+    members = current_person_ids(survey.household)
     for (code, person_id), result in results.items():
         indicator = by_code.get(code)
         if indicator is None or indicator.derived:
@@ -327,15 +343,26 @@ def _apply_accounts(survey: Survey, values: dict) -> None:
     SurveyAccounts.objects.update_or_create(survey=survey, defaults=values)
 
 
-def _apply_needs(survey: Survey, needs: dict[str, str]) -> None:
-    unknown = set(needs) - set(NeedCategory.values)
+def _apply_needs(survey: Survey, categories: Iterable[str], details: dict[str, str]) -> None:
+    """The household's needs become exactly `categories`; details of kept ones stay."""
+    categories = list(categories)
+    unknown = set(categories) - set(NeedCategory.values)
     if unknown:
         raise ValidationError(f"Unknown needs: {sorted(unknown)}")
-    SurveyNeed.objects.filter(survey=survey).exclude(category__in=list(needs)).delete()
-    for category, detail in needs.items():
-        SurveyNeed.objects.update_or_create(
-            survey=survey, category=category, defaults={"detail": (detail or "").strip()[:300]}
+    if set(details) - set(categories):
+        raise ValidationError(
+            f"Details for needs not named: {sorted(set(details) - set(categories))}"
         )
+    SurveyNeed.objects.filter(survey=survey).exclude(category__in=categories).delete()
+    for category in categories:
+        if category in details:
+            SurveyNeed.objects.update_or_create(
+                survey=survey,
+                category=category,
+                defaults={"detail": (details[category] or "").strip()[:300]},
+            )
+        else:
+            SurveyNeed.objects.get_or_create(survey=survey, category=category)
 
 
 # ---- completeness (submit) ---------------------------------------------------------------
@@ -450,7 +477,7 @@ def submit_survey(*, actor, survey: Survey) -> Survey:
 def _store_derived_indicators(survey: Survey, parts: InstrumentParts) -> None:
     rules = current_rule_set()
     accounts = SurveyAccounts.objects.filter(survey=survey).first()
-    member_count = survey.household.memberships.filter(left_on__isnull=True).count()
+    member_count = current_members_of(survey.household).count()
     for indicator in parts.derived_indicators:
         result = classification.income_indicator_result(
             accounts.monthly_income if accounts else None, member_count, rules.income_threshold

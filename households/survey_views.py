@@ -196,8 +196,7 @@ def _save(step, survey, form, user) -> bool:
     elif step == "needs":
         data = form.valid_data()
         if "needs" in data:
-            existing = dict(survey.needs.values_list("category", "detail"))
-            kwargs["needs"] = {c: existing.get(c, "") for c in data["needs"]}
+            kwargs["needs"] = data["needs"]
         if "needs_note" in data:
             kwargs["needs_note"] = data["needs_note"]
     save_survey_draft(**kwargs)

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ppaos.accounts.policy import Action, can, ensure_role_allows, require
@@ -157,36 +157,18 @@ def _household_for(request, public_id):
     return get_object_or_404(selectors.households_visible_to(request.user), public_id=public_id)
 
 
-def _survey_url(survey) -> str | None:
-    for name in ("households:survey_detail", "households:survey_edit"):
-        try:
-            return reverse(name, args=[survey.public_id])
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def _start_survey_url(household) -> str | None:
-    try:
-        return reverse("households:survey_start", args=[household.public_id])
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def household_detail(request, public_id):
     household = _household_for(request, public_id)
     services.record_household_viewed(actor=request.user, household=household)
     page = selectors.household_page(request.user, household)
-    surveys = [(survey, _survey_url(survey)) for survey in page.surveys or []]
     return render(
         request,
         "households/household_detail.html",
         {
             "household": household,
             "page": page,
-            "surveys": surveys,
-            "start_survey_url": _start_survey_url(household),
+            "surveys": page.surveys,
             "level_history": page.level_history,
         },
     )
@@ -258,9 +240,7 @@ def household_edit(request, public_id):
 
 
 def _membership_for(request, household, membership_id):
-    return get_object_or_404(
-        household.memberships.select_related("person"), pk=membership_id, left_on__isnull=True
-    )
+    return get_object_or_404(selectors.current_members_of(household), pk=membership_id)
 
 
 @login_required
@@ -393,17 +373,14 @@ def member_make_head(request, public_id, membership_id):
 def person_detail(request, public_id):
     ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
     person = get_object_or_404(selectors.persons_visible_to(request.user), public_id=public_id)
-    current = selectors.current_membership_of(person)
-    area_code = current.household.area_id if current else ""
-    services.record_person_viewed(actor=request.user, person=person, area_code=area_code)
+    page = selectors.person_page(request.user, person)
+    services.record_person_viewed(actor=request.user, person=person, area_code=page.area_code)
     return render(
         request,
         "households/person_detail.html",
         {
             "person": person,
-            "current": current,
-            "area_code": area_code,
-            "history": selectors.person_history(person),
+            "page": page,
             "audit_trail": selectors.audit_trail_of(person)[:50],
         },
     )

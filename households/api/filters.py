@@ -82,10 +82,11 @@ class HouseholdFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
+    """Filters on persons; the search `q` is `selectors.search_persons`, called by the view."""
+
     area = django_filters.CharFilter(
         method="filter_area", label=_("Area code prefix of the current household")
     )
-    q = django_filters.CharFilter(method="filter_q", label=_("National ID (any format) or name"))
     disability = django_filters.BooleanFilter(field_name="has_disability")
     bedridden = django_filters.BooleanFilter(field_name="is_bedridden")
     chronic_illness = django_filters.BooleanFilter(field_name="has_chronic_illness")
@@ -98,9 +99,6 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_area(self, queryset, name, value):
         return queryset.filter(current_area__startswith=value) if value else queryset
-
-    def filter_q(self, queryset, name, value):
-        return _search(queryset, value)
 
     def filter_elderly(self, queryset, name, value):
         if value is None:

@@ -4,9 +4,6 @@ them in the record's area, masked otherwise (PDPA data minimisation)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ppaos.accounts.policy import Action, can
-from ppaos.thai.thai_id import NationalIdError, format_national_id, mask_national_id
-
 from ..models import (
     Finding,
     Household,
@@ -17,21 +14,14 @@ from ..models import (
     Sex,
     WelfareRegistrant,
 )
-
-
-def national_id_for(request, national_id: str, area_code: str) -> str:
-    user = getattr(request, "user", None)
-    try:
-        if user is not None and can(user, Action.VIEW_NATIONAL_ID, area_code=area_code or ""):
-            return format_national_id(national_id)
-        return mask_national_id(national_id)
-    except NationalIdError:
-        return ""
+from ..national_id_display import national_id_for_viewer
+from ..selectors import current_members_of
 
 
 class _NationalIdMixin:
     def _national_id(self, national_id: str, area_code: str) -> str:
-        return national_id_for(self.context.get("request"), national_id, area_code)
+        user = getattr(self.context.get("request"), "user", None)
+        return national_id_for_viewer(user, national_id, area_code)
 
 
 # --- Output ------------------------------------------------------------------------------------
@@ -95,7 +85,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     def get_members(self, household):
         members = getattr(household, "current_members", None)
         if members is None:
-            members = household.memberships.filter(left_on__isnull=True).select_related("person")
+            members = current_members_of(household)
         for membership in members:
             membership.household = household  # for the area, without another query
         return MemberSerializer(members, many=True, context=self.context).data
@@ -131,7 +121,7 @@ class PersonSerializer(_NationalIdMixin, serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_national_id(self, person) -> str:
-        return self._national_id(person.national_id, getattr(person, "current_area", "") or "")
+        return self._national_id(person.national_id, getattr(person, "home_area", "") or "")
 
 
 class RegistrantSerializer(_NationalIdMixin, serializers.ModelSerializer):

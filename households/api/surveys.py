@@ -6,7 +6,6 @@ facilitator cannot verify); a survey outside the caller's areas 404; no assignme
 """
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -32,6 +31,7 @@ from ..survey_services import (
     submit_survey,
     verify_survey,
 )
+from .service_calls import call_service
 
 # ---- serializers -----------------------------------------------------------------------------
 
@@ -169,14 +169,6 @@ class SurveyFilter(django_filters.FilterSet):
 # ---- views -----------------------------------------------------------------------------------
 
 
-def _run(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise serializers.ValidationError(detail) from error
-
-
 @extend_schema(tags=["surveys"])
 class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Surveys of households in the caller's areas, with their classification once verified.
@@ -230,7 +222,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         household = get_object_or_404(
             households_for_survey(request.user), public_id=data.validated_data["household"]
         )
-        survey = _run(
+        survey = call_service(
             start_survey,
             actor=request.user,
             household=household,
@@ -242,7 +234,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def submit(self, request, id=None):
         ensure_role_allows(request.user, Action.ENTER_SURVEY)
-        survey = _run(submit_survey, actor=request.user, survey=self._survey(id))
+        survey = call_service(submit_survey, actor=request.user, survey=self._survey(id))
         return self._detail(survey)
 
     @extend_schema(request=None, responses={200: SurveySerializer})
@@ -251,7 +243,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Verify a submitted survey: it is classified with the current rule set."""
         ensure_role_allows(request.user, Action.VERIFY_SURVEY)
         survey = self._survey(id)
-        _run(verify_survey, actor=request.user, survey=survey)
+        call_service(verify_survey, actor=request.user, survey=survey)
         return self._detail(survey)
 
     @extend_schema(request=ReturnSurveySerializer, responses={200: SurveySerializer})
@@ -261,7 +253,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         ensure_role_allows(request.user, Action.VERIFY_SURVEY)
         data = ReturnSurveySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        survey = _run(
+        survey = call_service(
             return_survey,
             actor=request.user,
             survey=self._survey(id),

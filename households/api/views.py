@@ -5,9 +5,8 @@ A role without the action gets 403; a record outside the user's areas 404; a use
 assignment an empty list.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,15 +18,7 @@ from .. import selectors, services
 from ..models import Household, Person, WelfareRegistrant
 from . import serializers as api
 from .filters import HouseholdFilter, PersonFilter, RegistrantFilter
-
-
-def _run(service, **kwargs):
-    """Call a service; its ValidationError becomes a 400 with field errors."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise serializers.ValidationError(detail) from error
+from .service_calls import call_service
 
 
 def _area_or_400(code: str, field: str) -> Area | None:
@@ -70,7 +61,7 @@ class HouseholdViewSet(
     def create(self, request, *args, **kwargs):
         ensure_role_allows(request.user, Action.EDIT_HOUSEHOLD)
         data = _validated(api.HouseholdCreateSerializer, request)
-        household = _run(
+        household = call_service(
             services.create_household,
             actor=request.user,
             area=_area_or_400(data.pop("area"), "area"),
@@ -84,7 +75,7 @@ class HouseholdViewSet(
     def partial_update(self, request, *args, **kwargs):
         household = self.get_object()
         data = _validated(api.HouseholdUpdateSerializer, request, partial=True)
-        _run(services.update_household, actor=request.user, household=household, **data)
+        call_service(services.update_household, actor=request.user, household=household, **data)
         return Response(self.get_serializer(self._fresh(household)).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -97,7 +88,7 @@ class HouseholdViewSet(
     def members(self, request, id=None):
         household = self.get_object()
         data = _validated(api.MemberAddSerializer, request)
-        _run(
+        call_service(
             services.add_member,
             actor=request.user,
             household=household,
@@ -114,9 +105,9 @@ class HouseholdViewSet(
         household = self.get_object()
         data = _validated(api.MoveOutSerializer, request)
         membership = get_object_or_404(
-            household.memberships, pk=data["membership"], left_on__isnull=True
+            selectors.current_members_of(household), pk=data["membership"]
         )
-        _run(
+        call_service(
             services.move_member_out,
             actor=request.user,
             membership=membership,
@@ -131,9 +122,9 @@ class HouseholdViewSet(
         household = self.get_object()
         data = _validated(api.TransferHeadSerializer, request)
         membership = get_object_or_404(
-            household.memberships, pk=data["membership"], left_on__isnull=True
+            selectors.current_members_of(household), pk=data["membership"]
         )
-        _run(
+        call_service(
             services.transfer_head,
             actor=request.user,
             household=household,
@@ -159,15 +150,28 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedVie
     queryset = Person.objects.none()
 
     def get_queryset(self):
-        # A stable order for every page; a name search (`q`) re-orders best match first.
+        # A stable order for every page; a name search (`q`) orders best match first.
+        text = self.request.query_params.get("q", "")
+        if text.strip():
+            return selectors.search_persons(self.request.user, text=text)
         return selectors.persons_for_api(self.request.user).order_by(
             "last_name", "first_name", "id"
         )
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="National ID (any format) or Thai name (typos tolerated)"
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     def retrieve(self, request, *args, **kwargs):
         person = self.get_object()
         services.record_person_viewed(
-            actor=request.user, person=person, area_code=person.current_area or ""
+            actor=request.user, person=person, area_code=person.home_area or ""
         )
         return Response(self.get_serializer(person).data)
 
@@ -211,7 +215,7 @@ class RegistrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scope
             household = get_object_or_404(
                 selectors.households_visible_to(request.user), public_id=data["household"]
             )
-        finding = _run(
+        finding = call_service(
             services.record_registrant_finding,
             actor=request.user,
             registrant=registrant,

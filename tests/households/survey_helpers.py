@@ -60,7 +60,8 @@ def fill_survey(actor, survey: Survey, *, score: int = 2, result: str = "pass") 
             "debt_informal": Decimal("10000"),
             "savings": Decimal("2000"),
         },
-        needs={"occupation": "อยากได้ความรู้เลี้ยงไก่"},
+        needs=["occupation"],
+        need_details={"occupation": "อยากได้ความรู้เลี้ยงไก่"},
     )
     survey.refresh_from_db()
     return survey
