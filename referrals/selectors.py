@@ -224,13 +224,9 @@ def household_standing(household) -> routing.Standing | None:
     Results come from verified surveys (`households.models.ClassificationResult`); a household
     never classified has no standing, and so gets no suggestion.
     """
-    from households.models import ClassificationResult
+    from households.selectors import latest_classification_of
 
-    latest = (
-        ClassificationResult.objects.filter(household=household)
-        .order_by("-fiscal_year", "-created_at", "-id")
-        .first()
-    )
+    latest = latest_classification_of(household)
     if latest is None or latest.level not in routing_rules()["levels"]:
         return None
     scores = {
