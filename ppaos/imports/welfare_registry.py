@@ -517,10 +517,6 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _is_empty(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, str) and not value.strip())
-
-
 @dataclass(slots=True)
 class RegistrantRow:
     """One valid row, ready for staging. Optional values are None when not given."""
@@ -552,15 +548,122 @@ _TEXT_LIMITS = {
 
 
 _FIELD_ORDER = tuple(f.name for f in FIELDS)
-_MEMO_LIMIT = 300_000  # distinct cell values remembered per file (names, places, dates)
+_MEMO_LIMIT = 300_000  # distinct cell values remembered per field and file
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))
+
+
+class _Memo(dict):
+    """cell value → `parse(value)`, remembered for text cells (and None, and datetimes when
+    asked): a registry export repeats its names, places, dates and titles endlessly.
+
+    Only keys that equal nothing of another type are stored (str, None, datetime), so a lookup
+    with a number or a bool never finds a text's answer (True == 1 == 1.0 in Python).
+    """
+
+    __slots__ = ("parse", "kinds")
+
+    def __init__(self, parse: Callable, *, dates: bool = False) -> None:
+        super().__init__()
+        self.parse = parse
+        self.kinds = (str, type(None), dt.datetime) if dates else (str, type(None))
+
+    def __missing__(self, value):
+        result = self.parse(value)
+        if value.__class__ in self.kinds and len(self) < _MEMO_LIMIT:
+            self[value] = result
+        return result
+
+
+class _NoMemo:
+    """Stands in for `_Memo` for a row with an unhashable cell (never from the readers)."""
+
+    __slots__ = ("parse",)
+
+    def __init__(self, memo: _Memo) -> None:
+        self.parse = memo.parse
+
+    def __getitem__(self, value):
+        return self.parse(value)
+
+
+def _text_field(name: str) -> Callable:
+    limit = _TEXT_LIMITS[name]
+
+    def parse(raw: object) -> tuple[str, RowError | None]:
+        text = _text(raw)
+        return text, (_error(name, raw, "too_long", limit=limit) if len(text) > limit else None)
+
+    return parse
+
+
+def _title_field(raw: object) -> tuple[str, RowError | None, str | None]:
+    """(title, too-long error, the sex the title implies)."""
+    text, error = _text_field("title")(raw)
+    return text, error, _TITLE_SEX.get(text.lower()) if text else None
+
+
+def _sex_field(raw: object) -> tuple[str | None, RowError | None]:
+    """(sex, error); (None, None) when empty (the title may then tell)."""
+    key = _text(raw)
+    if not key:
+        return None, None
+    key = key.lower()
+    if key in _MALE:
+        return "male", None
+    if key in _FEMALE:
+        return "female", None
+    return None, _error("sex", raw, "bad_sex")
+
+
+def _village_field(raw: object) -> tuple[int | None, RowError | None]:
+    if raw is None or raw == "":
+        return None, None
+    number = None
+    if raw.__class__ is float and raw.is_integer():
+        whole = int(raw)
+        number = whole if 1 <= whole <= 99 else None
+    else:
+        digits = _DIGITS_RE.findall(_text(raw))
+        if len(digits) == 1 and 1 <= int(digits[0]) <= 99:
+            number = int(digits[0])
+    return number, (_error("village_number", raw, "bad_village") if number is None else None)
+
+
+def _postal_field(raw: object) -> tuple[str | None, RowError | None]:
+    postal = _text(raw)
+    if not postal:
+        return None, None
+    postal = postal.replace(" ", "")
+    if len(postal) == 5 and postal.isdigit():
+        return postal, None
+    return None, _error("postal_code", raw, "bad_postal_code")
+
+
+def _phone_field(raw: object) -> tuple[str | None, RowError | None]:
+    if raw is None or raw == "":
+        return None, None
+    digits = "".join(_DIGITS_RE.findall(_text(raw)))
+    if raw.__class__ is not str and len(digits) in (8, 9) and digits[0] != "0":
+        digits = "0" + digits  # a number cell drops the leading 0
+    if len(digits) in (9, 10) and digits[0] == "0":
+        return digits, None
+    return None, _error("phone", raw, "bad_phone")
+
+
+def _income_field(raw: object) -> tuple[decimal.Decimal | None, RowError | None]:
+    if raw is None or raw == "" or not _text(raw):
+        return None, None
+    amount = _money(raw)
+    return amount, (_error("annual_income", raw, "bad_income") if amount is None else None)
 
 
 class RowReader:
     """Reads data rows with a fixed column plan; `read(row_number, cells)` → (row or None, errors).
 
-    Built once per file: the cells of a row are picked in one C call, and cleaned texts, dates,
-    amounts and addresses are remembered (a registry export repeats them endlessly), so a row
-    costs a few microseconds.
+    Built once per file: the cells of a row are picked in one C call, and what each field's
+    cell means (cleaned text, date, sex, village, postal code, amount, address, or the row
+    error it causes) is remembered per distinct value, so a well-formed row costs a few dict
+    look-ups. The rules themselves are the `_*_field` functions above.
     """
 
     def __init__(
@@ -574,188 +677,185 @@ class RowReader:
         pad = self.width - 1
         self._padding = [None] * self.width
         self._pick = operator.itemgetter(*(plan.columns.get(f, pad) for f in _FIELD_ORDER))
-        self._dates: dict[object, dt.date | str] = {}
-        self._texts: dict[str, str] = {}
-        self._money: dict[object, decimal.Decimal | None] = {}
+        # Every field mapped: a row long enough is picked from directly, without padding.
+        self._direct = all(f in plan.columns for f in _FIELD_ORDER)
+        self._money: dict[float, decimal.Decimal | None] = {}
+        self._memos = (
+            _Memo(_title_field),
+            _Memo(_text_field("first_name")),
+            _Memo(_text_field("last_name")),
+            _Memo(_text_field("house_number")),
+            _Memo(_text_field("card_status")),
+            _Memo(self._date_field("birth_date"), dates=True),
+            _Memo(self._date_field("registration_date"), dates=True),
+            _Memo(_sex_field),
+            _Memo(_village_field),
+            _Memo(_postal_field),
+            _Memo(_phone_field),
+            _Memo(self._income_field),
+        )
+        self._addresses: dict[tuple, tuple[str, str] | RowError] = {}
 
-    def _text(self, value: object) -> str:
-        if value is None or value == "":
-            return ""
-        if value.__class__ is str:
-            text = self._texts.get(value)
-            if text is None:
-                text = _text(value)
-                if len(self._texts) < _MEMO_LIMIT:
-                    self._texts[value] = text
-            return text
-        return _text(value)
+    def _date_field(self, name: str) -> Callable:
+        today = self.today
 
-    def _date(self, value: object) -> dt.date | str:
-        try:
-            cached = self._dates.get(value)
-        except TypeError:  # unhashable, never from a reader, but stay safe
-            cached = None
-        if cached is None:
+        def parse(raw: object) -> tuple[dt.date | None, RowError | None]:
+            if raw is None or raw == "":
+                return None, None
             try:
-                cached = thai_dates.parse_thai_date(value)
+                parsed = thai_dates.parse_thai_date(raw.strip() if raw.__class__ is str else raw)
             except thai_dates.ThaiDateError as exc:
-                cached = exc.code
-            if len(self._dates) < _MEMO_LIMIT:
-                self._dates[value] = cached
-        return cached
-
-    def _amount(self, value: object) -> decimal.Decimal | None:
-        try:
-            return self._money[value]
-        except KeyError:
-            amount = _money(value)
-            if len(self._money) < _MEMO_LIMIT:
-                self._money[value] = amount
-            return amount
-        except TypeError:
-            return _money(value)
-
-    def _national_id(self, raw: object, errors: list) -> str:
-        if raw.__class__ is str and len(raw) == 13 and raw.isascii() and raw.isdigit():
-            if thai_id.national_id_check_digit(raw[:12]) == ord(raw[12]) - 48:
-                return raw
-            errors.append(
-                RowError(
-                    "national_id",
+                if exc.code == "empty":
+                    return None, None
+                return None, _error(
+                    name,
                     raw,
-                    "bad_checksum",
-                    thai_id.MESSAGES_TH["bad_checksum"],
-                    thai_id.MESSAGES_EN["bad_checksum"],
+                    "bad_date",
+                    detail_th=thai_dates.MESSAGES_TH[exc.code],
+                    detail_en=thai_dates.MESSAGES_EN[exc.code],
                 )
-            )
-            return ""
+            if parsed > today:
+                return None, _error(name, raw, "future_date")
+            return parsed, None
+
+        return parse
+
+    def _income_field(self, raw: object) -> tuple[decimal.Decimal | None, RowError | None]:
+        if raw.__class__ is float:  # numbers repeat too; floats are remembered apart from text
+            try:
+                return self._money[raw]
+            except KeyError:
+                result = _income_field(raw)
+                if raw == raw and len(self._money) < _MEMO_LIMIT:
+                    self._money[raw] = result
+                return result
+        return _income_field(raw)
+
+    def _address(self, raw_sub, raw_district, raw_province, postal: str):
+        """(area code, level) or the row error, remembered for text cells."""
+        key = (raw_sub, raw_district, raw_province, postal)
         try:
-            return thai_id.normalize_national_id(raw)
-        except thai_id.NationalIdError as exc:
-            if exc.code == "empty":
-                errors.append(_error("national_id", raw, "required"))
-            else:
-                errors.append(
-                    RowError("national_id", _display(raw), exc.code, exc.message_th, exc.message)
-                )
-            return ""
+            return self._addresses[key]
+        except KeyError:
+            pass
+        except TypeError:
+            key = None
+        address = (_text(raw_sub), _text(raw_district), _text(raw_province))
+        resolved = self.resolver.resolve(*address, postal)
+        if resolved.__class__ is str:
+            column = next(
+                (n for n, v in zip(ADDRESS_FIELDS, address, strict=True) if v), "subdistrict"
+            )
+            resolved = _error(column, " / ".join(v for v in address if v), resolved)
+        if (
+            key is not None
+            and len(self._addresses) < _MEMO_LIMIT
+            and all(v is None or v.__class__ is str for v in key[:3])
+        ):
+            self._addresses[key] = resolved
+        return resolved
 
     def read(self, row_number: int, cells: Sequence[object]):
-        errors: list[RowError] = []
-        # Cut the row after the last mapped column and pad it, so unmapped fields read None.
-        cells = list(cells[: self.width - 1])
-        cells.extend(self._padding[: self.width - len(cells)])
+        if self._direct and len(cells) >= self.width - 1:
+            picked = self._pick(cells)
+        else:
+            # Cut the row after the last mapped column and pad it: unmapped fields read None.
+            padded = list(cells[: self.width - 1])
+            padded.extend(self._padding[: self.width - len(padded)])
+            picked = self._pick(padded)
+        try:
+            return self._read(row_number, picked, self._memos)
+        except TypeError:  # an unhashable cell: nothing remembered for this row
+            return self._read(row_number, picked, tuple(_NoMemo(m) for m in self._memos))
+
+    def _read(self, row_number: int, picked: tuple, memos: tuple):
         (
             raw_id, raw_title, raw_first, raw_last, raw_birth, raw_sex, raw_house, raw_village,
             raw_sub, raw_district, raw_province, raw_postal, raw_phone, raw_income, raw_status,
             raw_registered,
-        ) = self._pick(cells)  # fmt: skip
-        text = self._text
+        ) = picked  # fmt: skip
+        (
+            titles, first_names, last_names, houses, statuses, births, registrations, sexes,
+            villages, postals, phones, incomes,
+        ) = memos  # fmt: skip
+        errors: list[RowError] = []
 
-        national_id = self._national_id(raw_id, errors)
+        national_id = _national_id(raw_id, errors)
 
-        title, first_name, last_name = text(raw_title), text(raw_first), text(raw_last)
-        house_number, card_status = text(raw_house), text(raw_status)
-        for name, value, raw in (
-            ("title", title, raw_title),
-            ("first_name", first_name, raw_first),
-            ("last_name", last_name, raw_last),
-            ("house_number", house_number, raw_house),
-            ("card_status", card_status, raw_status),
-        ):
-            if len(value) > _TEXT_LIMITS[name]:
-                errors.append(_error(name, raw, "too_long", limit=_TEXT_LIMITS[name]))
+        # Errors in the order of the rules: too long (by field), required, dates, sex, ...
+        title, error, title_sex = titles[raw_title]
+        if error is not None:
+            errors.append(error)
+        first_name, error = first_names[raw_first]
+        if error is not None:
+            errors.append(error)
+        last_name, error = last_names[raw_last]
+        if error is not None:
+            errors.append(error)
+        house_number, error = houses[raw_house]
+        if error is not None:
+            errors.append(error)
+        card_status, error = statuses[raw_status]
+        if error is not None:
+            errors.append(error)
         if not first_name:
             errors.append(_error("first_name", raw_first, "required"))
         if not last_name:
             errors.append(_error("last_name", raw_last, "required"))
 
-        birth_date = registration_date = None
-        for name, raw in (("birth_date", raw_birth), ("registration_date", raw_registered)):
-            if raw is None or raw == "":
-                continue
-            parsed = self._date(raw.strip() if raw.__class__ is str else raw)
-            if parsed.__class__ is str:
-                if parsed == "empty":
-                    continue
-                errors.append(
-                    _error(
-                        name,
-                        raw,
-                        "bad_date",
-                        detail_th=thai_dates.MESSAGES_TH[parsed],
-                        detail_en=thai_dates.MESSAGES_EN[parsed],
-                    )
-                )
-            elif parsed > self.today:
-                errors.append(_error(name, raw, "future_date"))
-            elif name == "birth_date":
-                birth_date = parsed
-            else:
-                registration_date = parsed
+        birth_date, error = births[raw_birth]
+        if error is not None:
+            errors.append(error)
+        registration_date, error = registrations[raw_registered]
+        if error is not None:
+            errors.append(error)
 
-        sex = None
-        key = text(raw_sex)
-        if key:
-            key = key.lower()
-            if key in _MALE:
-                sex = "male"
-            elif key in _FEMALE:
-                sex = "female"
-            else:
-                errors.append(_error("sex", raw_sex, "bad_sex"))
-        elif title:
-            sex = _TITLE_SEX.get(title.lower())
+        sex, error = sexes[raw_sex]
+        if error is not None:
+            errors.append(error)
+        elif sex is None:
+            sex = title_sex
 
-        village_number = None
-        if raw_village is not None and raw_village != "":
-            if raw_village.__class__ is float and raw_village.is_integer():
-                number = int(raw_village)
-                village_number = number if 1 <= number <= 99 else None
-            else:
-                digits = _DIGITS_RE.findall(text(raw_village))
-                if len(digits) == 1 and 1 <= int(digits[0]) <= 99:
-                    village_number = int(digits[0])
-            if village_number is None:
-                errors.append(_error("village_number", raw_village, "bad_village"))
+        if raw_village.__class__ is float and raw_village.is_integer() and 1 <= raw_village <= 99:
+            village_number = int(raw_village)
+        else:
+            village_number, error = villages[raw_village]
+            if error is not None:
+                errors.append(error)
 
-        postal_code = None
-        postal = text(raw_postal)
-        if postal:
-            postal = postal.replace(" ", "")
-            if len(postal) == 5 and postal.isdigit():
-                postal_code = postal
-            else:
-                errors.append(_error("postal_code", raw_postal, "bad_postal_code"))
+        postal_code, error = postals[raw_postal]
+        if error is not None:
+            errors.append(error)
 
-        phone = None
-        if raw_phone is not None and raw_phone != "":
-            digits = "".join(_DIGITS_RE.findall(text(raw_phone)))
-            if raw_phone.__class__ is not str and len(digits) in (8, 9) and digits[0] != "0":
-                digits = "0" + digits  # a number cell drops the leading 0
-            if len(digits) in (9, 10) and digits[0] == "0":
-                phone = digits
-            else:
-                errors.append(_error("phone", raw_phone, "bad_phone"))
+        if (
+            raw_phone.__class__ is str
+            and len(raw_phone) == 10
+            and raw_phone[0] == "0"
+            and raw_phone.isdigit()
+            and raw_phone.isascii()
+        ):
+            phone = raw_phone  # the usual mobile number, already clean
+        else:
+            phone, error = phones[raw_phone]
+            if error is not None:
+                errors.append(error)
 
-        income = None
-        if raw_income is not None and raw_income != "" and text(raw_income):
-            income = self._amount(raw_income)
-            if income is None:
-                errors.append(_error("annual_income", raw_income, "bad_income"))
+        if raw_income.__class__ is float:  # amounts are number cells: remembered apart
+            outcome = self._money.get(raw_income)
+            income, error = outcome if outcome is not None else self._income_field(raw_income)
+        else:
+            income, error = incomes[raw_income]
+        if error is not None:
+            errors.append(error)
 
-        address = (text(raw_sub), text(raw_district), text(raw_province))
-        resolved = self.resolver.resolve(*address, postal_code or "")
+        resolved = self._address(raw_sub, raw_district, raw_province, postal_code or "")
         area_code = ""
-        if resolved.__class__ is str:
-            column = next(
-                (n for n, v in zip(ADDRESS_FIELDS, address, strict=True) if v), "subdistrict"
-            )
-            errors.append(_error(column, " / ".join(v for v in address if v), resolved))
+        if resolved.__class__ is RowError:
+            errors.append(resolved)
         else:
             area_code, level = resolved
             if village_number is not None and level == "subdistrict":
-                area_code = f"{area_code}{village_number:02d}"
+                area_code += _TWO_DIGITS[village_number]
 
         if errors:
             return None, errors
@@ -781,6 +881,34 @@ class RowReader:
         )
 
 
+_CHECKSUM_ERROR = (
+    thai_id.MESSAGES_TH["bad_checksum"],
+    thai_id.MESSAGES_EN["bad_checksum"],
+)
+
+
+def _national_id(raw: object, errors: list) -> str:
+    """The 13 digits of a national ID cell, or "" with the row error added."""
+    if raw.__class__ is str:
+        # The usual cells: 13 digits, or 13 digits with dashes ("1-4901-00234-56-7").
+        digits = raw if len(raw) == 13 else raw.replace("-", "")
+        if len(digits) == 13 and digits.isdigit() and digits.isascii():
+            if thai_id.has_valid_check_digit(digits):
+                return digits
+            errors.append(RowError("national_id", raw[:200], "bad_checksum", *_CHECKSUM_ERROR))
+            return ""
+    try:
+        return thai_id.normalize_national_id(raw)
+    except thai_id.NationalIdError as exc:
+        if exc.code == "empty":
+            errors.append(_error("national_id", raw, "required"))
+        else:
+            errors.append(
+                RowError("national_id", _display(raw), exc.code, exc.message_th, exc.message)
+            )
+        return ""
+
+
 _MONEY_JUNK_RE = re.compile(r"[,\s]|บาท|฿")
 
 
@@ -804,4 +932,8 @@ def _money(value: object) -> decimal.Decimal | None:
 
 def blank_row(cells: Iterable[object]) -> bool:
     """A row with nothing in it (spreadsheets end with many)."""
-    return all(_is_empty(c) for c in cells)
+    for cell in cells:  # a loop, not all(generator): it is asked of every row
+        if cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()):
+            continue
+        return False
+    return True
