@@ -475,14 +475,20 @@ def _write_registry_alongside(job: ImportJob, batches) -> None:
     writer = threading.Thread(target=consume, name=f"import-writer-{job.pk}", daemon=True)
     writer.start()
 
+    waited = [0.0]  # seconds the reading thread spent waiting for the writer (logged)
+
     def hand_over(item) -> bool:
-        while writer.is_alive():
-            try:
-                handoff.put(item, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
-        return False
+        began = time.monotonic()
+        try:
+            while writer.is_alive():
+                try:
+                    handoff.put(item, timeout=0.5)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+        finally:
+            waited[0] += time.monotonic() - began
 
     try:
         for batch in batches:
@@ -493,6 +499,7 @@ def _write_registry_alongside(job: ImportJob, batches) -> None:
         writer.join()
         raise
     hand_over(None)
+    logger.info("import job %s: the reader waited %.1f s for PostgreSQL", job.pk, waited[0])
     writer.join()
     if failure and not isinstance(failure[0], _Aborted):
         raise failure[0]
