@@ -161,7 +161,7 @@ def test_a_survey_cannot_start_with_a_visit_date_in_the_future(facilitator):
 
 
 def test_a_survey_cannot_start_with_a_visit_date_outside_the_round(facilitator):
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         start_survey(
             actor=facilitator,
             household=family(),
