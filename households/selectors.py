@@ -142,6 +142,13 @@ def current_membership_of(person: Person) -> Membership | None:
     return current_memberships().filter(person=person).select_related("household__area").first()
 
 
+def current_persons_of(household: Household) -> QuerySet:
+    """The persons living in the household now, by first name (choices in forms)."""
+    return Person.objects.filter(
+        pk__in=current_memberships().filter(household=household).values("person")
+    ).order_by("first_name", "id")
+
+
 def current_person_ids(household: Household) -> set[int]:
     return set(current_memberships().filter(household=household).values_list("person", flat=True))
 
@@ -157,7 +164,7 @@ def persons_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet
     visible where they lived before. Persons have no area of their own: their household has."""
     in_scope = scope_q(user, action, area_field="household__area_id")
     memberships = Membership.objects.filter(person=OuterRef("pk"))
-    current = memberships.filter(left_on__isnull=True)
+    current = current_memberships().filter(person=OuterRef("pk"))
     return Person.objects.filter(
         Exists(current.filter(in_scope)) | (~Exists(current) & Exists(memberships.filter(in_scope)))
     )

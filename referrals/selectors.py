@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from households.models import Household, Level, Membership
+from households.models import Household, Level, Relation
+from households.selectors import current_memberships
 from ppaos.accounts.policy import (
     Action,
     agency_ids_for,
@@ -95,9 +96,11 @@ def referrals_for_agency(user):
 
 def head_names_for(households) -> dict[int, str]:
     """Current head's name per household id, in one query (the contact when no person is named)."""
-    heads = Membership.objects.filter(
-        household__in=households, relation="head", left_on__isnull=True
-    ).select_related("person")
+    heads = (
+        current_memberships()
+        .filter(household__in=households, relation=Relation.HEAD)
+        .select_related("person")
+    )
     return {m.household_id: str(m.person) for m in heads.only(
         "household_id", "person__title", "person__first_name", "person__last_name"
     )}  # fmt: skip
@@ -168,14 +171,6 @@ def referrals_awaiting_follow_up(household):
         .filter(~Exists(ReferralFollowUp.objects.filter(referral=OuterRef("pk"))))
         .select_related("service", "agency", "person")
         .order_by("completed_at", "id")
-    )
-
-
-def current_members(household):
-    return (
-        Membership.objects.filter(household=household, left_on__isnull=True)
-        .select_related("person")
-        .order_by("joined_on", "id")
     )
 
 

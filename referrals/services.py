@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from households.selectors import current_members_of
 from ppaos.accounts.models import Role, RoleAssignment
 from ppaos.accounts.policy import Action, require
 from ppaos.areas.models import ancestor_codes
@@ -32,7 +33,7 @@ from .models import (
     Service,
     Urgency,
 )
-from .selectors import agency_serves, current_members, parties_of
+from .selectors import agency_serves, parties_of
 
 # How each transition reads in a sentence ("… cannot be approved").
 TRANSITION_VERBS = {
@@ -230,7 +231,7 @@ def propose_referral(
     if urgency not in Urgency.values:
         raise ReferralRefused(_("Choose an urgency."), code="invalid")
     _check_service_offered(service, household.area_id)
-    if person is not None and not current_members(household).filter(person=person).exists():
+    if person is not None and not current_members_of(household).filter(person=person).exists():
         raise ReferralRefused(_("This person does not live in the household."), code="invalid")
     with transaction.atomic():
         referral = Referral.objects.create(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from households import services as household_services
+from households.selectors import current_persons_of
 from ppaos.accounts.policy import (
     Action,
     agency_ids_for,
@@ -62,7 +63,7 @@ def household_referrals(request, household_id):
         form = ProposeReferralForm(
             request.POST or None,
             services=selectors.services_serving(household.area_id),
-            members=_members_as_persons(household),
+            members=current_persons_of(household),
             initial={"service": suggested[0].pk} if suggested else None,
         )
         if request.method == "POST" and form.is_valid():
@@ -106,14 +107,6 @@ def household_referrals(request, household_id):
             else [],
         },
     )
-
-
-def _members_as_persons(household):
-    from households.models import Person
-
-    return Person.objects.filter(
-        memberships__household=household, memberships__left_on__isnull=True
-    ).order_by("first_name")
 
 
 @login_required

@@ -8,8 +8,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Household, Level, Membership, Person, WelfareRegistrant
+from ..models import Household, Level, Person, WelfareRegistrant
 from ..search_query import QueryKind, parse_search_query
+from ..selectors import current_memberships
 
 ELDERLY_AGE = 60
 
@@ -65,9 +66,7 @@ class HouseholdFilter(django_filters.FilterSet):
         return queryset.filter(surveys__fiscal_year=value) if value else queryset
 
     def _with_member(self, queryset, value, **person_filter):
-        current = Membership.objects.filter(
-            household=OuterRef("pk"), left_on__isnull=True, **person_filter
-        )
+        current = current_memberships().filter(household=OuterRef("pk"), **person_filter)
         return queryset.filter(Exists(current) if value else ~Exists(current))
 
     def filter_member_flag(self, queryset, name, value):

@@ -9,6 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from households.selectors import current_members_of
 from ppaos.accounts.policy import Action, ensure_role_allows
 
 from .. import selectors, services
@@ -36,6 +37,13 @@ _REFUSAL_STATUS = {
     "not_in_table": status.HTTP_409_CONFLICT,
     "changed": status.HTTP_409_CONFLICT,
 }
+
+
+def _note(request) -> str:
+    """The validated note (or reason) a step's request carries."""
+    data = NoteSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data["note"]
 
 
 def _refused(error: ReferralRefused) -> Response:
@@ -108,7 +116,7 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         person = None
         if values.get("person"):
             person = get_object_or_404(
-                selectors.current_members(household), person__public_id=values["person"]
+                current_members_of(household), person__public_id=values["person"]
             ).person
         try:
             referral = services.propose_referral(
@@ -144,23 +152,17 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=NoteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
     def approve(self, request, public_id=None):
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(request, "approve", note=data.validated_data["note"])
+        return self._step(request, "approve", note=_note(request))
 
     @extend_schema(request=NoteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
     def reject(self, request, public_id=None):
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(request, "reject", reason=data.validated_data["note"])
+        return self._step(request, "reject", reason=_note(request))
 
     @extend_schema(request=NoteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
     def cancel(self, request, public_id=None):
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(request, "cancel", reason=data.validated_data["note"])
+        return self._step(request, "cancel", reason=_note(request))
 
     @extend_schema(request=RerouteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
