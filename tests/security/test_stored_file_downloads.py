@@ -89,6 +89,13 @@ def test_roles_without_imports_get_403(client, job_with_report, request, role_us
     assert not AuditEvent.objects.filter(action__endswith="downloaded").exists()
 
 
+@pytest.mark.parametrize("name", [*PAGES, *API])
+def test_a_user_without_any_assignment_gets_404(client, no_role_user, job_with_report, name):
+    client.force_login(no_role_user)
+    assert client.get(url(name, job_with_report)).status_code == 404
+    assert not AuditEvent.objects.filter(action__endswith="downloaded").exists()
+
+
 def test_a_job_without_an_error_report_answers_404(client, admin_user, job_with_report):
     job_with_report.error_report = ""
     job_with_report.save(update_fields=["error_report"])
