@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install everything and run PPAOS: migrated, with the demo province, web server and Celery worker.
-# Usage: bash scripts/run.sh            (PORT=8000 HOUSEHOLDS=500 SEED=1 can be set)
+# Served as users get it: production settings, DEBUG off, static files from collectstatic
+# (whitenoise), gunicorn on 127.0.0.1 (scripts/serve_env.sh).
+# Usage: bash scripts/run.sh            (PORT=8000 BIND=127.0.0.1:8000 HOUSEHOLDS=500 SEED=1)
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 
@@ -8,6 +10,7 @@ PORT="${PORT:-8000}"
 SEED="${SEED:-1}"
 HOUSEHOLDS="${HOUSEHOLDS:-500}"
 mkdir -p var/log
+source scripts/serve_env.sh
 
 say "Migrating the database (loads all 77 provinces, 928 districts, 7,436 subdistricts)"
 "$PY" manage.py migrate --noinput -v0
@@ -28,9 +31,9 @@ trap 'kill $worker_pid 2>/dev/null || true' EXIT INT TERM
 
 cat <<TXT
 
-  PPAOS is running at  http://127.0.0.1:$PORT/
-  API docs:            http://127.0.0.1:$PORT/api/v1/docs/
-  Django admin:        http://127.0.0.1:$PORT/admin/
+  PPAOS is running at  http://$BIND/
+  API docs:            http://$BIND/api/v1/docs/
+  Django admin:        http://$BIND/admin/
 
   Demo logins (password for every one: ppaos-demo)
     facilitator   facilitator, subdistrict 490101 มุกดาหาร
@@ -43,6 +46,6 @@ cat <<TXT
   Stop with Ctrl+C.
 TXT
 
-say "Starting the web server (gunicorn) on port $PORT"
-.venv/bin/gunicorn ppaos.wsgi:application --bind "0.0.0.0:$PORT" --workers 2 --timeout 120 \
+say "Starting the web server (gunicorn) on $BIND, DEBUG off"
+.venv/bin/gunicorn ppaos.wsgi:application --bind "$BIND" --workers 2 --timeout 120 \
     --access-logfile var/log/access.log

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ppaos.core.models import PublicIdModel, TimeStampedModel
+from ppaos.core.stored_files import RandomStoredName
 
 
 class ImportKind(models.TextChoices):
@@ -30,7 +31,8 @@ class ImportJob(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
     )
     kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    # Stored as imports/<year>/<month>/<uuid>.<ext>; the uploader's name is only displayed.
+    file = models.FileField(_("file"), upload_to=RandomStoredName("imports/%Y/%m/"))
     original_filename = models.CharField(_("file name"), max_length=255)
     file_size = models.BigIntegerField(_("file size"), default=0)
     dry_run = models.BooleanField(_("validate only"), default=False)
@@ -53,7 +55,9 @@ class ImportJob(PublicIdModel):
     layout_key = models.CharField(_("layout"), max_length=40, blank=True)
     unknown_headers = models.JSONField(_("unknown headers"), default=list, blank=True)
     error_summary = models.JSONField(_("errors by type"), default=list, blank=True)
-    error_report = models.FileField(_("error report"), upload_to="imports/errors/", blank=True)
+    error_report = models.FileField(
+        _("error report"), upload_to=RandomStoredName("imports/errors/"), blank=True
+    )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -75,6 +79,11 @@ class ImportJob(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.original_filename}"
+
+    @property
+    def audit_label(self) -> str:
+        # Not the file name: an uploader may name a file after a person.
+        return f"import job {self.public_id}"
 
 
 class ColumnMapping(TimeStampedModel):

@@ -19,6 +19,7 @@ import os
 import queue
 import threading
 import time
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -608,6 +609,24 @@ def _finish(job, status, created, updated, unchanged, groups, report_name, villa
 REPORT_HEADERS = ("แถว (Row)", "คอลัมน์ (Column)", "ค่า (Value)", "ข้อความ", "Message")
 
 
+def _error_report_name(job: ImportJob) -> str:
+    """imports/errors/<job uuid>-<random uuid>.xlsx: not derivable from the job's public id
+    (which appears in URLs and logs); the job's prefix lets a re-run remove earlier reports."""
+    return f"imports/errors/{job.public_id.hex}-{uuid.uuid4().hex}.xlsx"
+
+
+def _remove_earlier_error_reports(storage, job: ImportJob) -> None:
+    """Reports of an earlier run of this job (a run whose worker died after writing one), and
+    the fixed name reports had before names were random."""
+    try:
+        _, names = storage.listdir("imports/errors")
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name.startswith(f"{job.public_id.hex}-") or name == f"{job.public_id}.xlsx":
+            storage.delete(f"imports/errors/{name}")
+
+
 def _write_error_report(job: ImportJob) -> str:
     """The rejected rows as xlsx (row number, column, value, Thai and English message), written
     with a streaming writer from the staged errors. Returns the stored file name."""
@@ -626,7 +645,5 @@ def _write_error_report(job: ImportJob) -> str:
         workbook.save(handle)
         handle.seek(0)
         storage = ImportJob._meta.get_field("error_report").storage
-        name = f"imports/errors/{job.public_id}.xlsx"
-        if storage.exists(name):
-            storage.delete(name)
-        return storage.save(name, ContentFile(handle.read()))
+        _remove_earlier_error_reports(storage, job)
+        return storage.save(_error_report_name(job), ContentFile(handle.read()))

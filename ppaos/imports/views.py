@@ -4,13 +4,14 @@ assignment see an empty history and 404 for a job."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.core.stored_files import serve_stored_file
 
 from . import selectors, services
 from .forms import ColumnMappingForm, UploadForm
@@ -92,15 +93,35 @@ def job_progress(request, public_id):
     return render(request, "imports/_job_progress.html", _job_context(request, job))
 
 
+def error_report_name(job) -> str:
+    return f"errors-{job.original_filename.rsplit('.', 1)[0]}.xlsx"
+
+
 @login_required
 def error_report(request, public_id):
-    job = _job(request, public_id)
-    if not job.error_report:
-        raise Http404
-    return FileResponse(
-        job.error_report.open("rb"),
-        as_attachment=True,
-        filename=f"errors-{job.original_filename.rsplit('.', 1)[0]}.xlsx",
+    """The rejected rows as xlsx, audited (the only way to the stored report)."""
+    return serve_stored_file(
+        request,
+        action=Action.RUN_IMPORTS,
+        queryset=selectors.import_jobs_visible_to(request.user),
+        public_id=public_id,
+        file_field="error_report",
+        audit_action="import.error_report_downloaded",
+        download_name=error_report_name,
+    )
+
+
+@login_required
+def uploaded_file(request, public_id):
+    """The spreadsheet as uploaded, under its original name, audited."""
+    return serve_stored_file(
+        request,
+        action=Action.RUN_IMPORTS,
+        queryset=selectors.import_jobs_visible_to(request.user),
+        public_id=public_id,
+        file_field="file",
+        audit_action="import.file_downloaded",
+        download_name=lambda job: job.original_filename,
     )
 
 

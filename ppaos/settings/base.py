@@ -122,7 +122,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # no route serves it: stored files leave through ppaos/core/stored_files.py
+# Who sends the bytes of a permitted download: "django" (FileResponse), "nginx" (X-Accel-Redirect
+# to PROTECTED_FILES_INTERNAL_URL, an `internal` location aliased to MEDIA_ROOT) or "sendfile"
+# (X-Sendfile with the file's path). Django decides and audits in every mode.
+PROTECTED_FILES_SERVER = os.environ.get("PROTECTED_FILES_SERVER", "django")
+PROTECTED_FILES_INTERNAL_URL = os.environ.get("PROTECTED_FILES_INTERNAL_URL", "/protected-files/")
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {

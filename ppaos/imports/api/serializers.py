@@ -14,6 +14,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     error_message = serializers.SerializerMethodField()
     error_groups = serializers.SerializerMethodField()
     error_report_url = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportJob
@@ -36,6 +37,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "error_message",
             "error_groups",
             "error_report_url",
+            "file_url",
             "column_mapping",
             "unknown_headers",
             "created_by",
@@ -58,6 +60,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
         if not job.error_report:
             return None
         return reverse("imports_api:job_error_report", kwargs={"public_id": job.public_id})
+
+    def get_file_url(self, job) -> str | None:
+        if not job.file:
+            return None
+        return reverse("imports_api:job_uploaded_file", kwargs={"public_id": job.public_id})
 
 
 class ImportUploadSerializer(serializers.Serializer):

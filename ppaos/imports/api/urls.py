@@ -11,4 +11,9 @@ urlpatterns = [
         views.ImportJobErrorReport.as_view(),
         name="job_error_report",
     ),
+    path(
+        "imports/jobs/<uuid:public_id>/file/",
+        views.ImportJobUploadedFile.as_view(),
+        name="job_uploaded_file",
+    ),
 ]

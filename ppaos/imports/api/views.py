@@ -1,13 +1,12 @@
 """REST API of the import framework: the same services and selectors as the pages."""
 
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.core.stored_files import serve_stored_file
 
 from .. import selectors, services
 from .serializers import ImportJobSerializer, ImportUploadSerializer
@@ -49,16 +48,53 @@ class ImportJobDetail(_AdminOnly, generics.RetrieveAPIView):
     lookup_field = "public_id"
 
 
-class ImportJobErrorReport(_AdminOnly, generics.GenericAPIView):
+class _StoredFileDownload(_AdminOnly, generics.GenericAPIView):
+    """A stored file of a job, through the policy and audited (ppaos/core/stored_files.py)."""
+
+    file_field = ""
+    audit_action = ""
+
+    def download_name(self, job) -> str:
+        raise NotImplementedError
+
+    def get(self, request, public_id):
+        return serve_stored_file(
+            request,
+            action=Action.RUN_IMPORTS,
+            queryset=self.get_queryset(),
+            public_id=public_id,
+            file_field=self.file_field,
+            audit_action=self.audit_action,
+            download_name=self.download_name,
+        )
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportJobErrorReport(_StoredFileDownload):
     """The rejected rows as xlsx: row number, column, value, Thai and English message."""
 
-    @extend_schema(
-        responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes
-        }
-    )
+    file_field = "error_report"
+    audit_action = "import.error_report_downloaded"
+
+    def download_name(self, job) -> str:
+        return "errors.xlsx"
+
+    @extend_schema(responses={(200, _XLSX): bytes})
     def get(self, request, public_id):
-        job = get_object_or_404(self.get_queryset(), public_id=public_id)
-        if not job.error_report:
-            raise Http404
-        return FileResponse(job.error_report.open("rb"), as_attachment=True, filename="errors.xlsx")
+        return super().get(request, public_id)
+
+
+class ImportJobUploadedFile(_StoredFileDownload):
+    """The spreadsheet as uploaded (xlsx, xls or csv), under its original name."""
+
+    file_field = "file"
+    audit_action = "import.file_downloaded"
+
+    def download_name(self, job) -> str:
+        return job.original_filename
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, public_id):
+        return super().get(request, public_id)
