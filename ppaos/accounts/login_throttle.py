@@ -19,6 +19,7 @@ from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import admin
@@ -79,6 +80,13 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         if "address" in locked_by:
             return max(by_username, username_limit)
         return by_username
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        """A successful login forgets that username's own failures, not the address's failures
+        on other usernames (axes' AXES_RESET_ON_SUCCESS would forget both, so one valid account
+        could keep resetting an address that tries passwords on many)."""
+        super().user_logged_in(sender, request, user, **kwargs)
+        AccessAttempt.objects.filter(username=user.get_username()).delete()
 
 
 @receiver(user_locked_out)

@@ -147,3 +147,20 @@ def test_only_admins_may_unlock(facilitator, area_manager):
     with pytest.raises(PermissionDenied):
         unlock_logins(actor=area_manager, attempts=AccessAttempt.objects.all())
     assert AccessAttempt.objects.filter(pk=_guess_attempt.pk).exists()
+
+
+def test_a_login_forgets_that_usernames_failures_but_not_the_addresses(client, facilitator):
+    limit = settings.AXES_FAILURE_LIMIT
+    _guess(client, facilitator.username, limit - 1)
+    for number in range(settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS - limit):
+        _post_login(client, f"someone{number}", "123456")
+    assert _post_login(client, facilitator.username, TEST_PASSWORD).status_code == 302
+    client.logout()
+
+    _guess(client, facilitator.username, limit - 1)  # a fresh count for the username...
+    assert AccessAttempt.objects.filter(
+        username=facilitator.username
+    ).get().failures_since_start == (limit - 1)
+    # ...while the address kept the others: one more reaches its limit
+    _post_login(client, "someone-else", "123456")
+    assert _post_login(client, facilitator.username, TEST_PASSWORD).status_code == 429
