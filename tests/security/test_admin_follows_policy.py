@@ -165,3 +165,13 @@ def test_admin_revokes_an_api_token_in_the_admin(client, staff_admin, facilitato
     assert not AuthToken.objects.exists()
     assert AuditEvent.objects.filter(action="api_token.revoked", actor=staff_admin).exists()
     assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+
+
+def test_admins_edit_villages_but_not_the_official_areas(client, staff_admin):
+    client.force_login(staff_admin)
+    village = client.get(reverse("admin:areas_area_change", args=["49010101"]))
+    district = client.get(reverse("admin:areas_area_change", args=["4901"]))
+
+    assert 'name="name_th"' in village.content.decode()
+    assert district.status_code == 200 and 'name="name_th"' not in district.content.decode()
+    assert client.post(reverse("admin:areas_area_delete", args=["4901"])).status_code == 403
