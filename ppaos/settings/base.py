@@ -5,6 +5,7 @@ TIME_ZONE, IMPORT_MAX_UPLOAD_MB. See README.md § Configuration.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,7 +41,8 @@ INSTALLED_APPS = [
     "referrals",
     "masterplans",
     "monitoring",
-    "django.contrib.admin",
+    # The admin site obeys the access policy (ppaos/accounts/admin_site.py).
+    "ppaos.accounts.admin_apps.PolicyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "knox",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ppaos.audit.middleware.ClientAddressMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the login page with the message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ppaos.urls"
@@ -99,6 +105,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The lockout check first: it refuses a locked-out username or address before any password is
+# compared (ppaos/accounts/login_throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "ppaos.accounts.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -153,8 +165,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Tokens for integrations first, so an unauthenticated call answers 401 with
+        # `WWW-Authenticate: Token`. No HTTP Basic: passwords never travel on the API.
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -172,6 +186,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Password guessing (django-axes, database handler: no cache state shared between processes or
+# test runs). A username is locked after LOGIN_FAILURE_LIMIT_PER_USERNAME failures from any
+# address, an address after LOGIN_FAILURE_LIMIT_PER_ADDRESS failures across usernames, each for
+# LOGIN_COOLOFF_MINUTES after the last failure. Admins unlock in the Django admin.
+AXES_HANDLER = "ppaos.accounts.login_throttle.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_USERNAME", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "ppaos.accounts.login_throttle.lockout_response"
+AXES_ENABLE_ADMIN = False  # our own admin pages, which follow the policy and audit unlocks
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_VERBOSE = False
+AXES_HTTP_RESPONSE_CODE = 429
+
+# API tokens for integrations (django-rest-knox: stored as SHA-512 digests, one user each,
+# revocable, expiring). Issued with `manage.py issue_api_token <username>`.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False}
 
 # Uploads over this size are refused before they reach the import job.
 IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "200"))

@@ -1,0 +1,177 @@
+"""The Django admin opens only for the admin role, and only on what that role may manage."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from ppaos.accounts.models import Role, RoleAssignment
+from ppaos.audit.models import AuditEvent
+from tests.factories import UserFactory, assign
+
+ALLOWED_CHANGELISTS = [
+    "admin:accounts_user_changelist",
+    "admin:accounts_roleassignment_changelist",
+    "admin:referrals_agency_changelist",
+    "admin:referrals_service_changelist",
+    "admin:areas_area_changelist",
+    "admin:imports_importjob_changelist",
+    "admin:audit_auditevent_changelist",
+    "admin:axes_accessattempt_changelist",
+    "admin:knox_authtoken_changelist",
+]
+
+# Personal data the admin role may not read (ROLE_ACTIONS): not in the admin at all.
+FORBIDDEN_PATHS = [
+    "/admin/referrals/referral/",
+    "/admin/referrals/referraltransition/",
+    "/admin/households/household/",
+    "/admin/households/person/",
+    "/admin/households/householdmembership/",
+    "/admin/households/survey/",
+    "/admin/households/welfareregistrant/",
+    "/admin/households/registrantfinding/",
+    "/admin/households/duplicatecandidate/",
+    "/admin/referrals/notification/",
+    "/admin/masterplans/masterplan/",
+    "/admin/auth/group/",
+]
+
+
+@pytest.fixture
+def staff_admin(villages):
+    return assign(UserFactory(username="staff_admin", is_staff=True), Role.ADMIN, None)
+
+
+def test_only_catalogue_people_and_job_models_are_registered():
+    from django.contrib import admin
+
+    registered = {model._meta.label for model in admin.site._registry}
+    assert registered == {
+        "accounts.User",
+        "accounts.RoleAssignment",
+        "areas.Area",
+        "audit.AuditEvent",
+        "imports.ImportJob",
+        "referrals.Agency",
+        "referrals.Service",
+        "axes.AccessAttempt",
+        "knox.AuthToken",
+    }
+
+
+@pytest.mark.parametrize("url_name", ALLOWED_CHANGELISTS)
+def test_admin_role_opens_what_it_manages(client, staff_admin, url_name):
+    client.force_login(staff_admin)
+    assert client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("path", FORBIDDEN_PATHS)
+def test_admin_role_cannot_open_personal_data_in_the_admin(client, staff_admin, path):
+    client.force_login(staff_admin)
+    assert client.get(path).status_code == 404
+
+
+def test_referral_changelist_has_no_url():
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:referrals_referral_changelist")
+
+
+@pytest.mark.parametrize(
+    "role_user",
+    ["facilitator", "area_manager", "provincial_officer", "executive", "agency_staff"],
+)
+def test_staff_without_the_admin_role_cannot_open_the_admin(client, request, role_user):
+    user = request.getfixturevalue(role_user)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    client.force_login(user)
+
+    for path in ["/admin/", "/admin/accounts/user/", "/admin/referrals/agency/"]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.url.startswith(reverse("admin:login")), path
+
+
+def test_admin_role_without_staff_flag_cannot_open_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_staff_with_no_role_cannot_open_the_admin(client, villages):
+    client.force_login(UserFactory(username="bare_staff", is_staff=True))
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_superuser_is_held_to_the_same_pages(client, villages):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/referrals/referral/").status_code == 404
+
+
+def test_audit_log_and_import_jobs_are_read_only_in_the_admin(client, staff_admin):
+    client.force_login(staff_admin)
+    assert client.get("/admin/audit/auditevent/add/").status_code == 403
+    assert client.get("/admin/imports/importjob/add/").status_code == 403
+
+
+def test_the_demo_admin_opens_the_admin(client, official_areas):
+    from ppaos.demo.services import seed_demo
+
+    seed_demo(seed=1)
+    from ppaos.accounts.models import User
+
+    client.force_login(User.objects.get(username="admin"))
+    assert client.get("/admin/").status_code == 200
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+
+
+def test_a_role_given_in_the_admin_is_audited(client, staff_admin, facilitator):
+    client.force_login(staff_admin)
+
+    response = client.post(
+        reverse("admin:accounts_roleassignment_add"),
+        {"user": facilitator.pk, "role": Role.AREA_MANAGER, "area": "4901"},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assignment = RoleAssignment.objects.get(user=facilitator, role=Role.AREA_MANAGER)
+    row = AuditEvent.objects.get(action="admin.added")
+    assert row.actor == staff_admin
+    assert row.object_type == "accounts.roleassignment"
+    assert row.object_id == str(assignment.pk)
+
+
+def test_admin_role_opens_a_user_with_their_roles(client, staff_admin, facilitator):
+    client.force_login(staff_admin)
+    response = client.get(reverse("admin:accounts_user_change", args=[facilitator.pk]))
+    assert response.status_code == 200
+    assert "roleassignment" in response.content.decode().lower()
+
+
+def test_admin_revokes_an_api_token_in_the_admin(client, staff_admin, facilitator):
+    from knox.models import AuthToken
+
+    from ppaos.accounts.services import issue_api_token
+
+    instance, _ = issue_api_token(actor=staff_admin, user=facilitator, days=30)
+    client.force_login(staff_admin)
+
+    response = client.post(
+        reverse("admin:knox_authtoken_changelist"),
+        {"action": "revoke", "_selected_action": [instance.pk]},
+    )
+
+    assert response.status_code == 302
+    assert not AuthToken.objects.exists()
+    assert AuditEvent.objects.filter(action="api_token.revoked", actor=staff_admin).exists()
+    assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+
+
+def test_admins_edit_villages_but_not_the_official_areas(client, staff_admin):
+    client.force_login(staff_admin)
+    village = client.get(reverse("admin:areas_area_change", args=["49010101"]))
+    district = client.get(reverse("admin:areas_area_change", args=["4901"]))
+
+    assert 'name="name_th"' in village.content.decode()
+    assert district.status_code == 200 and 'name="name_th"' not in district.content.decode()
+    assert client.post(reverse("admin:areas_area_delete", args=["4901"])).status_code == 403
