@@ -36,10 +36,13 @@ from .models import (
 )
 from .person_transfer_transitions import APPROVE, REJECT, allows, next_status
 from .selectors import (
+    TRANSFER_SOURCE,
+    TRANSFER_TARGET,
     current_head_of,
     current_membership_of,
     current_memberships,
     person_area_code,
+    transfer_sides_decided_by,
 )
 
 # The fields of a person a form or API may set (the national ID is validated separately).
@@ -777,9 +780,6 @@ def review_duplicate(
 
 # --- Moving a person's record between areas ----------------------------------------------------
 
-TRANSFER_SOURCE = "from"  # the area where the person lives, or lived last
-TRANSFER_TARGET = "to"  # the requesting area (the target household's village)
-
 
 def _audit_transfer(*, actor, action: str, transfer: PersonTransferRequest, details=None):
     """One audit row in each area concerned, so both areas' logs show every step. Details hold
@@ -830,17 +830,6 @@ def _request_person_transfer(*, actor, elsewhere: _PersonElsewhere):
             details={"to_area": transfer.to_area_id},
         )
         return transfer
-
-
-def transfer_sides_decided_by(user, transfer: PersonTransferRequest) -> set[str]:
-    """The sides (`TRANSFER_SOURCE`, `TRANSFER_TARGET`) the user may decide for: those whose
-    area lies in the user's areas for deciding transfers (both for a manager covering both)."""
-    sides = set()
-    if can(user, Action.DECIDE_PERSON_TRANSFER, area_code=transfer.from_area_id):
-        sides.add(TRANSFER_SOURCE)
-    if can(user, Action.DECIDE_PERSON_TRANSFER, area_code=transfer.to_area_id):
-        sides.add(TRANSFER_TARGET)
-    return sides
 
 
 def _locked_transfer(transfer: PersonTransferRequest, actor, action: str):
