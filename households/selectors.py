@@ -4,7 +4,7 @@ role assignment sees nothing, and a record outside the user's areas does not exi
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from ppaos.accounts.policy import Action, area_prefixes_for, can, scope_q, scope_queryset
@@ -333,7 +333,7 @@ def person_page(user, person: Person) -> PersonPage:
 def _record_area_subquery(person_ref: str) -> Subquery:
     """The village of the current (else last) household of the person at `person_ref`."""
     latest = memberships_latest_first().filter(person=OuterRef(person_ref))
-    return Subquery(latest.values("household__area_id")[:1])
+    return Subquery(latest.values("household__area_id")[:1], output_field=CharField())
 
 
 def duplicates_visible_to(user, *, status: str = DuplicateStatus.OPEN) -> QuerySet:

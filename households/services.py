@@ -131,9 +131,11 @@ def record_area_of(person: Person) -> str:
 
 
 def _check_may_link(actor, person: Person) -> None:
-    """Only a person whose record lies in the actor's areas is linked by national ID."""
+    """Only a person whose record lies in the actor's areas is linked by national ID. A record
+    that belongs to no area at all (never in a household, not in the registry) is nobody
+    else's and is linked like a new person."""
     area_code = record_area_of(person)
-    if not area_code or not can(actor, Action.EDIT_HOUSEHOLD, area_code=area_code):
+    if area_code and not can(actor, Action.EDIT_HOUSEHOLD, area_code=area_code):
         raise _PersonElsewhere(person, area_code)
 
 
