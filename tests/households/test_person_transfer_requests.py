@@ -250,3 +250,11 @@ def test_the_queue_has_a_bounded_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("households:transfer_queue"))
     assert response.content.decode().count('data-testid="transfer-card"') == 8
+
+
+def test_managers_find_the_requests_in_the_navigation(client, area_manager, facilitator):
+    url = reverse("households:transfer_queue")
+    client.force_login(area_manager)
+    assert url in [item.url for item in client.get(reverse("home")).context["nav_items"]]
+    client.force_login(facilitator)
+    assert url not in [item.url for item in client.get(reverse("home")).context["nav_items"]]
