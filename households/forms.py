@@ -157,3 +157,17 @@ class DuplicateReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class TransferDecisionForm(forms.Form):
+    """Approve or reject a person transfer request (the submit button names the decision)."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.HiddenInput
+    )
+    note = forms.CharField(
+        label=_("Note (shown only to those who may see the person)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

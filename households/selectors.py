@@ -4,9 +4,10 @@ role assignment sees nothing, and a record outside the user's areas does not exi
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from ppaos.accounts.policy import Action, can, scope_q, scope_queryset
+from ppaos.accounts.policy import Action, area_prefixes_for, can, scope_q, scope_queryset
 from ppaos.audit.models import AuditEvent
 
 from .models import (
@@ -16,10 +17,13 @@ from .models import (
     Household,
     Membership,
     Person,
+    PersonTransferRequest,
     RegistrantFinding,
     Relation,
+    TransferStatus,
     WelfareRegistrant,
 )
+from .national_id_display import national_id_for_viewer
 from .search_query import QueryKind, SearchQuery, parse_search_query
 
 # A search answers with the best matches only: a facilitator refines the query, never pages.
@@ -326,9 +330,21 @@ def person_page(user, person: Person) -> PersonPage:
 # --- Duplicate review queue --------------------------------------------------------------------
 
 
+def _record_area_subquery(person_ref: str) -> Subquery:
+    """The village of the current (else last) household of the person at `person_ref`."""
+    latest = memberships_latest_first().filter(person=OuterRef(person_ref))
+    return Subquery(latest.values("household__area_id")[:1], output_field=CharField())
+
+
 def duplicates_visible_to(user, *, status: str = DuplicateStatus.OPEN) -> QuerySet:
+    """Flagged pairs filed under an area in the user's areas for reviewing duplicates, with the
+    area each record belongs to now (`person_area`, `other_area`): a pair is filed under the
+    lowest area containing both records, but a person may have moved since."""
     queryset = DuplicateCandidate.objects.select_related(
         "person", "other_person", "other_registrant", "area", "reviewed_by"
+    ).annotate(
+        person_area=_record_area_subquery("person"),
+        other_area=Coalesce(F("other_registrant__area_id"), _record_area_subquery("other_person")),
     )
     queryset = scope_queryset(user, queryset, Action.REVIEW_DUPLICATES)
     if status:
@@ -336,16 +352,29 @@ def duplicates_visible_to(user, *, status: str = DuplicateStatus.OPEN) -> QueryS
     return queryset
 
 
-def duplicate_other_area_code(candidate: DuplicateCandidate) -> str:
-    """The area of the other record of a flagged pair, to mask its national ID by its own area
-    (not the reviewer's): a registry row's area, or the other person's current household's
-    village; "" (masked for all but province-wide roles) when the other person lives nowhere."""
-    if candidate.other_registrant_id:
-        return candidate.other_registrant.area_id or ""
-    if candidate.other_person_id:
-        current = current_memberships().filter(person_id=candidate.other_person_id)
-        return current.values_list("household__area_id", flat=True).first() or ""
-    return ""
+@dataclass
+class DuplicateRow:
+    """A flagged pair as one reviewer may see it: a record outside the reviewer's areas is
+    shown as "a record in another area", with none of its details."""
+
+    candidate: DuplicateCandidate
+    person_visible: bool
+    other_visible: bool
+    person_area: str
+    other_area: str
+
+
+def duplicate_row(user, candidate: DuplicateCandidate) -> DuplicateRow:
+    """`candidate` comes from `duplicates_visible_to` (its areas annotated)."""
+    person_area = getattr(candidate, "person_area", None) or candidate.area_id
+    other_area = getattr(candidate, "other_area", None) or ""
+    return DuplicateRow(
+        candidate=candidate,
+        person_visible=can(user, Action.VIEW_HOUSEHOLD, area_code=person_area),
+        other_visible=bool(other_area) and can(user, Action.VIEW_HOUSEHOLD, area_code=other_area),
+        person_area=person_area,
+        other_area=other_area,
+    )
 
 
 def villages_for(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
@@ -394,3 +423,81 @@ def search_persons(user, *, text: str) -> QuerySet:
         return Person.objects.none()
     queryset = persons_for_api(user).order_by("last_name", "first_name", "id")
     return apply_search_query(queryset, query)
+
+
+# --- Person transfer requests ------------------------------------------------------------------
+
+TRANSFER_SOURCE = "from"  # the area where the person lives, or lived last
+TRANSFER_TARGET = "to"  # the requesting area (the target household's village)
+
+
+def transfer_requests_visible_to(user, *, status: str = TransferStatus.PENDING) -> QuerySet:
+    """Transfer requests whose source or target area lies in the user's areas, for deciding
+    transfers (managers, provincial officers) or for editing households (facilitators follow
+    what they asked for). Anyone else: nothing."""
+    condition = Q(pk__in=[])
+    for action in (Action.DECIDE_PERSON_TRANSFER, Action.EDIT_HOUSEHOLD):
+        if area_prefixes_for(user, action):
+            condition |= scope_q(user, action, area_field="from_area_id")
+            condition |= scope_q(user, action, area_field="to_area_id")
+    queryset = PersonTransferRequest.objects.select_related(
+        "person", "from_area", "to_area", "to_household", "requested_by"
+    ).filter(condition)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def transfer_sides_decided_by(user, transfer: PersonTransferRequest) -> set[str]:
+    """The sides (`TRANSFER_SOURCE`, `TRANSFER_TARGET`) the user may decide for: those whose
+    area lies in the user's areas for deciding transfers (both for a manager covering both)."""
+    sides = set()
+    if can(user, Action.DECIDE_PERSON_TRANSFER, area_code=transfer.from_area_id):
+        sides.add(TRANSFER_SOURCE)
+    if can(user, Action.DECIDE_PERSON_TRANSFER, area_code=transfer.to_area_id):
+        sides.add(TRANSFER_TARGET)
+    return sides
+
+
+@dataclass
+class TransferRow:
+    """A transfer request as one user may see it. The requesting side learns nothing of the
+    person or their area beyond "a person with this ID" until the transfer is approved; the
+    source side sees its own person and the requesting area's code and name."""
+
+    transfer: PersonTransferRequest
+    sees_person: bool
+    sees_target: bool
+    national_id: str
+    person_label: str
+    waiting_for_source: bool
+    waiting_for_target: bool
+    may_approve: bool
+    may_reject: bool
+
+
+def transfer_row(user, transfer: PersonTransferRequest) -> TransferRow:
+    approved = transfer.status == TransferStatus.APPROVED
+    sees_target = can(user, Action.VIEW_HOUSEHOLD, area_code=transfer.to_area_id)
+    sees_person = can(user, Action.VIEW_HOUSEHOLD, area_code=transfer.from_area_id) or (
+        approved and sees_target
+    )
+    person = transfer.person
+    id_area = transfer.from_area_id if sees_person else transfer.to_area_id
+    sides = transfer_sides_decided_by(user, transfer)
+    pending = transfer.status == TransferStatus.PENDING
+    waiting = {
+        TRANSFER_SOURCE: transfer.from_approved_by_id is None,
+        TRANSFER_TARGET: transfer.to_approved_by_id is None,
+    }
+    return TransferRow(
+        transfer=transfer,
+        sees_person=sees_person,
+        sees_target=sees_target,
+        national_id=national_id_for_viewer(user, person.national_id, id_area),
+        person_label=str(person) if sees_person else "",
+        waiting_for_source=pending and waiting[TRANSFER_SOURCE],
+        waiting_for_target=pending and waiting[TRANSFER_TARGET],
+        may_approve=pending and any(waiting[side] for side in sides),
+        may_reject=pending and bool(sides),
+    )

@@ -6,14 +6,16 @@ one applies); actions outside the user's role or area raise `PermissionDenied` (
 Audit details hold record ids and codes only, never national IDs or names (PDPA).
 """
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ppaos.accounts.policy import Action, require
+from ppaos.accounts.policy import Action, can, require
 from ppaos.areas.models import Area, AreaLevel
 from ppaos.audit.services import record_audit_event
 from ppaos.thai.thai_id import MESSAGES_EN, MESSAGES_TH, NationalIdError, normalize_national_id
@@ -26,11 +28,22 @@ from .models import (
     HouseholdStatus,
     Membership,
     Person,
+    PersonTransferRequest,
     RegistrantFinding,
     Relation,
+    TransferStatus,
     WelfareRegistrant,
 )
-from .selectors import current_head_of, current_membership_of, current_memberships
+from .person_transfer_transitions import APPROVE, REJECT, allows, next_status
+from .selectors import (
+    TRANSFER_SOURCE,
+    TRANSFER_TARGET,
+    current_head_of,
+    current_membership_of,
+    current_memberships,
+    person_area_code,
+    transfer_sides_decided_by,
+)
 
 # The fields of a person a form or API may set (the national ID is validated separately).
 PERSON_FIELDS = (
@@ -74,12 +87,66 @@ def validated_national_id_message(code: str) -> str:
     return (MESSAGES_TH if language.startswith("th") else MESSAGES_EN)[code]
 
 
+def neutral_national_id_refusal() -> str:
+    """The one answer for a national ID that belongs to a person of an area the user may not
+    see, whether the person lives in a household there or lives nowhere now and lived there
+    last: it says nothing of the other record or its area (PDPA data minimisation)."""
+    return _(
+        "This national ID cannot be used here. A request to move the record has been sent; "
+        "ask your area manager."
+    )
+
+
+@dataclass
+class _TransferTarget:
+    area: Area
+    household: Household | None
+    relation: str
+    house_number: str = ""
+    house_registration_code: str = ""
+
+
+class _PersonElsewhere(Exception):
+    """Linking refused: the person's record belongs to an area the acting user may not edit.
+    Raised inside a service's transaction (which it rolls back) and turned into a transfer
+    request and the neutral refusal outside it, by `_refusing_persons_elsewhere`."""
+
+    def __init__(self, person: Person, from_area_code: str):
+        super().__init__("person of another area")
+        self.person = person
+        self.from_area_code = from_area_code
+        self.target: _TransferTarget | None = None
+
+
+def record_area_of(person: Person) -> str:
+    """The area a person's record belongs to: the village of their current household, else of
+    their last one; for a person who never lived in a household, their registry row's area."""
+    return (
+        person_area_code(person)
+        or WelfareRegistrant.objects.filter(national_id=person.national_id)
+        .values_list("area_id", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _check_may_link(actor, person: Person) -> None:
+    """Only a person whose record lies in the actor's areas is linked by national ID. A record
+    that belongs to no area at all (never in a household, not in the registry) is nobody
+    else's and is linked like a new person."""
+    area_code = record_area_of(person)
+    if area_code and not can(actor, Action.EDIT_HOUSEHOLD, area_code=area_code):
+        raise _PersonElsewhere(person, area_code)
+
+
 def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
     """The person with `data["national_id"]`, created when new. An existing person is linked
-    only when they live in no household now (a person lives in one household at a time)."""
+    only when their record lies in the actor's areas (`_check_may_link`; otherwise
+    `_PersonElsewhere`) and they live in no household now (one household at a time)."""
     national_id = validated_national_id(data.get("national_id"))
     person = Person.objects.select_for_update().filter(national_id=national_id).first()
     if person is not None:
+        _check_may_link(actor, person)
         if current_membership_of(person) is not None:
             raise ValidationError(
                 {
@@ -98,8 +165,10 @@ def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
             person.save()
     except IntegrityError as error:
         # Another request registered the same national ID between the lookup and the insert.
-        if not Person.objects.filter(national_id=national_id).exists():
+        other = Person.objects.filter(national_id=national_id).first()
+        if other is None:
             raise
+        _check_may_link(actor, other)
         raise ValidationError(
             {
                 "national_id": _(
@@ -112,37 +181,80 @@ def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
     return person, True
 
 
+def _refusing_persons_elsewhere(actor, write):
+    """`write()` (a service body with its own transaction); when it tried to link a person of
+    another area, nothing it wrote is kept: a transfer request is recorded instead and the
+    neutral refusal raised, the same for every such person."""
+    try:
+        return write()
+    except _PersonElsewhere as elsewhere:
+        _request_person_transfer(actor=actor, elsewhere=elsewhere)
+        raise ValidationError(
+            {"national_id": neutral_national_id_refusal()}, code="national_id_elsewhere"
+        ) from None
+
+
+def lowest_common_area(first: str, second: str) -> str:
+    """The smallest official area containing both codes (village 8, subdistrict 6, district 4,
+    province 2 digits); "" when they lie in different provinces."""
+    for length in (8, 6, 4, 2):
+        if len(first) >= length and len(second) >= length and first[:length] == second[:length]:
+            return first[:length]
+    return ""
+
+
 def flag_possible_duplicates(*, actor, person: Person, area_id: str) -> list[DuplicateCandidate]:
     """Flag other persons and registry rows with the same first name, last name and birth date
     under a different national ID. Called inside the services that create or link a person;
-    nothing is merged: an area manager reviews each candidate."""
-    if person.birth_date is None:
+    nothing is merged: a manager reviews each candidate.
+
+    Only records of the same province are compared (a prefix scope the area-code indexes
+    answer), and each pair is filed under the lowest area containing both records, so only a
+    reviewer who may see both (the area manager covering both, else the provincial officer)
+    ever sees the pair. Records in different provinces are not paired: nobody reviews both.
+    """
+    if person.birth_date is None or len(area_id) < 2:
         return []
+    province = area_id[:2]
     same = {
         "first_name": person.first_name.strip(),
         "last_name": person.last_name.strip(),
         "birth_date": person.birth_date,
     }
     flagged = []
-    others = Person.objects.filter(**same).exclude(pk=person.pk)
-    for other in others.exclude(national_id=person.national_id):
+    in_province = Membership.objects.filter(
+        person=OuterRef("pk"), household__area__pk__startswith=province
+    )
+    others = (
+        Person.objects.filter(**same)
+        .filter(Exists(in_province))
+        .exclude(pk=person.pk)
+        .exclude(national_id=person.national_id)
+    )
+    for other in others:
+        common = lowest_common_area(area_id, record_area_of(other))
+        if not common:
+            continue  # lived in the province once, belongs to another one now
         if DuplicateCandidate.objects.filter(person=other, other_person=person).exists():
             continue  # already flagged from the other side
         candidate, created = DuplicateCandidate.objects.get_or_create(
-            person=person, other_person=other, defaults={"area_id": area_id}
+            person=person, other_person=other, defaults={"area_id": common}
         )
         if created:
             flagged.append(candidate)
-    registrants = WelfareRegistrant.objects.filter(**same).exclude(national_id=person.national_id)
+    registrants = WelfareRegistrant.objects.filter(**same, area__pk__startswith=province).exclude(
+        national_id=person.national_id
+    )
     for registrant in registrants:
+        common = lowest_common_area(area_id, registrant.area_id)
         candidate, created = DuplicateCandidate.objects.get_or_create(
-            person=person, other_registrant=registrant, defaults={"area_id": area_id}
+            person=person, other_registrant=registrant, defaults={"area_id": common}
         )
         if created:
             flagged.append(candidate)
     for candidate in flagged:
         record_audit_event(
-            actor=actor, action="duplicate.flagged", target=candidate, area_code=area_id
+            actor=actor, action="duplicate.flagged", target=candidate, area_code=candidate.area_id
         )
     return flagged
 
@@ -189,8 +301,28 @@ def create_household(
     """Create a household in a village with its head (a household always has exactly one head).
 
     Who: a user who may edit households in the village. The head is created from `head` (person
-    fields) or linked when their national ID is known and they live in no household now.
+    fields) or linked when their national ID is known, their record lies in the user's areas and
+    they live in no household now. A known ID of another area creates nothing: a transfer
+    request goes to the managers and the neutral refusal is raised (`national_id`).
     """
+    return _refusing_persons_elsewhere(
+        actor,
+        lambda: _create_household(
+            actor=actor,
+            area=area,
+            head=head,
+            house_number=house_number,
+            house_registration_code=house_registration_code,
+            latitude=latitude,
+            longitude=longitude,
+            joined_on=joined_on,
+        ),
+    )
+
+
+def _create_household(
+    *, actor, area, head, house_number, house_registration_code, latitude, longitude, joined_on
+) -> Household:
     with transaction.atomic():
         require(actor, Action.EDIT_HOUSEHOLD, area_code=area.code)
         if area.level != AreaLevel.VILLAGE:
@@ -205,7 +337,17 @@ def create_household(
         household.full_clean()
         household.save()
         record_audit_event(actor=actor, action="household.created", target=household)
-        person, _created = _person_for(actor=actor, data=head)
+        try:
+            person, _created = _person_for(actor=actor, data=head)
+        except _PersonElsewhere as elsewhere:
+            elsewhere.target = _TransferTarget(
+                area=area,
+                household=None,
+                relation=Relation.HEAD,
+                house_number=household.house_number,
+                house_registration_code=household.house_registration_code,
+            )
+            raise
         _join(
             actor=actor,
             household=household,
@@ -249,8 +391,19 @@ def add_member(
 ) -> Membership:
     """Add a person (new, or known and living nowhere now) to an active household.
 
-    The household already has its head: a second head is refused (use `transfer_head`).
+    The household already has its head: a second head is refused (use `transfer_head`). A known
+    national ID of another area is not linked: a transfer request goes to the managers and the
+    neutral refusal is raised (`national_id`).
     """
+    return _refusing_persons_elsewhere(
+        actor,
+        lambda: _add_member(
+            actor=actor, household=household, person=person, relation=relation, joined_on=joined_on
+        ),
+    )
+
+
+def _add_member(*, actor, household, person, relation, joined_on) -> Membership:
     with transaction.atomic():
         household = _lock_household(household)
         require(actor, Action.EDIT_HOUSEHOLD, household)
@@ -267,7 +420,13 @@ def add_member(
                 }
             )
         joined_on = joined_on or timezone.localdate()
-        member, _created = _person_for(actor=actor, data=person)
+        try:
+            member, _created = _person_for(actor=actor, data=person)
+        except _PersonElsewhere as elsewhere:
+            elsewhere.target = _TransferTarget(
+                area=household.area, household=household, relation=relation
+            )
+            raise
         return _join(
             actor=actor, household=household, person=member, relation=relation, joined_on=joined_on
         )
@@ -441,7 +600,15 @@ def _household_for_found_registrant(
 ) -> tuple[Household, Person]:
     existing = Person.objects.select_for_update().filter(national_id=registrant.national_id)
     person = existing.first()
-    current = current_membership_of(person) if person else None
+    # A person of another area is neither linked nor revealed: the target is checked as for an
+    # unknown ID, then `_PersonElsewhere` (the same answer whether they live in a household).
+    elsewhere = None
+    if person is not None:
+        try:
+            _check_may_link(actor, person)
+        except _PersonElsewhere as refused:
+            elsewhere = refused
+    current = current_membership_of(person) if person and elsewhere is None else None
     if current is not None:
         # Already registered in a household: link the finding to it.
         if household is not None and household.pk != current.household_id:
@@ -461,6 +628,14 @@ def _household_for_found_registrant(
         if area.level != AreaLevel.VILLAGE:
             raise ValidationError({"village": _("Choose the village where the household lives.")})
         require(actor, Action.EDIT_HOUSEHOLD, area_code=area.code)
+        if elsewhere is not None:
+            elsewhere.target = _TransferTarget(
+                area=area,
+                household=None,
+                relation=Relation.HEAD,
+                house_number=registrant.house_number,
+            )
+            raise elsewhere
         household = Household(area=area, house_number=registrant.house_number)
         household.full_clean()
         household.save()
@@ -474,6 +649,11 @@ def _household_for_found_registrant(
         _check_relation(relation)
         if relation == Relation.HEAD and current_head_of(household) is not None:
             raise ValidationError({"relation": _("This household already has a head.")})
+        if elsewhere is not None:
+            elsewhere.target = _TransferTarget(
+                area=household.area, household=household, relation=relation
+            )
+            raise elsewhere
     if person is None:
         person, _created = _person_for(
             actor=actor,
@@ -512,8 +692,29 @@ def record_registrant_finding(
     - moved: `new_address` (or `new_area`) is required.
     - deceased / not found / not poor: a note is required.
     A registrant may be reviewed again; the latest finding counts, earlier ones stay.
-    Who: a user who may review registrants in the registrant's area.
+    Who: a user who may review registrants in the registrant's area. Found, with a national ID
+    whose person belongs to another area: nothing is recorded, a transfer request goes to the
+    managers and the neutral refusal is raised, as when adding a member.
     """
+    return _refusing_persons_elsewhere(
+        actor,
+        lambda: _record_registrant_finding(
+            actor=actor,
+            registrant=registrant,
+            finding=finding,
+            note=note,
+            new_address=new_address,
+            new_area=new_area,
+            household=household,
+            relation=relation,
+            village=village,
+        ),
+    )
+
+
+def _record_registrant_finding(
+    *, actor, registrant, finding, note, new_address, new_area, household, relation, village
+) -> RegistrantFinding:
     with transaction.atomic():
         registrant = WelfareRegistrant.objects.select_for_update().get(pk=registrant.pk)
         require(actor, Action.REVIEW_REGISTRANT, registrant)
@@ -577,6 +778,180 @@ def review_duplicate(
             actor=actor, action="duplicate.reviewed", target=candidate, details={"status": status}
         )
         return candidate
+
+
+# --- Moving a person's record between areas ----------------------------------------------------
+
+
+def _audit_transfer(*, actor, action: str, transfer: PersonTransferRequest, details=None):
+    """One audit row in each area concerned, so both areas' logs show every step. Details hold
+    ids and codes only."""
+    for area_code in dict.fromkeys([transfer.to_area_id, transfer.from_area_id]):
+        record_audit_event(
+            actor=actor,
+            action=action,
+            target=transfer,
+            area_code=area_code,
+            details=details or {},
+        )
+
+
+def _request_person_transfer(*, actor, elsewhere: _PersonElsewhere):
+    """Record the request a refused link becomes (one pending request per person and target
+    area; a repeated attempt adds nothing). Called outside the refused write's transaction."""
+    target = elsewhere.target
+    if target is None or not elsewhere.from_area_code:
+        return None  # no area to ask (a record that never lived anywhere): refused only
+    with transaction.atomic():
+        pending = PersonTransferRequest.objects.filter(
+            person=elsewhere.person, to_area=target.area, status=TransferStatus.PENDING
+        ).first()
+        if pending is not None:
+            return pending
+        transfer = PersonTransferRequest(
+            person=elsewhere.person,
+            from_area_id=elsewhere.from_area_code,
+            to_area=target.area,
+            to_household=target.household,
+            relation=target.relation,
+            house_number=target.house_number,
+            house_registration_code=target.house_registration_code,
+            requested_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                transfer.save()
+        except IntegrityError:  # the same request arrived meanwhile
+            return PersonTransferRequest.objects.filter(
+                person=elsewhere.person, to_area=target.area, status=TransferStatus.PENDING
+            ).first()
+        _audit_transfer(
+            actor=actor,
+            action="person_transfer.requested",
+            transfer=transfer,
+            details={"to_area": transfer.to_area_id},
+        )
+        return transfer
+
+
+def _locked_transfer(transfer: PersonTransferRequest, actor, action: str):
+    transfer = (
+        PersonTransferRequest.objects.select_for_update()
+        .select_related("to_area", "from_area")
+        .get(pk=transfer.pk)
+    )
+    sides = transfer_sides_decided_by(actor, transfer)
+    if not sides:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if not allows(transfer.status, action):
+        raise ValidationError(_("This request has already been decided."), code="decided")
+    return transfer, sides
+
+
+def _carry_out_transfer(*, actor, transfer: PersonTransferRequest) -> Household:
+    """Link the person into the target household (or a new one in the target village) with the
+    same writes as adding a member: membership, audit row, duplicate flags."""
+    person = Person.objects.select_for_update().get(pk=transfer.person_id)
+    if current_membership_of(person) is not None:
+        # Joined a household meanwhile: said without naming where.
+        raise ValidationError(
+            _("This request cannot be carried out now; ask the other area's manager."),
+            code="person_lives_in_a_household",
+        )
+    joined_on = timezone.localdate()
+    if transfer.to_household_id is not None:
+        household = _lock_household(transfer.to_household)
+        if household.status != HouseholdStatus.ACTIVE:
+            raise ValidationError(_("The household is no longer active: reject the request."))
+        relation = transfer.relation
+        if relation == Relation.HEAD and current_head_of(household) is not None:
+            raise ValidationError(_("The household already has a head: reject the request."))
+    else:
+        household = Household(
+            area=transfer.to_area,
+            house_number=transfer.house_number,
+            house_registration_code=transfer.house_registration_code,
+        )
+        household.full_clean()
+        household.save()
+        record_audit_event(actor=actor, action="household.created", target=household)
+        relation = Relation.HEAD
+    _join(actor=actor, household=household, person=person, relation=relation, joined_on=joined_on)
+    return household
+
+
+def approve_person_transfer(*, actor, transfer: PersonTransferRequest) -> PersonTransferRequest:
+    """Approve a transfer for the side(s) the actor decides for. Once both sides have approved,
+    the person is linked into the target household and the request is approved.
+
+    Who: an area manager or provincial officer whose area contains the source or the target
+    area (403 otherwise). The source side approves only a person who lives in no household (they
+    are moved out first, in their own area).
+    """
+    with transaction.atomic():
+        transfer, sides = _locked_transfer(transfer, actor, APPROVE)
+        approved = {
+            side
+            for side, by in (
+                (TRANSFER_SOURCE, transfer.from_approved_by_id),
+                (TRANSFER_TARGET, transfer.to_approved_by_id),
+            )
+            if by is not None
+        }
+        deciding = sides - approved
+        if not deciding:
+            raise ValidationError(
+                _("You have approved this request; it waits for the other area's manager."),
+                code="already_approved",
+            )
+        now = timezone.now()
+        if TRANSFER_SOURCE in deciding:
+            if current_membership_of(transfer.person) is not None:
+                raise ValidationError(
+                    _("This person lives in a household. Move them out of it first, then approve."),
+                    code="person_lives_in_a_household",
+                )
+            transfer.from_approved_by, transfer.from_approved_at = actor, now
+        if TRANSFER_TARGET in deciding:
+            transfer.to_approved_by, transfer.to_approved_at = actor, now
+        _audit_transfer(
+            actor=actor,
+            action="person_transfer.side_approved",
+            transfer=transfer,
+            details={"sides": sorted(deciding)},
+        )
+        if transfer.from_approved_by_id and transfer.to_approved_by_id:
+            household = _carry_out_transfer(actor=actor, transfer=transfer)
+            transfer.status = next_status(transfer.status, APPROVE)
+            _audit_transfer(
+                actor=actor,
+                action="person_transfer.approved",
+                transfer=transfer,
+                details={"household": str(household.public_id)},
+            )
+        transfer.save()
+        return transfer
+
+
+def reject_person_transfer(
+    *, actor, transfer: PersonTransferRequest, note: str = ""
+) -> PersonTransferRequest:
+    """Refuse a transfer: nothing changes for the person. Who: a manager of either side, as for
+    `approve_person_transfer`. The note is shown only to those who may see the person."""
+    with transaction.atomic():
+        transfer, sides = _locked_transfer(transfer, actor, REJECT)
+        transfer.status = next_status(transfer.status, REJECT)
+        transfer.rejected_by = actor
+        transfer.rejected_at = timezone.now()
+        transfer.decision_note = note.strip()
+        transfer.save()
+        _audit_transfer(
+            actor=actor,
+            action="person_transfer.rejected",
+            transfer=transfer,
+            details={"sides": sorted(sides)},
+        )
+        return transfer
 
 
 # --- Views of personal records (PDPA s.37 audit trail of access) ---------------------------------

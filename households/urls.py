@@ -29,6 +29,8 @@ urlpatterns = [
     path("persons/<uuid:public_id>/", views.person_detail, name="person_detail"),
     path("duplicates/", views.duplicate_queue, name="duplicate_queue"),
     path("duplicates/<uuid:public_id>/", views.duplicate_review, name="duplicate_review"),
+    path("transfers/", views.transfer_queue, name="transfer_queue"),
+    path("transfers/<uuid:public_id>/", views.transfer_detail, name="transfer_detail"),
 ]
 
 # Surveys (households/survey_views.py).

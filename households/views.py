@@ -7,13 +7,20 @@ selector (404 outside the user's areas); services check the action on the record
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ppaos.accounts.policy import Action, can, ensure_role_allows, require
+from ppaos.accounts.policy import (
+    Action,
+    can,
+    ensure_role_allows,
+    has_any_assignment,
+    require,
+    role_grants,
+)
 from ppaos.areas.models import Area
 
 from . import selectors, services
@@ -27,6 +34,7 @@ from .forms import (
     MoveOutForm,
     NewHouseholdForm,
     SearchForm,
+    TransferDecisionForm,
 )
 from .models import Finding, Relation
 from .search_query import QueryKind, parse_search_query
@@ -395,7 +403,8 @@ def duplicate_queue(request):
     page = Paginator(selectors.duplicates_visible_to(request.user), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "households/duplicate_queue.html", {"page": page})
+    rows = [selectors.duplicate_row(request.user, candidate) for candidate in page]
+    return render(request, "households/duplicate_queue.html", {"page": page, "rows": rows})
 
 
 @login_required
@@ -423,7 +432,56 @@ def duplicate_review(request, public_id):
         "households/duplicate_review.html",
         {
             "candidate": candidate,
+            "row": selectors.duplicate_row(request.user, candidate),
             "form": form,
-            "other_area_code": selectors.duplicate_other_area_code(candidate),
         },
+    )
+
+
+# --- Person transfer requests --------------------------------------------------------------------
+
+
+def _ensure_may_follow_transfers(user) -> None:
+    """403 for a role that neither decides transfers nor edits households (no role: empty)."""
+    if has_any_assignment(user) and not (
+        role_grants(user, Action.DECIDE_PERSON_TRANSFER) or role_grants(user, Action.EDIT_HOUSEHOLD)
+    ):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+@login_required
+def transfer_queue(request):
+    """Pending requests to move a person's record between areas, for the managers of both."""
+    _ensure_may_follow_transfers(request.user)
+    page = Paginator(selectors.transfer_requests_visible_to(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    rows = [selectors.transfer_row(request.user, transfer) for transfer in page]
+    return render(request, "households/transfer_queue.html", {"page": page, "rows": rows})
+
+
+@login_required
+def transfer_detail(request, public_id):
+    _ensure_may_follow_transfers(request.user)
+    transfer = get_object_or_404(
+        selectors.transfer_requests_visible_to(request.user, status=""), public_id=public_id
+    )
+    form = TransferDecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                transfer = services.approve_person_transfer(actor=request.user, transfer=transfer)
+            else:
+                transfer = services.reject_person_transfer(
+                    actor=request.user, transfer=transfer, note=form.cleaned_data["note"]
+                )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("households:transfer_queue")
+    return render(
+        request,
+        "households/transfer_detail.html",
+        {"row": selectors.transfer_row(request.user, transfer), "form": form},
     )

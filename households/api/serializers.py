@@ -248,3 +248,50 @@ class FindingInputSerializer(serializers.Serializer):
     household = serializers.UUIDField(required=False, allow_null=True)
     relation = serializers.ChoiceField(choices=Relation.choices, required=False, allow_blank=True)
     village = serializers.CharField(max_length=8, required=False, allow_blank=True)
+
+
+# --- Person transfer requests (rows from `selectors.transfer_row`) -----------------------------
+
+
+class PersonTransferSerializer(serializers.Serializer):
+    """A transfer request as the caller may see it: the person and their area only for those who
+    may see the source area (or the target area once approved); null otherwise."""
+
+    id = serializers.UUIDField(source="transfer.public_id")
+    status = serializers.CharField(source="transfer.status")
+    national_id = serializers.CharField(
+        help_text="In full or masked, by the caller's rights in the area it is shown for."
+    )
+    person = serializers.SerializerMethodField()
+    from_area = serializers.SerializerMethodField()
+    to_area = serializers.CharField(source="transfer.to_area_id")
+    to_area_name = serializers.CharField(source="transfer.to_area.name_th")
+    to_household = serializers.SerializerMethodField()
+    relation = serializers.CharField(source="transfer.relation")
+    waiting_for_source = serializers.BooleanField()
+    waiting_for_target = serializers.BooleanField()
+    may_approve = serializers.BooleanField()
+    may_reject = serializers.BooleanField()
+    note = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(source="transfer.created_at")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_person(self, row) -> str | None:
+        return row.person_label if row.sees_person else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_from_area(self, row) -> str | None:
+        return row.transfer.from_area_id if row.sees_person else None
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_to_household(self, row) -> str | None:
+        household = row.transfer.to_household
+        return str(household.public_id) if household and row.sees_target else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_note(self, row) -> str | None:
+        return row.transfer.decision_note if row.sees_person else None
+
+
+class TransferRejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)

@@ -8,6 +8,7 @@ router = SimpleRouter()
 router.register("households", views.HouseholdViewSet, basename="household")
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("registrants", views.RegistrantViewSet, basename="registrant")
+router.register("person-transfers", views.PersonTransferViewSet, basename="person-transfer")
 
 urlpatterns = [*router.urls]
 

@@ -5,17 +5,19 @@ A role without the action gets 403; a record outside the user's areas 404; a use
 assignment an empty list.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, ensure_role_allows, has_any_assignment, role_grants
 from ppaos.areas.models import Area
 
 from .. import selectors, services
-from ..models import Household, Person, WelfareRegistrant
+from ..models import Household, Person, PersonTransferRequest, WelfareRegistrant
 from . import serializers as api
 from .filters import HouseholdFilter, PersonFilter, RegistrantFilter
 from .service_calls import call_service
@@ -228,3 +230,65 @@ class RegistrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scope
             village=_area_or_400(data.get("village", ""), "village"),
         )
         return Response(api.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["households"])
+class PersonTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet):
+    """Requests to move a person's record into a household of another area (made when a national
+    ID of another area is typed). Listed for the managers and facilitators of either area, each
+    seeing only their own area's details; `status` filters (default `pending`, `all` for every
+    status). Area managers and provincial officers approve or reject for their side."""
+
+    serializer_class = api.PersonTransferSerializer
+    queryset = PersonTransferRequest.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        viewsets.GenericViewSet.initial(self, request, *args, **kwargs)
+        user = request.user
+        if has_any_assignment(user) and not (
+            role_grants(user, Action.DECIDE_PERSON_TRANSFER)
+            or role_grants(user, Action.EDIT_HOUSEHOLD)
+        ):
+            raise PermissionDenied(_("Your role does not allow this."))
+
+    def get_queryset(self):
+        status_filter = self.request.query_params.get("status", "pending")
+        if self.action != "list" or status_filter == "all":
+            status_filter = ""
+        return selectors.transfer_requests_visible_to(self.request.user, status=status_filter)
+
+    def _rows(self, transfers):
+        return [selectors.transfer_row(self.request.user, transfer) for transfer in transfers]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=["pending", "approved", "rejected", "all"])
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(self._rows(page), many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        row = selectors.transfer_row(request.user, self.get_object())
+        return Response(self.get_serializer(row).data)
+
+    @extend_schema(request=None, responses=api.PersonTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, id=None):
+        transfer = call_service(
+            services.approve_person_transfer, actor=request.user, transfer=self.get_object()
+        )
+        return Response(self.get_serializer(selectors.transfer_row(request.user, transfer)).data)
+
+    @extend_schema(request=api.TransferRejectSerializer, responses=api.PersonTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, id=None):
+        data = _validated(api.TransferRejectSerializer, request)
+        transfer = call_service(
+            services.reject_person_transfer,
+            actor=request.user,
+            transfer=self.get_object(),
+            note=data.get("note", ""),
+        )
+        return Response(self.get_serializer(selectors.transfer_row(request.user, transfer)).data)

@@ -27,6 +27,8 @@ __all__ = [
     "RegistrantFinding",
     "DuplicateStatus",
     "DuplicateCandidate",
+    "TransferStatus",
+    "PersonTransferRequest",
 ]
 
 NATIONAL_ID_REGEX = r"^[0-9]{13}$"
@@ -406,3 +408,119 @@ class DuplicateCandidate(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} ~ {self.other_person_id or self.other_registrant_id}"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")  # waiting for the managers of both areas
+    APPROVED = "approved", _("Approved")  # both sides approved; the person was linked
+    REJECTED = "rejected", _("Rejected")  # a manager of either area refused; nothing changed
+
+
+class PersonTransferRequest(PublicIdModel):
+    """A request to move a person's record into a household of another area.
+
+    Made when a facilitator types a national ID that belongs to a person of an area they may not
+    see (living in a household there, or living nowhere now and last there): the person is not
+    linked and the facilitator learns nothing of them. The managers of both areas decide (one who
+    covers both areas, or the provincial officer, decides for both); on approval the person joins
+    the target household, or becomes head of a new one in `to_area` when `to_household` is empty.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="transfer_requests",
+        verbose_name=_("person"),
+    )
+    # Where the person lives now, or lived last: the source side.
+    from_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("from area")
+    )
+    # The village of the target household (or of the household to create): the requesting side.
+    to_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("to area")
+    )
+    to_household = models.ForeignKey(
+        Household,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="transfer_requests",
+        verbose_name=_("to household"),
+    )
+    relation = models.CharField(_("relation to the head"), max_length=20, choices=Relation.choices)
+    # For a new household (no `to_household`): its address as the facilitator typed it.
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    house_registration_code = models.CharField(
+        _("house registration code"), max_length=20, blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    from_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for the source area by"),
+    )
+    from_approved_at = models.DateTimeField(null=True, blank=True)
+    to_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for the requesting area by"),
+    )
+    to_approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected by"),
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("person transfer request")
+        verbose_name_plural = _("person transfer requests")
+        indexes = [
+            models.Index(fields=["status", "from_area"], name="transfer_status_from_idx"),
+            models.Index(fields=["status", "to_area"], name="transfer_status_to_idx"),
+        ]
+        constraints = [
+            # A second attempt with the same ID for the same place adds no second request.
+            models.UniqueConstraint(
+                fields=["person", "to_area"],
+                condition=Q(status="pending"),
+                name="transfer_one_pending_per_person_and_area",
+            ),
+            models.CheckConstraint(
+                name="transfer_approved_by_both_sides",
+                condition=~Q(status="approved")
+                | Q(from_approved_by__isnull=False, to_approved_by__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="transfer_rejected_has_decider",
+                condition=~Q(status="rejected") | Q(rejected_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer {self.public_id}: {self.from_area_id} → {self.to_area_id}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"person transfer {self.public_id}"

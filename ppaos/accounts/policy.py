@@ -39,6 +39,8 @@ class Action(StrEnum):
     VERIFY_SURVEY = "verify_survey"
     VIEW_NATIONAL_ID = "view_national_id"
     REVIEW_DUPLICATES = "review_duplicates"
+    # Moving a person's record between areas: the managers of both areas decide.
+    DECIDE_PERSON_TRANSFER = "decide_person_transfer"
     # Referrals
     PROPOSE_REFERRAL = "propose_referral"
     FORWARD_REFERRAL = "forward_referral"
@@ -74,6 +76,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.FORWARD_REFERRAL,
         Action.VIEW_DASHBOARD,
         Action.REVIEW_DUPLICATES,
+        Action.DECIDE_PERSON_TRANSFER,
     },
     Role.PROVINCIAL_OFFICER: frozenset(
         {
@@ -84,6 +87,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ENDORSE_MASTER_PLAN,
             Action.VIEW_DASHBOARD,
             Action.RUN_REPORTS,
+            # Pairs and transfers that cross districts: only the province covers both areas.
+            Action.REVIEW_DUPLICATES,
+            Action.DECIDE_PERSON_TRANSFER,
         }
     ),
     # Agency staff are scoped by their agency (referrals module), never by area.

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from households import services
 from households.models import DuplicateCandidate, Finding, Person
 from ppaos.audit.models import AuditEvent
-from ppaos.thai.thai_id import format_national_id, mask_national_id
+from ppaos.thai.thai_id import format_national_id
 from tests.factories import RegistrantFactory, household_with_head, make_national_id
 from tests.households.survey_helpers import started_survey
 
@@ -68,15 +68,18 @@ def _flag_against_registrant_in(area_code, facilitator):
     return DuplicateCandidate.objects.get(other_registrant=other), other
 
 
-def test_duplicate_review_masks_the_other_record_by_its_own_area(client, facilitator, area_manager):
-    # The reviewer manages district 4901; the registry row is in district 4902.
+def test_duplicate_review_of_a_pair_across_districts_is_the_provincial_officers(
+    client, facilitator, area_manager, provincial_officer
+):
+    # The registry row is in district 4902: the 4901 manager may not see it, so the pair is
+    # filed under the province (it used to be shown to the 4901 manager, masked).
     candidate, other = _flag_against_registrant_in("49020101", facilitator)
+    url = reverse("households:duplicate_review", args=[candidate.public_id])
     client.force_login(area_manager)
-    body = client.get(reverse("households:duplicate_review", args=[candidate.public_id]))
-    body = body.content.decode()
-    assert mask_national_id(other.national_id) in body
-    assert format_national_id(other.national_id) not in body
-    # The flagged person lives in the reviewer's area: shown in full.
+    assert client.get(url).status_code == 404
+    client.force_login(provincial_officer)
+    body = client.get(url).content.decode()
+    assert format_national_id(other.national_id) in body
     assert format_national_id(candidate.person.national_id) in body
 
 
@@ -89,7 +92,7 @@ def test_duplicate_review_shows_the_other_record_in_full_inside_the_reviewers_ar
     assert format_national_id(other.national_id) in body.content.decode()
 
 
-def test_duplicate_review_masks_another_person_by_their_household_area(
+def test_duplicate_review_of_another_districts_person_is_not_the_area_managers(
     client, facilitator, area_manager
 ):
     elsewhere = household_with_head("49020101", first_name="สมศรี", last_name="ใจดี", birth_date=BORN)
@@ -107,11 +110,10 @@ def test_duplicate_review_masks_another_person_by_their_household_area(
         relation="child",
     )
     candidate = DuplicateCandidate.objects.get(other_person=other)
+    # Across districts: not the 4901 manager's pair any more (it was shown to them, masked).
     client.force_login(area_manager)
-    body = client.get(reverse("households:duplicate_review", args=[candidate.public_id]))
-    body = body.content.decode()
-    assert mask_national_id(other.national_id) in body
-    assert format_national_id(other.national_id) not in body
+    url = reverse("households:duplicate_review", args=[candidate.public_id])
+    assert client.get(url).status_code == 404
 
 
 def test_reading_a_survey_through_the_api_is_logged_like_the_page(facilitator):

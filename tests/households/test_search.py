@@ -1,6 +1,7 @@
 """Search and scoped reads: national ID in every format, misspelt Thai names, work list, scope."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from households import selectors, services
 from households.models import Finding
@@ -126,7 +127,9 @@ def test_worklist_holds_unreviewed_registrants_of_the_area(facilitator):
     assert list(selectors.registrant_worklist(facilitator)) == [waiting]
 
 
-def test_a_person_who_moved_away_is_visible_where_they_live_now(facilitator, neighbour_facilitator):
+def test_a_person_who_moved_away_is_visible_where_they_live_now(
+    facilitator, neighbour_facilitator, area_manager
+):
     first = household_with_head(area_code="49010101")
     person = PersonFactory()
     member = services.add_member(
@@ -141,8 +144,17 @@ def test_a_person_who_moved_away_is_visible_where_they_live_now(facilitator, nei
     assert person in selectors.persons_visible_to(facilitator)
     assert person not in selectors.persons_visible_to(neighbour_facilitator)
     second = household_with_head(area_code="49010201")
+    # The neighbour may not take in another area's person (a transfer request instead); the
+    # area manager of both subdistricts may.
+    with pytest.raises(ValidationError):
+        services.add_member(
+            actor=neighbour_facilitator,
+            household=second,
+            person={"national_id": person.national_id},
+            relation="spouse",
+        )
     services.add_member(
-        actor=neighbour_facilitator,
+        actor=area_manager,
         household=second,
         person={"national_id": person.national_id},
         relation="spouse",
