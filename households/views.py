@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ppaos.accounts.policy import Action, can, ensure_role_allows, require
 from ppaos.areas.models import Area
+from ppaos.audit.reads import audit_page_read
 
 from . import selectors, services
 from .forms import (
@@ -61,6 +62,7 @@ def worklist(request):
         request.GET.get("page")
     )
     form = SearchForm(villages=selectors.villages_for(request.user))
+    audit_page_read(request, kind="registrant", count=len(page.object_list))
     return render(request, "households/worklist.html", {"page": page, "form": form})
 
 
@@ -98,6 +100,11 @@ def search(request):
                 level=criteria["level"],
             )
         )
+        counts = {
+            "registrant": len(context.get("registrants", [])),
+            "household": len(context["households"]),
+        }
+        audit_page_read(request, kind="household_search", count=sum(counts.values()), counts=counts)
     return render(request, "households/search.html", context)
 
 
@@ -395,6 +402,7 @@ def duplicate_queue(request):
     page = Paginator(selectors.duplicates_visible_to(request.user), 25).get_page(
         request.GET.get("page")
     )
+    audit_page_read(request, kind="duplicate", count=len(page.object_list))
     return render(request, "households/duplicate_queue.html", {"page": page})
 
 

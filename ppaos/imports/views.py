@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.audit.reads import audit_page_read
 
 from . import selectors, services
 from .forms import ColumnMappingForm, UploadForm
@@ -97,6 +98,7 @@ def error_report(request, public_id):
     job = _job(request, public_id)
     if not job.error_report:
         raise Http404
+    audit_page_read(request, kind="import_errors", count=job.rejected_count)
     return FileResponse(
         job.error_report.open("rb"),
         as_attachment=True,

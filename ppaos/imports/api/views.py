@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.audit.reads import audit_page_read
 
 from .. import selectors, services
 from .serializers import ImportJobSerializer, ImportUploadSerializer
@@ -61,4 +62,5 @@ class ImportJobErrorReport(_AdminOnly, generics.GenericAPIView):
         job = get_object_or_404(self.get_queryset(), public_id=public_id)
         if not job.error_report:
             raise Http404
+        audit_page_read(request, kind="import_errors", count=job.rejected_count)
         return FileResponse(job.error_report.open("rb"), as_attachment=True, filename="errors.xlsx")
