@@ -45,4 +45,4 @@ TXT
 
 say "Starting the web server (gunicorn) on port $PORT"
 .venv/bin/gunicorn ppaos.wsgi:application --bind "0.0.0.0:$PORT" --workers 2 --timeout 120 \
-    --access-logfile var/log/access.log
+    --config python:ppaos.gunicorn_conf --access-logfile var/log/access.log
