@@ -19,7 +19,9 @@ class RedactingLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        path = redact_path(atoms.get("U") or "")
+        # The path as sent (percent-encoded): PATH_INFO is decoded as latin-1, which would hide
+        # Thai text from the redaction.
+        path = redact_path(environ.get("RAW_URI") or atoms.get("U") or "")
         query = REDACTED if atoms.get("q") else ""
         atoms.update(U=path, q=query, r=f"{atoms['m']} {path} {atoms['H']}", f="-", a="-", u="-")
         # Request headers ({referer}i, {cookie}i...) and the environ ({query_string}e...) too.

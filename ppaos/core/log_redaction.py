@@ -4,8 +4,8 @@ Logs are read by more people than the registry and kept longer, so they must hol
 ID and no name. Three things can carry one into a log line: a query string (searches are GET
 requests, `?q=<ID or name>`), a path typed by hand, and an exception message (PostgreSQL puts
 the offending value in its error detail). `redact` removes query strings after a path, any run
-of 13 digits (Arabic or Thai, with or without separators) and Thai script (raw or
-percent-encoded): log messages are written in English, so Thai text in one is data.
+of 13 digits (Arabic or Thai, with or without separators) and Thai script (raw, percent-encoded
+or backslash-escaped): log messages are written in English, so Thai text in one is data.
 
 Pure Python (no Django), so the gunicorn config can import it before Django is set up.
 """
@@ -24,6 +24,8 @@ _NATIONAL_ID = re.compile(
 )
 _THAI_TEXT = re.compile(r"[\u0E00-\u0E7F]+(?:[\s.]+[\u0E00-\u0E7F]+)*")
 _PERCENT_THAI = re.compile(r"(?:%E0%B[89]%[89AB][0-9A-F])+", re.IGNORECASE)
+# Django escapes a logged path ("Not Found: /\\u0e2a..."), which still reads back as the name.
+_ESCAPED_THAI = re.compile(r"(?:\\u0e[0-7][0-9a-f](?:\s|%20)?)+", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
@@ -32,6 +34,7 @@ def redact(text: str) -> str:
         return text
     text = _QUERY_STRING.sub(rf"\1?{REDACTED}", text)
     text = _PERCENT_THAI.sub(REDACTED, text)
+    text = _ESCAPED_THAI.sub(REDACTED, text)
     text = _THAI_TEXT.sub(REDACTED, text)
     return _NATIONAL_ID.sub(REDACTED, text)
 
