@@ -187,3 +187,26 @@ def test_an_exception_message_with_an_id_is_redacted(caplog):
     text = logging.Formatter().format(record)
     assert "import job 7 crashed" in text and "ValueError" in text
     assert NATIONAL_ID not in text and FIRST_NAME not in text
+
+
+def test_celery_worker_log_handlers_redact():
+    """The worker replaces the root logger's handlers with its own: they get the filter too."""
+    from celery.signals import after_setup_logger
+
+    import ppaos.celery  # noqa: F401 - connects the signal handlers
+
+    logger = logging.getLogger("ppaos-test-worker-log")
+    handler = logging.StreamHandler()
+    logger.addHandler(handler)
+    try:
+        after_setup_logger.send(
+            sender=None,
+            logger=logger,
+            loglevel=logging.INFO,
+            logfile=None,
+            format="",
+            colorize=False,
+        )
+        assert any(isinstance(f, RedactPersonalData) for f in handler.filters)
+    finally:
+        logger.removeHandler(handler)

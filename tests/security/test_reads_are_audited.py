@@ -207,3 +207,13 @@ def test_downloading_an_import_error_report_is_audited(
     (event,) = AuditEvent.objects.order_by("id")[before:]
     assert event.action == "import_errors.listed"
     assert event.details["count"] == job.rejected_count == 1
+
+
+def test_the_audit_log_page_shows_list_reads(client, registry, facilitator, admin_user):
+    client.force_login(facilitator)
+    client.get("/api/v1/persons/", {"q": NAME})
+    client.force_login(admin_user)
+    response = client.get(reverse("audit:audit_log"), {"action": "person.listed"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "person.listed" in html and FIRST_NAME not in html
