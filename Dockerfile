@@ -11,4 +11,4 @@ RUN SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv -v0 \
 RUN useradd --create-home ppaos && mkdir -p /app/media && chown ppaos /app/media
 USER ppaos
 EXPOSE 8000
-CMD ["gunicorn", "ppaos.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+CMD ["gunicorn", "ppaos.wsgi:application", "--config", "python:ppaos.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ppaos.accounts.policy import Action, can, ensure_role_allows
+from ppaos.audit.reads import audit_page_read
 
 from .models import IndicatorAnswer, SurveyAccounts, SurveyStatus
 from .survey_forms import (
@@ -70,6 +71,7 @@ def survey_list(request):
     """The facilitator's surveys to finish: returned ones (with the comment) and drafts."""
     ensure_role_allows(request.user, Action.ENTER_SURVEY)
     page = Paginator(surveys_to_finish_for(request.user), 50).get_page(request.GET.get("page"))
+    audit_page_read(request, kind="survey", count=len(page.object_list))
     return render(request, "households/survey_list.html", {"page": page})
 
 
@@ -344,6 +346,7 @@ def survey_detail(request, survey_id):
 def review_queue(request):
     ensure_role_allows(request.user, Action.VERIFY_SURVEY)
     page = Paginator(review_queue_for(request.user), 50).get_page(request.GET.get("page"))
+    audit_page_read(request, kind="survey_review", count=len(page.object_list))
     return render(request, "households/review_queue.html", {"page": page})
 
 

@@ -22,6 +22,7 @@ from ppaos.accounts.policy import (
     role_grants,
 )
 from ppaos.areas.models import Area
+from ppaos.audit.reads import audit_page_read
 
 from . import selectors, services
 from .forms import (
@@ -69,6 +70,7 @@ def worklist(request):
         request.GET.get("page")
     )
     form = SearchForm(villages=selectors.villages_for(request.user))
+    audit_page_read(request, kind="registrant", count=len(page.object_list))
     return render(request, "households/worklist.html", {"page": page, "form": form})
 
 
@@ -106,6 +108,11 @@ def search(request):
                 level=criteria["level"],
             )
         )
+        counts = {
+            "registrant": len(context.get("registrants", [])),
+            "household": len(context["households"]),
+        }
+        audit_page_read(request, kind="household_search", count=sum(counts.values()), counts=counts)
     return render(request, "households/search.html", context)
 
 
@@ -404,6 +411,7 @@ def duplicate_queue(request):
         request.GET.get("page")
     )
     rows = [selectors.duplicate_row(request.user, candidate) for candidate in page]
+    audit_page_read(request, kind="duplicate", count=len(page.object_list))
     return render(request, "households/duplicate_queue.html", {"page": page, "rows": rows})
 
 

@@ -23,6 +23,7 @@ from ppaos.accounts.policy import (
     has_any_assignment,
     role_grants,
 )
+from ppaos.audit.reads import audit_page_read
 
 from . import selectors, services
 from .forms import (
@@ -237,6 +238,7 @@ def officer_queue(request):
         for error in form.non_field_errors():
             messages.error(request, error)
     page = _page(request, queue)
+    audit_page_read(request, kind="referral", count=len(page.object_list))
     return render(
         request,
         "referrals/officer_queue.html",
@@ -263,6 +265,7 @@ def agency_inbox(request):
         queryset = queryset.filter(status=status)
     page = _page(request, queryset)
     rows = selectors.with_contact_names(page.object_list)
+    audit_page_read(request, kind="agency_referral", count=len(rows))
     return render(
         request, "referrals/agency_inbox.html", {"rows": rows, "page": page, "status": status}
     )

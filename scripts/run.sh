@@ -48,4 +48,4 @@ TXT
 
 say "Starting the web server (gunicorn) on $BIND, DEBUG off"
 .venv/bin/gunicorn ppaos.wsgi:application --bind "$BIND" --workers 2 --timeout 120 \
-    --access-logfile var/log/access.log
+    --config python:ppaos.gunicorn_conf --access-logfile var/log/access.log

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.audit.reads import AuditedListMixin
 
 from ..models import (
     ClassificationResult,
@@ -170,7 +171,9 @@ class SurveyFilter(django_filters.FilterSet):
 
 
 @extend_schema(tags=["surveys"])
-class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SurveyViewSet(
+    AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Surveys of households in the caller's areas, with their classification once verified.
 
     Facilitators start and submit; area managers also verify (classify) or return with a comment;
@@ -180,6 +183,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     filterset_class = SurveyFilter
+    audit_kind = "survey"
 
     serializer_class = SurveySerializer
 

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from ppaos.accounts.policy import Action, ensure_role_allows, has_any_assignment, role_grants
 from ppaos.areas.models import Area
+from ppaos.audit.reads import AuditedListMixin
 
 from .. import selectors, services
 from ..models import Household, Person, PersonTransferRequest, WelfareRegistrant
@@ -44,11 +45,16 @@ class _ScopedViewSet(viewsets.GenericViewSet):
 
 @extend_schema(tags=["households"])
 class HouseholdViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _ScopedViewSet
+    AuditedListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    _ScopedViewSet,
 ):
     """Households in the caller's areas, with current members, latest level and target-poor
     flag. Facilitators and area managers create and edit; provincial officers read."""
 
+    audit_kind = "household"
     serializer_class = api.HouseholdSerializer
     filterset_class = HouseholdFilter
     queryset = Household.objects.none()  # for the schema; requests use get_queryset
@@ -143,10 +149,13 @@ def _validated(serializer_class, request, partial=False) -> dict:
 
 
 @extend_schema(tags=["households"])
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet):
+class PersonViewSet(
+    AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet
+):
     """Persons living (or last living) in the caller's areas. Search with `q`: a national ID in
     any format, or a Thai name (typos tolerated). Persons are written through households."""
 
+    audit_kind = "person"
     serializer_class = api.PersonSerializer
     filterset_class = PersonFilter
     queryset = Person.objects.none()
@@ -179,10 +188,13 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedVie
 
 
 @extend_schema(tags=["registrants"])
-class RegistrantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet):
+class RegistrantViewSet(
+    AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet
+):
     """Welfare-registry leads in the caller's areas; `reviewed=false` is the work list. Findings
     are recorded with POST …/findings/ (facilitators and area managers)."""
 
+    audited_actions = {"list": "registrant", "findings": "registrant_finding"}
     serializer_class = api.RegistrantSerializer
     filterset_class = RegistrantFilter
     queryset = WelfareRegistrant.objects.none()

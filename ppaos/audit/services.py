@@ -41,3 +41,31 @@ def record_audit_event(
             client_address=client_address.get(),
             details=details or {},
         )
+
+
+def record_list_read(
+    *,
+    actor,
+    kind: str,
+    filters: dict,
+    count: int,
+    area_code: str = "",
+    counts: dict[str, int] | None = None,
+    view: str = "",
+) -> AuditEvent:
+    """Append one row for a list, search or export of personal data (PDPA s.37: reads too).
+
+    One row per request: `kind` names what was listed ("person", "household_search"...), the
+    action is "<kind>.listed". `filters` must already be non-identifying (see
+    `ppaos.audit.reads.describe_filters`: parameter names, safe values, "given" for free text);
+    `count` is the number of records returned, never their ids. `counts` splits `count` by record
+    type when one page lists several; `view` is the URL name of the page or endpoint.
+    """
+    details: dict = {"filters": filters, "count": count}
+    if counts:
+        details["counts"] = counts
+    if view:
+        details["view"] = view
+    return record_audit_event(
+        actor=actor, action=f"{kind}.listed", area_code=area_code, details=details
+    )

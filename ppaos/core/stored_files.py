@@ -138,7 +138,7 @@ def serve_stored_file(
     file_field: str,
     audit_action: str,
     download_name: str | Callable[[Model], str],
-    details: dict | None = None,
+    details: dict | Callable[[Model], dict] | None = None,
     **lookup,
 ):
     """Serve the file in `file_field` of the record `queryset.get(**lookup)` through the policy.
@@ -146,13 +146,15 @@ def serve_stored_file(
     `queryset` must come from the app's scoped selector (`*_visible_to(request.user)`), so a
     record outside the user's scope answers 404; a role that does not grant `action` answers 403
     first. The caller handles anonymous users (`login_required`, or DRF's authentication).
-    `download_name` may be a function of the record.
+    `download_name` and `details` (audit row details: counts, never names) may be functions of
+    the record.
     """
     from ppaos.accounts.policy import ensure_role_allows
 
     ensure_role_allows(request.user, action)
     record = get_object_or_404(queryset, **lookup)
     name = download_name(record) if callable(download_name) else download_name
+    details = details(record) if callable(details) else details
     return stored_file_response(
         actor=request.user,
         stored=getattr(record, file_field),

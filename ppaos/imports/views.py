@@ -108,6 +108,7 @@ def error_report(request, public_id):
         file_field="error_report",
         audit_action="import.error_report_downloaded",
         download_name=error_report_name,
+        details=lambda job: {"count": job.rejected_count},
     )
 
 

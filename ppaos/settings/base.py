@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -56,10 +57,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "knox",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # first after security: error answers get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ppaos.audit.middleware.ClientAddressMiddleware",
+    "ppaos.core.middleware.NoStoreForSignedInUsers",
     # Last, as django-axes asks: turns a locked-out login into the login page with the message.
     "axes.middleware.AxesMiddleware",
 ]
@@ -208,17 +212,49 @@ AXES_HTTP_RESPONSE_CODE = 429
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False}
 
+# Content-Security-Policy (django-csp): every script and style is a local static file; no inline
+# script, no eval, no inline style (htmx's indicator style is in app.css, see base.html). The API
+# docs page alone allows Swagger UI's inline <style> (ppaos/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Cookies and headers. Secure cookies wherever the site is served over HTTPS: PPAOS_HTTPS (false
+# here, for a plain-HTTP loopback demo; true by default in production.py).
+PPAOS_HTTPS = env_bool("PPAOS_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PPAOS_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
 # Uploads over this size are refused before they reach the import job.
 IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "200"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# No national ID or name in any log line (query strings, Thai text, 13-digit runs are redacted,
+# ppaos/core/log_redaction.py); Django's own request log goes through the same handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "ppaos.core.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"handlers": ["console"], "propagate": False}},
 }
 
 # In development whitenoise serves straight from the app folders; production serves the

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from households.selectors import current_members_of
 from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.audit.reads import AuditedListMixin
 
 from .. import selectors, services
 from ..models import ReferralTransition
@@ -78,9 +79,10 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
 _STEP_RESPONSE = ReferralSerializer
 
 
-class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Referrals in the caller's area (facilitators, area managers, provincial officers)."""
 
+    audit_kind = "referral"
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
     lookup_field = "public_id"
@@ -222,9 +224,10 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class AgencyReferralViewSet(viewsets.ReadOnlyModelViewSet):
+class AgencyReferralViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
     """Referrals sent to the caller's agency, with only the fields needed to help."""
 
+    audit_kind = "agency_referral"
     serializer_class = AgencyReferralSerializer
     filterset_class = AgencyReferralFilter
     lookup_field = "public_id"

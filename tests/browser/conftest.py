@@ -40,17 +40,49 @@ def browser():
         browser.close()
 
 
+# Every Content-Security-Policy refusal is reported to the console, by Chromium ("Refused to
+# ...") and by this listener (the DOM event names the directive and what was blocked).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+def csp_violations_of(page) -> list[str]:
+    return [
+        text
+        for text in page.console_texts
+        if "Content Security Policy" in text or "Refused to" in text or "CSP violation" in text
+    ]
+
+
+def watch_for_csp_violations(context, page) -> None:
+    """Record the console of `page` (opened in `context`) for `csp_violations_of`."""
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.console_texts = []
+    page.on("console", lambda message: page.console_texts.append(message.text))
+
+
+def close_checking_csp(page) -> None:
+    violations = csp_violations_of(page)
+    page.context.close()
+    assert not violations, violations
+
+
 @pytest.fixture
 def phone_page(browser, live_server, official_areas):
-    """A fresh phone-sized browser context (390×844) pointed at the live server."""
+    """A fresh phone-sized browser context (390×844) pointed at the live server. A journey fails
+    if any page it visits breaks the Content-Security-Policy."""
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="th-TH"
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = live_server.url
+    watch_for_csp_violations(context, page)
     yield page
-    context.close()
+    close_checking_csp(page)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ppaos.imports.models import ImportJob
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, close_checking_csp, log_in, watch_for_csp_violations
 from tests.factories import TEST_PASSWORD
 from tests.imports.files import bad_checksum, good_row, write_xlsx
 from tests.worker import start_worker, stop_worker
@@ -55,6 +55,7 @@ def new_page(browser, live_server, viewport, **options):
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.base_url = live_server.url
+    watch_for_csp_violations(context, page)
     return page
 
 
@@ -66,8 +67,10 @@ def upload(page, path):
 
 
 def wait_until_finished(page):
+    # Functions, not bare expressions: Playwright evals an expression in the page, and the
+    # Content-Security-Policy refuses eval.
     page.wait_for_function(
-        "['succeeded','partly_succeeded','failed'].includes("
+        "() => ['succeeded','partly_succeeded','failed'].includes("
         "document.querySelector('[data-testid=job-progress]').dataset.status)",
         timeout=60_000,
     )
@@ -86,7 +89,7 @@ def test_admin_imports_fixes_and_reimports(
     bar = page.locator("[data-testid=progress-bar]")
     bar.wait_for()
     page.wait_for_function(
-        "document.querySelector('[data-testid=progress-bar]')?.value > 0", timeout=30_000
+        "() => document.querySelector('[data-testid=progress-bar]')?.value > 0", timeout=30_000
     )
     screenshot(page, "import-01-progress")
     wait_until_finished(page)
@@ -129,7 +132,7 @@ def test_admin_imports_fixes_and_reimports(
     page.goto(page.base_url + "/imports/")
     assert page.locator("[data-testid=job-row]").count() == 2
     job_url = page.locator("[data-testid=job-row] a").first.get_attribute("href")
-    page.context.close()
+    close_checking_csp(page)
 
     # The job page at phone width.
     phone = new_page(
@@ -140,7 +143,7 @@ def test_admin_imports_fixes_and_reimports(
     phone.locator("[data-testid=counts]").wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone, "import-04-job-phone")
-    phone.context.close()
+    close_checking_csp(phone)
 
     # The facilitator of ต.มุกดาหาร (490101) finds the 8 registrants of their area in the work
     # list; the one in ต.ศรีบุญเรือง (490102) is not theirs.
@@ -152,4 +155,4 @@ def test_admin_imports_fixes_and_reimports(
     assert "สมชาย8" in worklist and "สมชาย1" in worklist
     assert "ใจดี7" not in worklist
     screenshot(field, "import-05-facilitator-worklist")
-    field.context.close()
+    close_checking_csp(field)

@@ -57,6 +57,9 @@ class _StoredFileDownload(_AdminOnly, generics.GenericAPIView):
     def download_name(self, job) -> str:
         raise NotImplementedError
 
+    def audit_details(self, job) -> dict:
+        return {}
+
     def get(self, request, public_id):
         return serve_stored_file(
             request,
@@ -66,6 +69,7 @@ class _StoredFileDownload(_AdminOnly, generics.GenericAPIView):
             file_field=self.file_field,
             audit_action=self.audit_action,
             download_name=self.download_name,
+            details=self.audit_details,
         )
 
 
@@ -80,6 +84,9 @@ class ImportJobErrorReport(_StoredFileDownload):
 
     def download_name(self, job) -> str:
         return "errors.xlsx"
+
+    def audit_details(self, job) -> dict:
+        return {"count": job.rejected_count}
 
     @extend_schema(responses={(200, _XLSX): bytes})
     def get(self, request, public_id):
