@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants
 
 from ..models import (
     ClassificationResult,
@@ -216,7 +216,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=StartSurveySerializer, responses={201: SurveySerializer})
     def create(self, request):
         """Start this round's survey of a household (facilitators and area managers)."""
-        ensure_role_allows(request.user, Action.ENTER_SURVEY)
+        ensure_role_grants(request.user, Action.ENTER_SURVEY)
         data = StartSurveySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = get_object_or_404(

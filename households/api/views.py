@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants
 from ppaos.areas.models import Area
 
 from .. import selectors, services
@@ -59,7 +59,7 @@ class HouseholdViewSet(
 
     @extend_schema(request=api.HouseholdCreateSerializer, responses={201: api.HouseholdSerializer})
     def create(self, request, *args, **kwargs):
-        ensure_role_allows(request.user, Action.EDIT_HOUSEHOLD)
+        ensure_role_grants(request.user, Action.EDIT_HOUSEHOLD)
         data = _validated(api.HouseholdCreateSerializer, request)
         household = call_service(
             services.create_household,

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from households.selectors import current_members_of
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants
 
 from .. import selectors, services
 from ..models import ReferralTransition
@@ -105,7 +105,7 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=ProposeSerializer, responses={201: ReferralSerializer})
     def create(self, request, *args, **kwargs):
-        ensure_role_allows(request.user, Action.PROPOSE_REFERRAL)
+        ensure_role_grants(request.user, Action.PROPOSE_REFERRAL)
         data = ProposeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -197,7 +197,7 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], url_path="approve-batch")
     def approve_batch(self, request):
         """Approve several referrals; each is its own transaction, refusals are listed."""
-        ensure_role_allows(request.user, Action.APPROVE_REFERRAL)
+        ensure_role_grants(request.user, Action.APPROVE_REFERRAL)
         data = BatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         chosen = list(
