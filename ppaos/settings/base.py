@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from ppaos.api.error_components import ERROR_COMPONENTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -155,7 +157,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "ppaos.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ppaos.api.schema.PPAOSAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PPAOS API",
@@ -166,6 +168,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error bodies every operation documents (ppaos/api/schema.py).
+    "APPEND_COMPONENTS": {"schemas": ERROR_COMPONENTS},
 }
 
 # Uploads over this size are refused before they reach the import job.

@@ -84,6 +84,7 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
     lookup_field = "public_id"
+    answers_conflicts = True  # a step the referral's status no longer allows: 409
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -228,6 +229,7 @@ class AgencyReferralViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AgencyReferralSerializer
     filterset_class = AgencyReferralFilter
     lookup_field = "public_id"
+    answers_conflicts = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
