@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ppaos.accounts.policy import Action, can, ensure_role_allows, require
+from ppaos.accounts.policy import Action, can, ensure_role_allows, ensure_role_grants, require
 from ppaos.areas.models import Area
 
 from . import selectors, services
@@ -176,7 +176,7 @@ def household_detail(request, public_id):
 
 @login_required
 def household_create(request):
-    ensure_role_allows(request.user, Action.EDIT_HOUSEHOLD)
+    ensure_role_grants(request.user, Action.EDIT_HOUSEHOLD)  # no assignment: nowhere to create
     form = NewHouseholdForm(
         _posted(request), villages=selectors.villages_for(request.user, Action.EDIT_HOUSEHOLD)
     )

@@ -251,12 +251,13 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def return_(self, request, id=None):
         """Return a submitted survey to its facilitator with a comment."""
         ensure_role_allows(request.user, Action.VERIFY_SURVEY)
+        survey = self._survey(id)  # 404 outside the caller's areas, before the body is read
         data = ReturnSurveySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         survey = call_service(
             return_survey,
             actor=request.user,
-            survey=self._survey(id),
+            survey=survey,
             comment=data.validated_data["comment"],
         )
         return self._detail(survey)
