@@ -308,3 +308,49 @@ def test_executive_is_refused_every_personal_record():
 
 def test_the_matrix_is_not_empty():
     assert len(CASES) > 1000
+
+
+# ---- lists show only what is in scope ----------------------------------------------------------
+
+# List operation -> the action that scopes its rows (each row carries its village code, `area`).
+SCOPED_LISTS = {
+    "GET /api/v1/households/": A.VIEW_HOUSEHOLD,
+    "GET /api/v1/persons/": A.VIEW_HOUSEHOLD,
+    "GET /api/v1/registrants/": A.VIEW_HOUSEHOLD,
+    "GET /api/v1/surveys/": A.VIEW_HOUSEHOLD,
+    "GET /api/v1/referrals/": (A.PROPOSE_REFERRAL, A.APPROVE_REFERRAL),
+}
+SIGNED_IN = [key for key, spec in USERS.items() if spec is not None]
+
+
+@pytest.mark.parametrize("user_key", SIGNED_IN)
+@pytest.mark.parametrize("operation", sorted(SCOPED_LISTS))
+def test_lists_hold_only_rows_in_scope(world, operation, user_key):
+    actions = SCOPED_LISTS[operation]
+    actions = actions if isinstance(actions, tuple) else (actions,)
+    client = Client()
+    client.force_login(world.users[user_key])
+    response = client.get(operation.split(" ", 1)[1], {"page_size": 500})
+    if not _grants(user_key, actions) and _role(user_key) is not None:
+        assert response.status_code == 403
+        return
+    rows = response.json()["results"]
+    prefixes = [p for a in actions for p in _prefixes(user_key, a)]
+    areas = [row["area"] or "" for row in rows]
+    outside = [area for area in areas if not any(area.startswith(p) for p in prefixes)]
+    assert outside == []
+    if prefixes:  # the scope is not empty: the user's own records are listed
+        assert rows
+
+
+@pytest.mark.parametrize("user_key", SIGNED_IN)
+def test_agency_lists_hold_only_the_agencys_referrals(world, user_key):
+    client = Client()
+    client.force_login(world.users[user_key])
+    response = client.get("/api/v1/agency-referrals/")
+    if _role(user_key) not in ("agency_staff", None):
+        assert response.status_code == 403
+        return
+    listed = {row["public_id"] for row in response.json()["results"]}
+    own = {str(world.records[("agency_referral", "own_agency")].obj.public_id)}
+    assert listed == (own if _role(user_key) == "agency_staff" else set())
