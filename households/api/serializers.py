@@ -33,7 +33,7 @@ class MemberSerializer(_NationalIdMixin, serializers.ModelSerializer):
     title = serializers.CharField(source="person.title", read_only=True)
     first_name = serializers.CharField(source="person.first_name", read_only=True)
     last_name = serializers.CharField(source="person.last_name", read_only=True)
-    birth_date = serializers.DateField(source="person.birth_date", read_only=True)
+    birth_date = serializers.DateField(source="person.birth_date", read_only=True, allow_null=True)
     sex = serializers.CharField(source="person.sex", read_only=True)
 
     class Meta:

@@ -6,6 +6,7 @@ assignment an empty list.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -159,6 +160,8 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedVie
     def get_queryset(self):
         # A stable order for every page; a name search (`q`) orders best match first.
         text = self.request.query_params.get("q", "")
+        if "\x00" in text:  # PostgreSQL refuses NUL in a string: a 400, not a 500
+            raise serializers.ValidationError({"q": [_("Null characters are not allowed.")]})
         if text.strip():
             return selectors.search_persons(self.request.user, text=text)
         return selectors.persons_for_api(self.request.user).order_by(

@@ -2,10 +2,11 @@
 
 drf-spectacular documents only the success answer of an operation. The API also answers, for
 every operation, 401/403 (not signed in; the role does not allow it) and, depending on the
-operation, 400 (invalid body or filter), 404 (a record outside the caller's areas, or a page past
-the end) and 409 (a state transition that no longer applies). They are added here, once, so
-clients and schemathesis see every answer the API gives. Settings: `DEFAULT_SCHEMA_CLASS`;
-the two error bodies are components in `error_components.py` (`APPEND_COMPONENTS`).
+operation, 400 (invalid body or filter), 404 (a record outside the caller's areas, named in the
+path or the body, or a page past the end) and 409 (a state transition that no longer applies).
+They are added here, once, so clients and schemathesis see every answer the API gives.
+Settings: `DEFAULT_SCHEMA_CLASS`; the two error bodies are components in `error_components.py`
+(`APPEND_COMPONENTS`).
 """
 
 from drf_spectacular.openapi import AutoSchema
@@ -34,7 +35,8 @@ class PPAOSAutoSchema(AutoSchema):
         }
         if self.method in _WRITE_METHODS or self._has_query_parameters():
             errors["400"] = ("ValidationError", "Invalid request body or filter value.")
-        if "{" in self.path or self._is_paginated_list():
+        if "{" in self.path or self._is_paginated_list() or self.method in _WRITE_METHODS:
+            # A write may name a record in its body too (the household of a new referral).
             errors["404"] = ("Error", "No such record in the caller's areas, or no such page.")
         if self.method in _WRITE_METHODS and getattr(self.view, "answers_conflicts", False):
             errors["409"] = ("Error", "The record's state no longer allows this step.")

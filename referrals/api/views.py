@@ -284,7 +284,13 @@ class AgencyReferralViewSet(viewsets.ReadOnlyModelViewSet):
         self.get_object()
         return self._step(request, "accept", note=_note(request))
 
-    @extend_schema(request=NoteSerializer, responses=AgencyReferralSerializer)
+    @extend_schema(
+        request=NoteSerializer,
+        responses=inline_serializer(
+            "DeclinedReferral",
+            {"public_id": serializers.UUIDField(), "status": serializers.CharField()},
+        ),
+    )
     @action(detail=True, methods=["post"])
     def decline(self, request, public_id=None):
         referral = self.get_object()

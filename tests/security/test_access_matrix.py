@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from drf_spectacular.generators import SchemaGenerator
 
@@ -27,7 +27,7 @@ from .access_matrix import (
     PUBLIC,
     Rule,
 )
-from .access_world import AREA_KINDS, AREAS, RELATIONS, USERS, build_world
+from .access_world import AREA_KINDS, AREAS, RELATIONS, USERS
 
 # The module's data is built once (`world`) in a transaction that is rolled back at the end; the
 # mark makes pytest-django create the test database and put each case in a savepoint of its own.
@@ -205,19 +205,6 @@ def _cases_for(key, route, method, rule, *, api):
 
 
 CASES = _cases()
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Every user and record, built once; rolled back when the module ends."""
-    media = tmp_path_factory.mktemp("matrix-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media)),
-        transaction.atomic(),
-    ):
-        yield build_world()
-        transaction.set_rollback(True)
 
 
 _ROUTE_PARAM = re.compile(r"<(?:\w+:)?(\w+)>")

@@ -48,3 +48,8 @@ def test_create_without_any_role_answers_403_before_validation(no_role_user, url
 
 def test_import_upload_by_a_role_without_imports_answers_403(facilitator):
     assert _client(facilitator).post("/api/v1/imports/jobs/", {}).status_code == 403
+
+
+def test_persons_search_with_a_null_character_answers_400(facilitator):
+    response = _client(facilitator).get("/api/v1/persons/", {"q": "สม\x00ศรี"})
+    assert response.status_code == 400 and "q" in response.json()

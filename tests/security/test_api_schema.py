@@ -72,3 +72,14 @@ def test_blank_agency_email_is_documented(schema):
 def test_finding_household_may_be_null(schema):
     household = schema["components"]["schemas"]["Finding"]["properties"]["household"]
     assert household.get("nullable") is True
+
+
+def test_member_birth_date_may_be_null(schema):
+    birth_date = schema["components"]["schemas"]["Member"]["properties"]["birth_date"]
+    assert birth_date.get("nullable") is True
+
+
+def test_agency_decline_documents_what_it_answers(schema):
+    decline = schema["paths"]["/api/v1/agency-referrals/{public_id}/decline/"]["post"]
+    body = decline["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert body == "#/components/schemas/DeclinedReferral"
