@@ -64,6 +64,15 @@ RELATIONS = {
 }
 
 
+_SURNAME_ROLE = {"head": "หัว", "lead": "ทะเบียน", "surveyed": "สำรวจ", "duplicate": "ซ้ำ"}
+
+
+def surname(role: str, village: str) -> str:
+    """A last name that says where its person lives, and is no prefix of another: pages and
+    answers can be searched for names that must not be there."""
+    return f"ทดสอบ{_SURNAME_ROLE[role]}{village}จบ"
+
+
 @dataclass
 class Record:
     """A built record and the URL parameters that address it (by every name routes use)."""
@@ -187,7 +196,7 @@ def build_world() -> World:
     builder = users["_builder"]
     records = {}
     for relation, village in AREAS.items():
-        household = household_with_head(village)
+        household = household_with_head(village, last_name=surname("head", village))
         head = Membership.objects.get(household=household)
         records[("household", relation)] = Record(
             household,
@@ -202,13 +211,13 @@ def build_world() -> World:
         records[("person", relation)] = Record(
             person, {"public_id": person.public_id, "id": person.public_id}
         )
-        registrant = RegistrantFactory(area_id=village)
+        registrant = RegistrantFactory(area_id=village, last_name=surname("lead", village))
         records[("registrant", relation)] = Record(
             registrant, {"public_id": registrant.public_id, "id": registrant.public_id}
         )
         survey = start_survey(
             actor=builder,
-            household=household_with_head(village),
+            household=household_with_head(village, last_name=surname("surveyed", village)),
             surveyed_on=datetime.date(2025, 11, 10),
         )
         records[("survey", relation)] = Record(
@@ -220,7 +229,9 @@ def build_world() -> World:
             referral, {"public_id": referral.public_id, "name": "approve"}
         )
         duplicate = DuplicateCandidate.objects.create(
-            person=person, other_person=PersonFactory(), area_id=village
+            person=person,
+            other_person=PersonFactory(last_name=surname("duplicate", village)),
+            area_id=village,
         )
         records[("duplicate", relation)] = Record(duplicate, {"public_id": duplicate.public_id})
         records[("area", relation)] = Record(Area.objects.get(code=village), {"code": village})
