@@ -34,6 +34,7 @@ from .access_world import AREA_KINDS, AREAS, RELATIONS, USERS
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login redirect"
+DENIED = "login redirect, 403 or 404"  # the admin site, to anyone but an admin
 API_ANONYMOUS = frozenset({401, 403})
 WRITE_OK = frozenset({200, 201, 202, 204, 302, 400, 409})
 UNSAFE = {"post", "put", "patch", "delete"}
@@ -52,15 +53,16 @@ def _walk(resolver, prefix="", namespace=None):
             yield from _walk(pattern, prefix + str(pattern.pattern), full)
         elif isinstance(pattern, URLPattern):
             name = ":".join(n for n in (namespace, pattern.name) if n) if pattern.name else None
-            yield prefix + str(pattern.pattern), name
+            yield prefix + str(pattern.pattern), name, namespace
 
 
 def url_patterns() -> list[tuple[str, str]]:
-    """(table key, route) of every URL pattern; the admin site is one key, "admin/*"."""
+    """(table key, route) of every URL pattern; the admin site (namespace "admin", wherever it
+    is mounted) is one key, "admin/*"."""
     found = {}
-    for route, name in _walk(get_resolver()):
-        if route.startswith("admin/"):
-            found.setdefault("admin/*", "admin/")
+    for route, name, namespace in _walk(get_resolver()):
+        if namespace and namespace.split(":")[0] == "admin":
+            found.setdefault("admin/*", route)
         else:
             found.setdefault(name or route, route)
     return sorted(found.items())
@@ -134,7 +136,7 @@ def expected(key: str, rule: Rule, method: str, user_key: str, relation, *, api:
             return frozenset({302} if signed_in else {200})
         return frozenset({200, 204, 302})
     if rule.see == ADMIN_SITE:
-        return frozenset({200, 302}) if user_key == "admin" else LOGIN
+        return frozenset({200, 302}) if user_key == "admin" else DENIED
     if not signed_in:
         return API_ANONYMOUS if api else LOGIN
     unsafe = method in UNSAFE
@@ -215,7 +217,7 @@ def _url(case: Case, record) -> str:
     if case.api:
         return _PARAM.sub(lambda m: str(params[m.group(1)]), case.route)
     if case.key == "admin/*":
-        return "/admin/"
+        return reverse("admin:index")
     names = _ROUTE_PARAM.findall(case.route)
     return reverse(case.key, kwargs={name: params[name] for name in names})
 
@@ -242,9 +244,12 @@ def test_access(world, case):
         response = _send(client, case.method, url, api=case.api)
         transaction.set_rollback(True)
     status = response.status_code
+    location = response.headers.get("Location", "")
     if want == LOGIN:
-        location = response.headers.get("Location", "")
         assert status == 302 and "login" in location, f"{url}: {status} {location}"
+    elif want == DENIED:
+        refused = status in (403, 404) or (status == 302 and "login" in location)
+        assert refused, f"{url}: {status} {location}"
     else:
         assert status in want, f"{case.method.upper()} {url}: {status}, policy says {sorted(want)}"
 
