@@ -17,6 +17,7 @@ from ppaos.accounts.policy import (
     Action,
     can,
     ensure_role_allows,
+    ensure_role_grants,
     has_any_assignment,
     require,
     role_grants,
@@ -191,7 +192,7 @@ def household_detail(request, public_id):
 
 @login_required
 def household_create(request):
-    ensure_role_allows(request.user, Action.EDIT_HOUSEHOLD)
+    ensure_role_grants(request.user, Action.EDIT_HOUSEHOLD)  # no assignment: nowhere to create
     form = NewHouseholdForm(
         _posted(request), villages=selectors.villages_for(request.user, Action.EDIT_HOUSEHOLD)
     )

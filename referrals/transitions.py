@@ -116,6 +116,11 @@ def check_transition(name: str, source: str, parties, note: str = "") -> Transit
     return transition
 
 
+def parties_taking(name: str) -> frozenset[Party]:
+    """Everyone who takes the transition `name` from some state (empty for an unknown name)."""
+    return frozenset().union(*(t.parties for t in TRANSITIONS if t.name == name))
+
+
 def transitions_open_to(source: str, parties) -> list[Transition]:
     """The transitions a user acting as any of `parties` may take from `source`."""
     parties = frozenset(parties)

@@ -97,7 +97,14 @@ class PersonFilter(django_filters.FilterSet):
         fields: list = []
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(current_area__startswith=value) if value else queryset
+        # The household's area code column (indexed, varchar_pattern_ops), not the annotation
+        # the API adds: a prefix match on a subquery cannot use the index (and 500ed).
+        if not value:
+            return queryset
+        current = current_memberships().filter(
+            person=OuterRef("pk"), household__area__pk__startswith=value
+        )
+        return queryset.filter(Exists(current))
 
     def filter_elderly(self, queryset, name, value):
         if value is None:

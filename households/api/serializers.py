@@ -33,7 +33,7 @@ class MemberSerializer(_NationalIdMixin, serializers.ModelSerializer):
     title = serializers.CharField(source="person.title", read_only=True)
     first_name = serializers.CharField(source="person.first_name", read_only=True)
     last_name = serializers.CharField(source="person.last_name", read_only=True)
-    birth_date = serializers.DateField(source="person.birth_date", read_only=True)
+    birth_date = serializers.DateField(source="person.birth_date", read_only=True, allow_null=True)
     sex = serializers.CharField(source="person.sex", read_only=True)
 
     class Meta:
@@ -159,8 +159,12 @@ class RegistrantSerializer(_NationalIdMixin, serializers.ModelSerializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    household = serializers.UUIDField(source="household.public_id", read_only=True, default=None)
-    person = serializers.UUIDField(source="person.public_id", read_only=True, default=None)
+    household = serializers.UUIDField(
+        source="household.public_id", read_only=True, default=None, allow_null=True
+    )
+    person = serializers.UUIDField(
+        source="person.public_id", read_only=True, default=None, allow_null=True
+    )
     new_area = serializers.CharField(source="new_area_id", read_only=True, allow_null=True)
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
 

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants
 from ppaos.audit.reads import AuditedListMixin
 
 from ..models import (
@@ -220,7 +220,7 @@ class SurveyViewSet(
     @extend_schema(request=StartSurveySerializer, responses={201: SurveySerializer})
     def create(self, request):
         """Start this round's survey of a household (facilitators and area managers)."""
-        ensure_role_allows(request.user, Action.ENTER_SURVEY)
+        ensure_role_grants(request.user, Action.ENTER_SURVEY)
         data = StartSurveySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         household = get_object_or_404(
@@ -255,12 +255,13 @@ class SurveyViewSet(
     def return_(self, request, id=None):
         """Return a submitted survey to its facilitator with a comment."""
         ensure_role_allows(request.user, Action.VERIFY_SURVEY)
+        survey = self._survey(id)  # 404 outside the caller's areas, before the body is read
         data = ReturnSurveySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         survey = call_service(
             return_survey,
             actor=request.user,
-            survey=self._survey(id),
+            survey=survey,
             comment=data.validated_data["comment"],
         )
         return self._detail(survey)

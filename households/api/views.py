@@ -13,7 +13,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from ppaos.accounts.policy import Action, ensure_role_allows, has_any_assignment, role_grants
+from ppaos.accounts.policy import (
+    Action,
+    ensure_role_allows,
+    ensure_role_grants,
+    has_any_assignment,
+    require,
+    role_grants,
+)
 from ppaos.areas.models import Area
 from ppaos.audit.reads import AuditedListMixin
 
@@ -65,9 +72,16 @@ class HouseholdViewSet(
     def _fresh(self, household):
         return self.get_queryset().get(pk=household.pk)
 
+    def _household_to_edit(self):
+        """The household (404 outside the caller's areas), then the right to edit it (403),
+        before the request body is read: the permission answers before validation does."""
+        household = self.get_object()
+        require(self.request.user, Action.EDIT_HOUSEHOLD, household)
+        return household
+
     @extend_schema(request=api.HouseholdCreateSerializer, responses={201: api.HouseholdSerializer})
     def create(self, request, *args, **kwargs):
-        ensure_role_allows(request.user, Action.EDIT_HOUSEHOLD)
+        ensure_role_grants(request.user, Action.EDIT_HOUSEHOLD)
         data = _validated(api.HouseholdCreateSerializer, request)
         household = call_service(
             services.create_household,
@@ -81,7 +95,7 @@ class HouseholdViewSet(
 
     @extend_schema(request=api.HouseholdUpdateSerializer, responses=api.HouseholdSerializer)
     def partial_update(self, request, *args, **kwargs):
-        household = self.get_object()
+        household = self._household_to_edit()
         data = _validated(api.HouseholdUpdateSerializer, request, partial=True)
         call_service(services.update_household, actor=request.user, household=household, **data)
         return Response(self.get_serializer(self._fresh(household)).data)
@@ -94,7 +108,7 @@ class HouseholdViewSet(
     @extend_schema(request=api.MemberAddSerializer, responses={201: api.HouseholdSerializer})
     @action(detail=True, methods=["post"])
     def members(self, request, id=None):
-        household = self.get_object()
+        household = self._household_to_edit()
         data = _validated(api.MemberAddSerializer, request)
         call_service(
             services.add_member,
@@ -110,7 +124,7 @@ class HouseholdViewSet(
     @extend_schema(request=api.MoveOutSerializer, responses=api.HouseholdSerializer)
     @action(detail=True, methods=["post"], url_path="move-out")
     def move_out(self, request, id=None):
-        household = self.get_object()
+        household = self._household_to_edit()
         data = _validated(api.MoveOutSerializer, request)
         membership = get_object_or_404(
             selectors.current_members_of(household), pk=data["membership"]
@@ -127,7 +141,7 @@ class HouseholdViewSet(
     @extend_schema(request=api.TransferHeadSerializer, responses=api.HouseholdSerializer)
     @action(detail=True, methods=["post"], url_path="transfer-head")
     def transfer_head(self, request, id=None):
-        household = self.get_object()
+        household = self._household_to_edit()
         data = _validated(api.TransferHeadSerializer, request)
         membership = get_object_or_404(
             selectors.current_members_of(household), pk=data["membership"]
@@ -163,6 +177,8 @@ class PersonViewSet(
     def get_queryset(self):
         # A stable order for every page; a name search (`q`) orders best match first.
         text = self.request.query_params.get("q", "")
+        if "\x00" in text:  # PostgreSQL refuses NUL in a string: a 400, not a 500
+            raise serializers.ValidationError({"q": [_("Null characters are not allowed.")]})
         if text.strip():
             return selectors.search_persons(self.request.user, text=text)
         return selectors.persons_for_api(self.request.user).order_by(
@@ -222,7 +238,7 @@ class RegistrantViewSet(
         if request.method == "GET":
             findings = selectors.registrant_findings(registrant).select_related("person")
             return Response(api.FindingSerializer(findings, many=True).data)
-        ensure_role_allows(request.user, Action.REVIEW_REGISTRANT)
+        require(request.user, Action.REVIEW_REGISTRANT, registrant)
         data = _validated(api.FindingInputSerializer, request)
         household = None
         if data.get("household"):

@@ -257,3 +257,14 @@ def ensure_role_allows(user, action: Action) -> None:
     """
     if has_any_assignment(user) and not role_grants(user, action):
         raise PermissionDenied(_("Your role does not allow this."))
+
+
+def ensure_role_grants(user, action: Action) -> None:
+    """403 unless one of the user's roles grants `action` somewhere, no assignment included.
+
+    For writes that start something new (create a household, propose a referral, upload an
+    import): there is no record to hide behind a 404, and a user with no assignment may create
+    nothing, so the refusal comes before the request body is validated.
+    """
+    if not role_grants(user, action):
+        raise PermissionDenied(_("Your role does not allow this."))

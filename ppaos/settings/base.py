@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from ppaos.api.error_components import ERROR_COMPONENTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -178,7 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "ppaos.api.pagination.BoundedPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ppaos.api.schema.PPAOSAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "PPAOS API",
@@ -189,6 +191,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The error bodies every operation documents (ppaos/api/schema.py).
+    "APPEND_COMPONENTS": {"schemas": ERROR_COMPONENTS},
 }
 
 # Password guessing (django-axes, database handler: no cache state shared between processes or

@@ -1,6 +1,7 @@
 """API representations. `AgencyReferralSerializer` is the only one agency staff ever get: name,
 contact, address, the need and what the agency itself recorded (PDPA data minimisation)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
@@ -14,7 +15,19 @@ from ..models import (
 )
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "description": "Email address, or empty when the agency has none",
+        "anyOf": [{"format": "email"}, {"maxLength": 0}],
+    }
+)
+class _BlankableEmailField(serializers.CharField):
+    """An email that may be blank (`Agency.email` is optional): "" is no address, not bad."""
+
+
 class AgencySerializer(serializers.ModelSerializer):
+    email = _BlankableEmailField(read_only=True)
     areas_served = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:

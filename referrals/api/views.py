@@ -2,18 +2,20 @@
 and services as the pages. Case workers use /referrals/; agency staff use /agency-referrals/,
 which carries only the minimal fields."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from households.selectors import current_members_of
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants, require
 from ppaos.audit.reads import AuditedListMixin
 
-from .. import selectors, services
+from .. import selectors, services, transitions
 from ..models import ReferralTransition
 from ..services import ReferralRefused
 from ..views import _ensure_case_worker
@@ -45,6 +47,14 @@ def _note(request) -> str:
     data = NoteSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     return data.validated_data["note"]
+
+
+def _ensure_party(user, referral, name: str) -> None:
+    """403 unless the user stands to the referral as one who ever takes step `name` (a
+    facilitator cannot approve, an officer cannot submit), before the body is read: the
+    permission answers first, the state (409) and the body (400) after."""
+    if not selectors.parties_of(user, referral) & transitions.parties_taking(name):
+        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _refused(error: ReferralRefused) -> Response:
@@ -86,6 +96,7 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
     lookup_field = "public_id"
+    answers_conflicts = True  # a step the referral's status no longer allows: 409
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -107,7 +118,7 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
 
     @extend_schema(request=ProposeSerializer, responses={201: ReferralSerializer})
     def create(self, request, *args, **kwargs):
-        ensure_role_allows(request.user, Action.PROPOSE_REFERRAL)
+        ensure_role_grants(request.user, Action.PROPOSE_REFERRAL)
         data = ProposeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -136,8 +147,11 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
             return _refused(error)
         return Response(self._fresh(referral), status=status.HTTP_201_CREATED)
 
-    def _step(self, request, name, **kwargs):
+    def _step(self, request, name, read_body=lambda request: {}):
+        """Step `name`: the referral (404), the party (403), then the body (400) and state."""
         referral = self.get_object()
+        _ensure_party(request.user, referral, name)
+        kwargs = read_body(request)
         try:
             referral = getattr(services, f"{name}_referral")(
                 request.user, referral=referral, **kwargs
@@ -154,30 +168,35 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
     @extend_schema(request=NoteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
     def approve(self, request, public_id=None):
-        return self._step(request, "approve", note=_note(request))
+        return self._step(request, "approve", lambda request: {"note": _note(request)})
 
     @extend_schema(request=NoteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
     def reject(self, request, public_id=None):
-        return self._step(request, "reject", reason=_note(request))
+        return self._step(request, "reject", lambda request: {"reason": _note(request)})
 
     @extend_schema(request=NoteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
     def cancel(self, request, public_id=None):
-        return self._step(request, "cancel", reason=_note(request))
+        return self._step(request, "cancel", lambda request: {"reason": _note(request)})
 
     @extend_schema(request=RerouteSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"])
     def reroute(self, request, public_id=None):
-        data = RerouteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        service = get_object_or_404(selectors.services(), code=data.validated_data["service"])
-        return self._step(request, "reroute", service=service, note=data.validated_data["note"])
+        def read_body(request):
+            data = RerouteSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            code = data.validated_data["service"]
+            service = get_object_or_404(selectors.services(), code=code)
+            return {"service": service, "note": data.validated_data["note"]}
+
+        return self._step(request, "reroute", read_body)
 
     @extend_schema(request=FollowUpSerializer, responses=_STEP_RESPONSE)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request, public_id=None):
         referral = self.get_object()
+        require(request.user, Action.PROPOSE_REFERRAL, referral)
         data = FollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -199,7 +218,7 @@ class ReferralViewSet(AuditedListMixin, mixins.CreateModelMixin, viewsets.ReadOn
     @action(detail=False, methods=["post"], url_path="approve-batch")
     def approve_batch(self, request):
         """Approve several referrals; each is its own transaction, refusals are listed."""
-        ensure_role_allows(request.user, Action.APPROVE_REFERRAL)
+        ensure_role_grants(request.user, Action.APPROVE_REFERRAL)
         data = BatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         chosen = list(
@@ -231,6 +250,7 @@ class AgencyReferralViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AgencyReferralSerializer
     filterset_class = AgencyReferralFilter
     lookup_field = "public_id"
+    answers_conflicts = True
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -259,23 +279,27 @@ class AgencyReferralViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
         (fresh,) = selectors.with_contact_names([self.get_queryset().get(pk=referral.pk)])
         return Response(self.get_serializer(fresh).data)
 
-    @extend_schema(request=NoteSerializer, responses=AgencyReferralSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, public_id=None):
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(request, "accept", note=data.validated_data["note"])
+    # Each step finds the referral first (404 outside the agency), then reads the body (400).
 
     @extend_schema(request=NoteSerializer, responses=AgencyReferralSerializer)
     @action(detail=True, methods=["post"])
+    def accept(self, request, public_id=None):
+        self.get_object()
+        return self._step(request, "accept", note=_note(request))
+
+    @extend_schema(
+        request=NoteSerializer,
+        responses=inline_serializer(
+            "DeclinedReferral",
+            {"public_id": serializers.UUIDField(), "status": serializers.CharField()},
+        ),
+    )
+    @action(detail=True, methods=["post"])
     def decline(self, request, public_id=None):
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
         referral = self.get_object()
+        reason = _note(request)
         try:
-            services.decline_referral(
-                request.user, referral=referral, reason=data.validated_data["note"]
-            )
+            services.decline_referral(request.user, referral=referral, reason=reason)
         except ReferralRefused as error:
             return _refused(error)
         # Declined referrals leave the agency's view: answer with what the agency sent.
@@ -284,13 +308,13 @@ class AgencyReferralViewSet(AuditedListMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=NoteSerializer, responses=AgencyReferralSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, public_id=None):
-        data = NoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._step(request, "start", note=data.validated_data["note"])
+        self.get_object()
+        return self._step(request, "start", note=_note(request))
 
     @extend_schema(request=CompleteSerializer, responses=AgencyReferralSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, public_id=None):
+        self.get_object()
         data = CompleteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._step(request, "complete", **data.validated_data)

@@ -5,7 +5,7 @@ from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants
 from ppaos.core.stored_files import serve_stored_file
 
 from .. import selectors, services
@@ -30,6 +30,7 @@ class ImportJobListCreate(_AdminOnly, generics.ListAPIView):
 
     @extend_schema(request=ImportUploadSerializer, responses={202: ImportJobSerializer})
     def post(self, request):
+        ensure_role_grants(request.user, Action.RUN_IMPORTS)
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:

@@ -1,0 +1,181 @@
+# ruff: noqa: E501  (one entry a line: the table is read across)
+"""The access matrix: which policy action governs every URL pattern and every API operation.
+
+HOW TO ADD AN ENTRY (one line; `test_access_matrix.py` fails, naming the URL, until you do)
+-------------------------------------------------------------------------------------------
+Pages are keyed by URL name ("namespace:name"; an unnamed pattern by its route), API operations
+by "METHOD /path/{param}/" exactly as the OpenAPI schema spells them:
+
+    PAGES["households:household_edit"] = Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD,
+                                              methods=GET_POST)
+    API["POST /api/v1/surveys/{id}/verify/"] = Rule(A.VERIFY_SURVEY, "survey")
+
+Rule(see, kind=None, *, do=None, write=None, methods=GET, strict=False, ok=None)
+
+- `see`: the Action (or a tuple: any of them) a role must grant, else 403; it also scopes the
+  record (outside the user's areas for that action: 404). `ANY_SIGNED_IN` for pages every user
+  may open, `PUBLIC` for pages anyone (anonymous too) may open.
+- `kind`: the record the URL addresses (None for lists and creates). One of the builders in
+  `access_world.py`: household, person, registrant, survey, referral, duplicate, area (built in
+  each area relation: own subdistrict, neighbouring subdistrict, neighbouring district, another
+  province), agency_referral (own agency / another agency), notification (own / someone
+  else's), import_job, agency, service (one each). URL parameters come from the record
+  (`public_id`, `id`, `household_id`, `survey_id`, `membership_id`, `code`, `step`, `name`, …).
+- `do`: an Action also required in the record's area for every method (403 when the record is
+  visible but the role may not act on it: a provincial officer opening a household's edit page).
+- `write`: an Action required for the unsafe methods only (POST to a read page).
+- `methods` (pages only; an API key names its method): which methods to send (GET, and POST
+  with an empty body).
+- `strict`: a user with no assignment gets 403 rather than an empty list (creates, admin pages).
+- `ok`: the success statuses of a GET when not 200 (a download, a redirect).
+
+Expected answers are derived from ROLE_ACTIONS (ppaos/accounts/policy.py) and the relation, never
+written per role: anonymous → 302 to the login page (pages) or 401/403 (API); a role without the
+action → 403; a record outside the user's scope → 404 (never 403); no assignment → 200 on lists,
+404 on records; allowed → 200 (GET) or 2xx/302/400/409 (a write with an empty body).
+"""
+
+from dataclasses import dataclass
+
+from ppaos.accounts.policy import Action as A
+
+ANY_SIGNED_IN = "any signed-in user"
+PUBLIC = "anyone, signed in or not"
+ADMIN_SITE = "the Django admin: admins only"
+NOT_SERVED_IN_TESTS = "not served with DEBUG off"
+
+GET = ("get",)
+POST = ("post",)
+GET_POST = ("get", "post")
+PATCH = ("patch",)
+
+
+@dataclass(frozen=True)
+class Rule:
+    see: object
+    kind: str | None = None
+    do: A | None = None
+    write: A | None = None
+    methods: tuple = GET
+    strict: bool = False
+    ok: frozenset | None = None
+
+    @property
+    def see_actions(self) -> tuple:
+        return self.see if isinstance(self.see, tuple) else (self.see,)
+
+
+CASE_WORKER = (A.PROPOSE_REFERRAL, A.APPROVE_REFERRAL)
+REDIRECT = frozenset({302})
+
+# fmt: off
+PAGES: dict[str, Rule] = {
+    # Core
+    "home":                              Rule(ANY_SIGNED_IN),
+    "login":                             Rule(PUBLIC),
+    "logout":                            Rule(PUBLIC, methods=POST),
+    "set_language":                      Rule(PUBLIC, methods=POST),
+    "api-schema":                        Rule(PUBLIC),
+    "api-docs":                          Rule(PUBLIC),
+    "admin/*":                           Rule(ADMIN_SITE),
+    "^media/(?P<path>.*)$":              Rule(NOT_SERVED_IN_TESTS),
+    "areas:area_list":                   Rule(A.VIEW_AREA),
+    "areas:area_detail":                 Rule(A.VIEW_AREA, "area"),
+    "audit:audit_log":                   Rule(A.VIEW_AUDIT_LOG, strict=True),
+    # Households
+    "households:worklist":               Rule(A.REVIEW_REGISTRANT),
+    "households:search":                 Rule(A.VIEW_HOUSEHOLD),
+    "households:household_create":       Rule(A.EDIT_HOUSEHOLD, methods=GET_POST, strict=True),
+    "households:registrant_detail":      Rule(A.VIEW_HOUSEHOLD, "registrant", write=A.REVIEW_REGISTRANT, methods=GET_POST),
+    "households:household_detail":       Rule(A.VIEW_HOUSEHOLD, "household"),
+    "households:household_edit":         Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
+    "households:member_add":             Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
+    "households:member_edit":            Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
+    "households:member_move_out":        Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
+    "households:member_make_head":       Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
+    "households:person_detail":          Rule(A.VIEW_HOUSEHOLD, "person"),
+    "households:duplicate_queue":        Rule(A.REVIEW_DUPLICATES),
+    "households:duplicate_review":       Rule(A.REVIEW_DUPLICATES, "duplicate", methods=GET_POST),
+    # Surveys
+    "households:survey_list":            Rule(A.ENTER_SURVEY),
+    "households:review_queue":           Rule(A.VERIFY_SURVEY),
+    "households:survey_start":           Rule(A.ENTER_SURVEY, "household", methods=POST),
+    "households:survey_detail":          Rule(A.VIEW_HOUSEHOLD, "survey"),
+    "households:survey_step":            Rule(A.ENTER_SURVEY, "survey", methods=GET_POST),
+    "households:survey_submit":          Rule(A.ENTER_SURVEY, "survey", methods=POST),
+    "households:survey_verify":          Rule(A.VERIFY_SURVEY, "survey", methods=POST),
+    "households:survey_return":          Rule(A.VERIFY_SURVEY, "survey", methods=POST),
+    # Referrals
+    "referrals:officer_queue":           Rule(A.APPROVE_REFERRAL, methods=GET_POST),
+    "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),
+    "referrals:agency_referral":         Rule(A.ACT_ON_REFERRAL, "agency_referral"),
+    "referrals:agency_step":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
+    "referrals:household_referrals":     Rule(CASE_WORKER, "household", write=A.PROPOSE_REFERRAL, methods=GET_POST),
+    "referrals:referral_detail":         Rule(CASE_WORKER, "referral"),
+    "referrals:record_follow_up":        Rule(A.PROPOSE_REFERRAL, "referral", methods=POST),
+    "referrals:referral_step":           Rule(CASE_WORKER, "referral", methods=POST),
+    "referrals:notifications":           Rule(ANY_SIGNED_IN, methods=GET_POST),
+    "referrals:open_notification":       Rule(ANY_SIGNED_IN, "notification", methods=GET_POST, ok=REDIRECT),
+    # Imports
+    "imports:job_list":                  Rule(A.RUN_IMPORTS),
+    "imports:upload":                    Rule(A.RUN_IMPORTS, methods=GET_POST, strict=True),
+    "imports:job_detail":                Rule(A.RUN_IMPORTS, "import_job"),
+    "imports:job_progress":              Rule(A.RUN_IMPORTS, "import_job"),
+    "imports:error_report":              Rule(A.RUN_IMPORTS, "import_job"),
+    "imports:import_again":              Rule(A.RUN_IMPORTS, "import_job", methods=POST),
+    "imports:restart":                   Rule(A.RUN_IMPORTS, "import_job", methods=POST),
+    "imports:column_mapping":            Rule(A.RUN_IMPORTS, "import_job", methods=GET_POST),
+}
+
+API: dict[str, Rule] = {
+    # Catalogue: any role reads it; no assignment sees nothing.
+    "GET /api/v1/agencies/":                              Rule(ANY_SIGNED_IN),
+    "GET /api/v1/agencies/{public_id}/":                  Rule(ANY_SIGNED_IN, "agency"),
+    "GET /api/v1/services/":                              Rule(ANY_SIGNED_IN),
+    "GET /api/v1/services/{public_id}/":                  Rule(ANY_SIGNED_IN, "service"),
+    # Registry
+    "GET /api/v1/households/":                            Rule(A.VIEW_HOUSEHOLD),
+    "POST /api/v1/households/":                           Rule(A.EDIT_HOUSEHOLD, strict=True),
+    "GET /api/v1/households/{id}/":                       Rule(A.VIEW_HOUSEHOLD, "household"),
+    "PATCH /api/v1/households/{id}/":                     Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD),
+    "POST /api/v1/households/{id}/members/":              Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD),
+    "POST /api/v1/households/{id}/move-out/":             Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD),
+    "POST /api/v1/households/{id}/transfer-head/":        Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD),
+    "GET /api/v1/persons/":                               Rule(A.VIEW_HOUSEHOLD),
+    "GET /api/v1/persons/{id}/":                          Rule(A.VIEW_HOUSEHOLD, "person"),
+    "GET /api/v1/registrants/":                           Rule(A.VIEW_HOUSEHOLD),
+    "GET /api/v1/registrants/{id}/":                      Rule(A.VIEW_HOUSEHOLD, "registrant"),
+    "GET /api/v1/registrants/{id}/findings/":             Rule(A.VIEW_HOUSEHOLD, "registrant"),
+    "POST /api/v1/registrants/{id}/findings/":            Rule(A.VIEW_HOUSEHOLD, "registrant", write=A.REVIEW_REGISTRANT),
+    # Surveys
+    "GET /api/v1/surveys/":                               Rule(A.VIEW_HOUSEHOLD),
+    "POST /api/v1/surveys/":                              Rule(A.ENTER_SURVEY, strict=True),
+    "GET /api/v1/surveys/{id}/":                          Rule(A.VIEW_HOUSEHOLD, "survey"),
+    "POST /api/v1/surveys/{id}/submit/":                  Rule(A.ENTER_SURVEY, "survey"),
+    "POST /api/v1/surveys/{id}/verify/":                  Rule(A.VERIFY_SURVEY, "survey"),
+    "POST /api/v1/surveys/{id}/return/":                  Rule(A.VERIFY_SURVEY, "survey"),
+    # Referrals (case workers)
+    "GET /api/v1/referrals/":                             Rule(CASE_WORKER),
+    "POST /api/v1/referrals/":                            Rule(A.PROPOSE_REFERRAL, strict=True),
+    "POST /api/v1/referrals/approve-batch/":              Rule(A.APPROVE_REFERRAL, strict=True),
+    "GET /api/v1/referrals/{public_id}/":                 Rule(CASE_WORKER, "referral"),
+    "POST /api/v1/referrals/{public_id}/submit/":         Rule(CASE_WORKER, "referral", write=A.PROPOSE_REFERRAL),
+    "POST /api/v1/referrals/{public_id}/cancel/":         Rule(CASE_WORKER, "referral"),  # either party
+    "POST /api/v1/referrals/{public_id}/follow-up/":      Rule(CASE_WORKER, "referral", write=A.PROPOSE_REFERRAL),
+    "POST /api/v1/referrals/{public_id}/approve/":        Rule(CASE_WORKER, "referral", write=A.APPROVE_REFERRAL),
+    "POST /api/v1/referrals/{public_id}/reject/":         Rule(CASE_WORKER, "referral", write=A.APPROVE_REFERRAL),
+    "POST /api/v1/referrals/{public_id}/reroute/":        Rule(CASE_WORKER, "referral", write=A.APPROVE_REFERRAL),
+    # Referrals (agency staff: scoped by agency)
+    "GET /api/v1/agency-referrals/":                      Rule(A.ACT_ON_REFERRAL),
+    "GET /api/v1/agency-referrals/{public_id}/":          Rule(A.ACT_ON_REFERRAL, "agency_referral"),
+    "POST /api/v1/agency-referrals/{public_id}/accept/":  Rule(A.ACT_ON_REFERRAL, "agency_referral"),
+    "POST /api/v1/agency-referrals/{public_id}/decline/": Rule(A.ACT_ON_REFERRAL, "agency_referral"),
+    "POST /api/v1/agency-referrals/{public_id}/start/":   Rule(A.ACT_ON_REFERRAL, "agency_referral"),
+    "POST /api/v1/agency-referrals/{public_id}/complete/": Rule(A.ACT_ON_REFERRAL, "agency_referral"),
+    # Imports (admins)
+    "GET /api/v1/imports/jobs/":                          Rule(A.RUN_IMPORTS),
+    "POST /api/v1/imports/jobs/":                         Rule(A.RUN_IMPORTS, strict=True),
+    "GET /api/v1/imports/jobs/{public_id}/":              Rule(A.RUN_IMPORTS, "import_job"),
+    "GET /api/v1/imports/jobs/{public_id}/errors.xlsx":   Rule(A.RUN_IMPORTS, "import_job"),
+}
+# fmt: on
