@@ -475,6 +475,9 @@ def transfer_detail(request, public_id):
     transfer = get_object_or_404(
         selectors.transfer_requests_visible_to(request.user, status=""), public_id=public_id
     )
+    if request.method == "POST" and not selectors.transfer_sides_decided_by(request.user, transfer):
+        # Refused before the form is read: a follower who may not decide learns nothing more.
+        raise PermissionDenied(_("Your role does not allow this."))
     form = TransferDecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

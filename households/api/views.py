@@ -312,11 +312,14 @@ class PersonTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _S
     @extend_schema(request=api.TransferRejectSerializer, responses=api.PersonTransferSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, id=None):
+        transfer = self.get_object()  # 404 outside the scope, 403 without a side: before the body
+        if not selectors.transfer_sides_decided_by(request.user, transfer):
+            raise PermissionDenied(_("You do not have permission to do this."))
         data = _validated(api.TransferRejectSerializer, request)
         transfer = call_service(
             services.reject_person_transfer,
             actor=request.user,
-            transfer=self.get_object(),
+            transfer=transfer,
             note=data.get("note", ""),
         )
         return Response(self.get_serializer(selectors.transfer_row(request.user, transfer)).data)

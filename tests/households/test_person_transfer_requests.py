@@ -217,6 +217,24 @@ def test_the_requesting_facilitator_posting_a_decision_gets_403(client, facilita
     assert _api(facilitator).post(url).status_code == 403
 
 
+def test_a_follower_who_may_not_decide_is_refused_before_the_form_or_body_is_read(
+    client, facilitator, neighbour_facilitator
+):
+    """Found by the access matrix: an empty or invalid decision re-rendered the form (200) or
+    answered 400 to a facilitator, who may not decide at all: 403 first (404 outside the scope)."""
+    transfer, _household = _requested(facilitator, _person_in_4902(74))
+    client.force_login(facilitator)
+    url = reverse("households:transfer_detail", args=[transfer.public_id])
+    assert client.post(url, {}).status_code == 403
+    assert client.post(url, {"decision": "maybe"}).status_code == 403
+    api_url = f"/api/v1/person-transfers/{transfer.public_id}/reject/"
+    too_long = {"note": "x" * 501}
+    assert _api(facilitator).post(api_url, too_long, format="json").status_code == 403
+    assert _api(neighbour_facilitator).post(api_url, too_long, format="json").status_code == 404
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.PENDING
+
+
 def test_managers_decide_on_the_page_and_through_the_api(
     client, facilitator, area_manager, source_manager
 ):

@@ -16,7 +16,7 @@ Rule(see, kind=None, *, do=None, write=None, methods=GET, strict=False, ok=None)
   record (outside the user's areas for that action: 404). `ANY_SIGNED_IN` for pages every user
   may open, `PUBLIC` for pages anyone (anonymous too) may open.
 - `kind`: the record the URL addresses (None for lists and creates). One of the builders in
-  `access_world.py`: household, person, registrant, survey, referral, duplicate, area (built in
+  `access_world.py`: household, person, registrant, survey, referral, duplicate, transfer, area (built in
   each area relation: own subdistrict, neighbouring subdistrict, neighbouring district, another
   province), agency_referral (own agency / another agency), notification (own / someone
   else's), import_job, agency, service (one each). URL parameters come from the record
@@ -66,6 +66,9 @@ class Rule:
 
 
 CASE_WORKER = (A.PROPOSE_REFERRAL, A.APPROVE_REFERRAL)
+# Transfer requests: opened by those who decide them or who edit households (the facilitator
+# follows what they asked for); deciding (`write`) needs DECIDE_PERSON_TRANSFER for a side.
+TRANSFER_FOLLOWER = (A.DECIDE_PERSON_TRANSFER, A.EDIT_HOUSEHOLD)
 REDIRECT = frozenset({302})
 
 # fmt: off
@@ -96,6 +99,8 @@ PAGES: dict[str, Rule] = {
     "households:person_detail":          Rule(A.VIEW_HOUSEHOLD, "person"),
     "households:duplicate_queue":        Rule(A.REVIEW_DUPLICATES),
     "households:duplicate_review":       Rule(A.REVIEW_DUPLICATES, "duplicate", methods=GET_POST),
+    "households:transfer_queue":         Rule(TRANSFER_FOLLOWER),
+    "households:transfer_detail":        Rule(TRANSFER_FOLLOWER, "transfer", write=A.DECIDE_PERSON_TRANSFER, methods=GET_POST),
     # Surveys
     "households:survey_list":            Rule(A.ENTER_SURVEY),
     "households:review_queue":           Rule(A.VERIFY_SURVEY),
@@ -125,6 +130,7 @@ PAGES: dict[str, Rule] = {
     "imports:import_again":              Rule(A.RUN_IMPORTS, "import_job", methods=POST),
     "imports:restart":                   Rule(A.RUN_IMPORTS, "import_job", methods=POST),
     "imports:column_mapping":            Rule(A.RUN_IMPORTS, "import_job", methods=GET_POST),
+    "imports:uploaded_file":             Rule(A.RUN_IMPORTS, "import_job"),
 }
 
 API: dict[str, Rule] = {
@@ -141,6 +147,10 @@ API: dict[str, Rule] = {
     "POST /api/v1/households/{id}/members/":              Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD),
     "POST /api/v1/households/{id}/move-out/":             Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD),
     "POST /api/v1/households/{id}/transfer-head/":        Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD),
+    "GET /api/v1/person-transfers/":                      Rule(TRANSFER_FOLLOWER),
+    "GET /api/v1/person-transfers/{id}/":                 Rule(TRANSFER_FOLLOWER, "transfer"),
+    "POST /api/v1/person-transfers/{id}/approve/":        Rule(TRANSFER_FOLLOWER, "transfer", write=A.DECIDE_PERSON_TRANSFER),
+    "POST /api/v1/person-transfers/{id}/reject/":         Rule(TRANSFER_FOLLOWER, "transfer", write=A.DECIDE_PERSON_TRANSFER),
     "GET /api/v1/persons/":                               Rule(A.VIEW_HOUSEHOLD),
     "GET /api/v1/persons/{id}/":                          Rule(A.VIEW_HOUSEHOLD, "person"),
     "GET /api/v1/registrants/":                           Rule(A.VIEW_HOUSEHOLD),
@@ -177,5 +187,6 @@ API: dict[str, Rule] = {
     "POST /api/v1/imports/jobs/":                         Rule(A.RUN_IMPORTS, strict=True),
     "GET /api/v1/imports/jobs/{public_id}/":              Rule(A.RUN_IMPORTS, "import_job"),
     "GET /api/v1/imports/jobs/{public_id}/errors.xlsx":   Rule(A.RUN_IMPORTS, "import_job"),
+    "GET /api/v1/imports/jobs/{public_id}/file/":         Rule(A.RUN_IMPORTS, "import_job"),
 }
 # fmt: on

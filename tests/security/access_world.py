@@ -54,7 +54,16 @@ USERS: dict[str, tuple[str | None, str | None] | None] = {
 }
 
 # Kinds of record and the relations each is built in.
-AREA_KINDS = ("household", "person", "registrant", "survey", "referral", "duplicate", "area")
+AREA_KINDS = (
+    "household",
+    "person",
+    "registrant",
+    "survey",
+    "referral",
+    "duplicate",
+    "transfer",
+    "area",
+)
 RELATIONS = {
     **{kind: tuple(AREAS) for kind in AREA_KINDS},
     "agency_referral": ("own_agency", "other_agency"),
@@ -65,7 +74,13 @@ RELATIONS = {
 }
 
 
-_SURNAME_ROLE = {"head": "หัว", "lead": "ทะเบียน", "surveyed": "สำรวจ", "duplicate": "ซ้ำ"}
+_SURNAME_ROLE = {
+    "head": "หัว",
+    "lead": "ทะเบียน",
+    "surveyed": "สำรวจ",
+    "duplicate": "ซ้ำ",
+    "moved": "ย้าย",
+}
 
 
 def surname(role: str, village: str) -> str:
@@ -187,6 +202,34 @@ def _referral(builder, household, service, *, approved: bool):
     return referral
 
 
+def _transfer(builder, household, village):
+    """A pending request to move a person who lived last in `village` (in no household now)
+    into `household` of the same village: both sides lie in one area relation, so scoping by
+    either side gives the same answer. The fields are those `_request_person_transfer`
+    (households/services.py) records for a refused link."""
+    import datetime
+
+    from households.models import Membership, PersonTransferRequest, Relation
+
+    person = PersonFactory(last_name=surname("moved", village))
+    Membership.objects.create(
+        household=household,
+        person=person,
+        relation=Relation.CHILD,
+        joined_on=datetime.date(2020, 1, 1),
+        left_on=datetime.date(2024, 1, 1),
+        left_reason="ย้ายออก",
+    )
+    return PersonTransferRequest.objects.create(
+        person=person,
+        from_area_id=village,
+        to_area_id=village,
+        to_household=household,
+        relation=Relation.CHILD,
+        requested_by=builder,
+    )
+
+
 def build_world() -> World:
     """Build every user and record (call inside a transaction that is rolled back)."""
     from households.models import DuplicateCandidate, Membership
@@ -253,6 +296,10 @@ def build_world() -> World:
             area_id=village,
         )
         records[("duplicate", relation)] = Record(duplicate, {"public_id": duplicate.public_id})
+        transfer = _transfer(builder, household, village)
+        records[("transfer", relation)] = Record(
+            transfer, {"public_id": transfer.public_id, "id": transfer.public_id}
+        )
         records[("area", relation)] = Record(Area.objects.get(code=village), {"code": village})
     own_household = records[("household", "own_subdistrict")].obj
     for relation, service in (("own_agency", service_x), ("other_agency", service_y)):

@@ -315,6 +315,17 @@ SCOPED_LISTS = {
 SIGNED_IN = [key for key, spec in USERS.items() if spec is not None]
 
 
+def _row_area(operation: str, row: dict) -> str:
+    """The row's village; a person living in no household now (`area` null: the transfer
+    builder's) is listed where they lived last, which the answer does not say."""
+    if row["area"] is None and operation == "GET /api/v1/persons/":
+        from households.models import Membership
+
+        last = Membership.objects.filter(person__public_id=row["id"]).order_by("-joined_on", "-id")
+        return last.values_list("household__area_id", flat=True).first() or ""
+    return row["area"] or ""
+
+
 @pytest.mark.parametrize("user_key", SIGNED_IN)
 @pytest.mark.parametrize("operation", sorted(SCOPED_LISTS))
 def test_lists_hold_only_rows_in_scope(world, operation, user_key):
@@ -328,7 +339,7 @@ def test_lists_hold_only_rows_in_scope(world, operation, user_key):
         return
     rows = response.json()["results"]
     prefixes = [p for a in actions for p in _prefixes(user_key, a)]
-    areas = [row["area"] or "" for row in rows]
+    areas = [_row_area(operation, row) for row in rows]
     outside = [area for area in areas if not any(area.startswith(p) for p in prefixes)]
     assert outside == []
     if prefixes:  # the scope is not empty: the user's own records are listed

@@ -29,7 +29,7 @@ LIST_PAGES = sorted(
 PEOPLE = [
     (village, surname(role, village))
     for village in AREAS.values()
-    for role in ("head", "lead", "surveyed", "duplicate")
+    for role in ("head", "lead", "surveyed", "duplicate", "moved")
 ]
 OWN_AGENCY_HEAD = surname("head", AREAS["own_subdistrict"])  # the agency's referral's contact
 
