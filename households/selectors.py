@@ -230,7 +230,7 @@ class HouseholdPage:
 
 def _surveys_of(household):
     """The household's surveys, newest round first, and its level history (oldest first)."""
-    from .survey_selectors import level_history_for
+    from .surveys.selectors import level_history_for
 
     surveys = list(household.surveys.select_related("surveyed_by").order_by("-fiscal_year"))
     return surveys, level_history_for(household)

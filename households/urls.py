@@ -31,8 +31,8 @@ urlpatterns = [
     path("duplicates/<uuid:public_id>/", views.duplicate_review, name="duplicate_review"),
 ]
 
-# Surveys (households/survey_views.py).
-from . import survey_views  # noqa: E402
+# Surveys (households/surveys/views.py).
+from .surveys import views as survey_views  # noqa: E402
 
 urlpatterns += [
     path("surveys/", survey_views.survey_list, name="survey_list"),

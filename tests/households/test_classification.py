@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from households import instrument_v1
-from households.classification import (
+from households.surveys import instrument_v1
+from households.surveys.classification import (
     ClassificationError,
     Item,
     RuleSet,

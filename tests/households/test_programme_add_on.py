@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from households.models import ProgrammeEvent, Survey
-from households.survey_services import (
+from households.surveys.services import (
     record_programme_event,
     start_survey,
     submit_survey,

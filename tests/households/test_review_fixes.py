@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from households import selectors
 from households.models import Membership, Survey, SurveyAccounts, SurveyNeed
-from households.survey_services import (
+from households.surveys.services import (
     save_survey_draft,
     start_survey,
     submit_survey,

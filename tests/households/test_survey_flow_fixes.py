@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from households.models import HouseholdStatus
-from households.survey_services import start_survey
+from households.surveys.services import start_survey
 from referrals import services as referrals
 from referrals.models import Capital, ReferralFollowUp, Service, ServiceKind
 from tests.households.survey_helpers import family, started_survey

@@ -14,7 +14,7 @@ from households.models import (
     Survey,
     SurveyStatus,
 )
-from households.survey_selectors import (
+from households.surveys.selectors import (
     instrument_parts,
     level_history_for,
     review_queue_for,
@@ -22,7 +22,7 @@ from households.survey_selectors import (
     surveys_to_finish_for,
     surveys_visible_to,
 )
-from households.survey_services import (
+from households.surveys.services import (
     record_programme_event,
     return_survey,
     save_survey_draft,

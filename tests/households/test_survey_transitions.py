@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from households import survey_transitions as table
 from households.models import Survey, SurveyStatus
-from households.survey_services import (
+from households.surveys import transitions as table
+from households.surveys.services import (
     return_survey,
     save_survey_draft,
     submit_survey,

@@ -7,9 +7,7 @@ from django.utils import timezone
 
 from ppaos.accounts.policy import Action, scope_queryset
 
-from . import survey_transitions as transitions
-from .classification import age_on, indicator_applies
-from .models import (
+from ..models import (
     BasicNeedsIndicator,
     CapitalItem,
     ClassificationResult,
@@ -21,7 +19,9 @@ from .models import (
     SurveyInstrument,
     SurveyStatus,
 )
-from .selectors import current_members_of
+from ..selectors import current_members_of
+from . import transitions
+from .classification import age_on, indicator_applies
 
 SURVEY_AREA_FIELD = "household__area_id"
 
@@ -156,7 +156,7 @@ def survey_with_answers(queryset: QuerySet) -> QuerySet:
 
 
 def _transitions():
-    from .models import SurveyTransition
+    from ..models import SurveyTransition
 
     return SurveyTransition.objects.select_related("actor").order_by("at", "id")
 
