@@ -10,7 +10,6 @@ from ppaos.accounts.policy import Action, scope_queryset
 from ..models import (
     BasicNeedsIndicator,
     CapitalItem,
-    ClassificationResult,
     Household,
     IndicatorScope,
     Membership,
@@ -58,15 +57,6 @@ def surveys_to_finish_for(user) -> QuerySet:
         surveys_editable_by(user)
         .filter(surveyed_by=user, status__in=transitions.statuses_allowing(transitions.EDIT))
         .order_by("-status", "-updated_at")  # "returned" sorts after "draft": descending first
-    )
-
-
-def level_history_for(household: Household) -> list[ClassificationResult]:
-    """The household's verified results round by round (oldest first), with their reasons."""
-    return list(
-        ClassificationResult.objects.filter(household=household)
-        .select_related("survey")
-        .order_by("fiscal_year", "id")
     )
 
 

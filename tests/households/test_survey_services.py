@@ -14,9 +14,9 @@ from households.models import (
     Survey,
     SurveyStatus,
 )
+from households.selectors import level_history_for
 from households.surveys.selectors import (
     instrument_parts,
-    level_history_for,
     review_queue_for,
     survey_members,
     surveys_to_finish_for,
