@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from households.registry_import.rules import FIELDS
+
 from . import services
-from .welfare_registry import FIELDS
 
 
 class UploadForm(forms.Form):

@@ -80,7 +80,7 @@ class ImportJob(PublicIdModel):
 class ColumnMapping(TimeStampedModel):
     """How the columns of one source layout (its header row) map to fields, set by an admin when
     a header is unknown and reused for every later file with the same layout. The mapping wins
-    over the synonyms table (ppaos/imports/welfare_registry.py)."""
+    over the synonyms table (households/registry_import/rules.py)."""
 
     kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
     layout_key = models.CharField(_("layout"), max_length=40)

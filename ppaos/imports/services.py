@@ -27,13 +27,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ppaos.accounts.policy import Action, require
-from ppaos.audit.services import record_audit_event
-
-from . import staging
-from .models import ColumnMapping, ImportJob, ImportKind, ImportStatus
-from .readers import SpreadsheetError, open_table
-from .welfare_registry import (
+from households.registry_import import staging
+from households.registry_import.rules import (
     FIELDS_BY_NAME,
     AddressResolver,
     RowError,
@@ -44,6 +39,11 @@ from .welfare_registry import (
     plan_columns,
     row_message,
 )
+from ppaos.accounts.policy import Action, require
+from ppaos.audit.services import record_audit_event
+
+from .models import ColumnMapping, ImportJob, ImportKind, ImportStatus
+from .readers import SpreadsheetError, open_table
 
 logger = logging.getLogger(__name__)
 

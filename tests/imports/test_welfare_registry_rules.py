@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ppaos.imports.welfare_registry import (
+from households.registry_import.rules import (
     AddressResolver,
     RowReader,
     field_for_header,

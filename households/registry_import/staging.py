@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from .welfare_registry import RegistrantRow, RowError
+from .rules import RegistrantRow, RowError
 
 STAGE = "ppaos_import_stage"
 ERRORS = "ppaos_import_errors"
