@@ -8,9 +8,9 @@ from households.registry_import.rules import (
     RowReader,
     field_for_header,
     header_score,
-    layout_key,
     plan_columns,
 )
+from ppaos.imports.columns import layout_key
 from tests.imports.files import THAI_HEADERS, bad_checksum, good_row, national_id
 
 TODAY = dt.date(2026, 1, 15)
