@@ -22,7 +22,7 @@ from households.surveys.services import (
 from ppaos.thai.thai_dates import fiscal_year_be
 from ppaos.thai.thai_id import format_national_id, mask_national_id
 from tests.factories import household_with_head
-from tests.households.survey_helpers import family, fill_survey, started_survey
+from tests.households.surveys.survey_helpers import family, fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

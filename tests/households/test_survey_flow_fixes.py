@@ -9,7 +9,7 @@ from households.models import HouseholdStatus
 from households.surveys.services import start_survey
 from referrals import services as referrals
 from referrals.models import Capital, ReferralFollowUp, Service, ServiceKind
-from tests.households.survey_helpers import family, started_survey
+from tests.households.surveys.survey_helpers import family, started_survey
 
 pytestmark = pytest.mark.django_db
 

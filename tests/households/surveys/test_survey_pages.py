@@ -10,7 +10,7 @@ from households.models import CapitalAnswer, IndicatorAnswer, SurveyAccounts, Su
 from households.surveys.selectors import survey_members
 from households.surveys.services import STEPS, submit_survey
 from ppaos.audit.models import AuditEvent
-from tests.households.survey_helpers import family, fill_survey, started_survey
+from tests.households.surveys.survey_helpers import family, fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from households.surveys.services import (
 )
 from ppaos.accounts.models import Role
 from tests.factories import UserFactory, assign
-from tests.households.survey_helpers import fill_survey, started_survey
+from tests.households.surveys.survey_helpers import fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from households.surveys.services import (
     verify_survey,
 )
 from ppaos.audit.models import AuditEvent
-from tests.households.survey_helpers import fill_survey, started_survey
+from tests.households.surveys.survey_helpers import fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 
