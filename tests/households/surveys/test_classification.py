@@ -1,4 +1,5 @@
-"""Classification rules (households/classification.py): boundaries, rounding, target poor."""
+"""Classification rules (households/surveys/classification.py): boundaries, rounding, target
+poor."""
 
 from datetime import date
 from decimal import Decimal
