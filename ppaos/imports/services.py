@@ -379,30 +379,45 @@ def _run_importer(job: ImportJob) -> None:
             logger.warning("could not drop the staging table", exc_info=True)
 
 
+CHECK_ROWS = 2_000  # rows handed to the importer at once: few calls, few raw rows held
+
+
 def _checked_batches(job, rows, run: ImportRun):
-    """Hand every non-blank row to the importer, a batch at a time; yield batches of COPY lines
-    (valid rows, row errors). Progress (rows done, rejected so far) is written as it goes."""
+    """Hand every non-blank row to the importer, CHECK_ROWS at a time; yield batches of COPY
+    lines (valid rows, row errors) of IMPORT_BATCH_ROWS rows. Progress (rows done, rejected so
+    far) is written after each batch."""
     batch_rows, pause = _batch_rows(), _batch_pause()
+    check_size = min(batch_rows, CHECK_ROWS)
     check_rows = run.check_rows
     batch: list = []
-    rows_seen = rejected = 0
+    stage_lines: list[str] = []
+    error_lines: list[str] = []
+    rows_seen = rejected = pending = 0
     began = time.monotonic()
     for row in rows:
         if blank_row(row[1]):
             continue
         batch.append(row)
-        if len(batch) == batch_rows:
-            stage_lines, error_lines, bad = check_rows(batch)
-            rows_seen += len(batch)
+        if len(batch) == check_size:
+            checked, errors, bad = check_rows(batch)
+            stage_lines += checked
+            error_lines += errors
+            rows_seen += check_size
+            pending += check_size
             rejected += bad
             batch = []
-            yield stage_lines, error_lines
-            _set(job, rows_done=rows_seen, rejected_count=rejected)
-            if pause:
-                time.sleep(pause)
-    stage_lines, error_lines, bad = check_rows(batch) if batch else ([], [], 0)
-    rows_seen += len(batch)
-    rejected += bad
+            if pending >= batch_rows:
+                yield stage_lines, error_lines
+                stage_lines, error_lines, pending = [], [], 0
+                _set(job, rows_done=rows_seen, rejected_count=rejected)
+                if pause:
+                    time.sleep(pause)
+    if batch:
+        checked, errors, bad = check_rows(batch)
+        stage_lines += checked
+        error_lines += errors
+        rows_seen += len(batch)
+        rejected += bad
     if rows_seen == 0:
         raise SpreadsheetError("empty")
     yield stage_lines, error_lines
