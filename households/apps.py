@@ -11,3 +11,9 @@ class HouseholdsConfig(AppConfig):
         from .trigram_settings import apply_trigram_thresholds
 
         connection_created.connect(apply_trigram_thresholds, dispatch_uid="households_trigram")
+
+        from ppaos.imports.importers import register_importer
+
+        from .registry_import.importer import welfare_registry_importer
+
+        register_importer(welfare_registry_importer)

@@ -5,7 +5,7 @@ IDs, ages that make sense for their relation), and a verified survey in each of 
 previous and the current fiscal year) whose answers follow one hidden "wellbeing" per household,
 so the classification spreads over the four levels roughly as field data does (more households
 struggling than in hardship or doing well), varies by village, and mostly improves between rounds.
-The classification itself is the real one (households/classification.py).
+The classification itself is the real one (households/surveys/classification.py).
 
 It also writes the welfare-registry rows behind them: each welfare-card holder of a demo
 household is a registrant already found in the field, and a fifth as many new leads (not yet
@@ -33,7 +33,6 @@ from ppaos.audit.services import record_audit_event
 from ppaos.thai.thai_dates import fiscal_year_be
 from ppaos.thai.thai_id import national_id_check_digit
 
-from . import classification
 from .models import (
     CapitalAnswer,
     ClassificationResult,
@@ -53,8 +52,9 @@ from .models import (
     SurveyTransition,
     WelfareRegistrant,
 )
-from .survey_selectors import current_instrument, instrument_parts
-from .survey_services import add_on_reason, current_rule_set
+from .surveys import classification
+from .surveys.selectors import current_instrument, instrument_parts
+from .surveys.services import add_on_reason, current_rule_set
 
 MALE_NAMES = [
     "สมชาย", "สมศักดิ์", "บุญมี", "ประสิทธิ์", "วิชัย", "สุริยา", "ทองดี", "คำพันธ์", "บุญเลิศ",

@@ -232,10 +232,17 @@ class HouseholdPage:
     can_view_national_id: bool = False
 
 
+def level_history_for(household: Household) -> list[ClassificationResult]:
+    """The household's verified results round by round (oldest first), with their reasons."""
+    return list(
+        ClassificationResult.objects.filter(household=household)
+        .select_related("survey")
+        .order_by("fiscal_year", "id")
+    )
+
+
 def _surveys_of(household):
     """The household's surveys, newest round first, and its level history (oldest first)."""
-    from .survey_selectors import level_history_for
-
     surveys = list(household.surveys.select_related("surveyed_by").order_by("-fiscal_year"))
     return surveys, level_history_for(household)
 

@@ -33,8 +33,8 @@ urlpatterns = [
     path("transfers/<uuid:public_id>/", views.transfer_detail, name="transfer_detail"),
 ]
 
-# Surveys (households/survey_views.py).
-from . import survey_views  # noqa: E402
+# Surveys (households/surveys/views.py).
+from .surveys import views as survey_views  # noqa: E402
 
 urlpatterns += [
     path("surveys/", survey_views.survey_list, name="survey_list"),

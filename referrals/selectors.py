@@ -255,6 +255,11 @@ def unread_notification_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def unread_notifications_context(user) -> dict:
+    """The navigation's unread-notification badge (ppaos.accounts.context_processors)."""
+    return {"unread_notifications": unread_notification_count(user)}
+
+
 def notifications_for(user):
     return Notification.objects.filter(recipient=user).select_related(
         "referral", "referral__service"

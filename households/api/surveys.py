@@ -24,8 +24,8 @@ from ..models import (
     SurveyAccounts,
     SurveyStatus,
 )
-from ..survey_selectors import households_for_survey, survey_with_answers, surveys_visible_to
-from ..survey_services import (
+from ..surveys.selectors import households_for_survey, survey_with_answers, surveys_visible_to
+from ..surveys.services import (
     record_survey_view,
     return_survey,
     start_survey,

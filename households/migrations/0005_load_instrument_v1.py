@@ -1,8 +1,8 @@
-"""Load survey instrument v1 and classification rule set v1 from households/instrument_v1.py."""
+"""Load survey instrument v1 and classification rule set v1 from households/surveys/instrument_v1.py."""
 
 from django.db import migrations
 
-from households.instrument_loader import load_instrument_v1, unload_instrument_v1
+from households.surveys.instrument_loader import load_instrument_v1, unload_instrument_v1
 
 
 class Migration(migrations.Migration):

@@ -2,10 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .welfare_registry import FIELDS
+from .importers import importers_for_user
 
 
 class UploadForm(forms.Form):
+    """The file, the kind of import (the importers the user may run; the first by default) and
+    whether to validate only."""
+
+    kind = forms.ChoiceField(label=_("Kind of import"), choices=(), required=False)
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv"}),
@@ -13,6 +17,14 @@ class UploadForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Validate only: show what would change, write nothing"), required=False
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.importers = importers_for_user(user) if user is not None else []
+        self.fields["kind"].choices = [(i.kind, i.label) for i in self.importers]
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or None
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -23,22 +35,24 @@ class UploadForm(forms.Form):
         return uploaded
 
 
-def field_choices():
+def field_choices(importer):
     return [("", _("— ignore this column —"))] + [
-        (f.name, f"{f.label_th} ({f.label_en})") for f in FIELDS
+        (f.name, f"{f.label_th} ({f.label_en})") for f in importer.fields
     ]
 
 
 class ColumnMappingForm(forms.Form):
-    """One choice per header of the file; the current mapping preselected."""
+    """One choice per header of the file (the importer's fields); the current mapping
+    preselected."""
 
-    def __init__(self, *args, headers: list[str], current: dict[str, str], **kwargs):
+    def __init__(self, *args, importer, headers: list[str], current: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.importer = importer
         self.headers = [h for h in headers if h]
         for index, header in enumerate(self.headers):
             self.fields[f"column_{index}"] = forms.ChoiceField(
                 label=header,
-                choices=field_choices(),
+                choices=field_choices(importer),
                 required=False,
                 initial=current.get(header, ""),
             )
@@ -48,11 +62,8 @@ class ColumnMappingForm(forms.Form):
         chosen = [v for v in cleaned.values() if v]
         if len(chosen) != len(set(chosen)):
             raise forms.ValidationError(_("Each field can be chosen for one column only."))
-        missing = {"national_id", "first_name", "last_name"} - set(chosen)
-        if missing:
-            raise forms.ValidationError(
-                _("Choose a column for the national ID, first name and last name.")
-            )
+        if any(f not in chosen for f in self.importer.required_fields):
+            raise forms.ValidationError(self.importer.required_columns_message)
         return cleaned
 
     def mapping(self) -> dict[str, str]:

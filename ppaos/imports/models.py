@@ -13,10 +13,6 @@ from ppaos.core.models import PublicIdModel, TimeStampedModel
 from ppaos.core.stored_files import RandomStoredName
 
 
-class ImportKind(models.TextChoices):
-    WELFARE_REGISTRY = "welfare_registry", _("State welfare registry")
-
-
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")  # uploaded; waiting for a worker
     VALIDATING = "validating", _("Validating")  # reading and checking rows
@@ -30,7 +26,8 @@ class ImportJob(PublicIdModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
+    # The registered importer that runs the job (importers.py); apps declare the kinds.
+    kind = models.CharField(_("kind"), max_length=32)
     # Stored as imports/<year>/<month>/<uuid>.<ext>; the uploader's name is only displayed.
     file = models.FileField(_("file"), upload_to=RandomStoredName("imports/%Y/%m/"))
     original_filename = models.CharField(_("file name"), max_length=255)
@@ -78,7 +75,13 @@ class ImportJob(PublicIdModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.original_filename}"
+        return f"{self.kind_label} · {self.original_filename}"
+
+    @property
+    def kind_label(self) -> str:
+        from .importers import kind_label
+
+        return kind_label(self.kind)
 
     @property
     def audit_label(self) -> str:
@@ -89,9 +92,9 @@ class ImportJob(PublicIdModel):
 class ColumnMapping(TimeStampedModel):
     """How the columns of one source layout (its header row) map to fields, set by an admin when
     a header is unknown and reused for every later file with the same layout. The mapping wins
-    over the synonyms table (ppaos/imports/welfare_registry.py)."""
+    over the importer's synonyms table."""
 
-    kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
+    kind = models.CharField(_("kind"), max_length=32)
     layout_key = models.CharField(_("layout"), max_length=40)
     headers = models.JSONField(_("headers"), default=list)
     # header text → field name; "" means "ignore this column".

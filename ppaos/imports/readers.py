@@ -47,11 +47,6 @@ FILE_MESSAGES: dict[str, tuple[str, str]] = {
         "ไม่พบคอลัมน์ที่จำเป็น: {columns_th} กรุณาเพิ่มคอลัมน์หรือกำหนดการจับคู่คอลัมน์",
         "Required columns are missing: {columns_en}. Add them or map the columns.",
     ),
-    "no_address_columns": (
-        "ไม่พบคอลัมน์ที่อยู่ (ตำบล อำเภอ หรือจังหวัด) จึงระบุพื้นที่ของผู้ลงทะเบียนไม่ได้",
-        "No address column (subdistrict, district or province) was found, so registrants "
-        "cannot be placed in an area.",
-    ),
     "too_large": (
         "ไฟล์ใหญ่เกิน {limit_mb} MB",
         "The file is larger than {limit_mb} MB.",
@@ -64,12 +59,13 @@ FILE_MESSAGES: dict[str, tuple[str, str]] = {
 
 
 class SpreadsheetError(Exception):
-    """The file as a whole cannot be imported. `code` is a FILE_MESSAGES key."""
+    """The file as a whole cannot be imported. `code` is a FILE_MESSAGES key, or an importer's
+    own code with its (Thai, English) `messages`."""
 
-    def __init__(self, code: str, **params) -> None:
+    def __init__(self, code: str, *, messages: tuple[str, str] | None = None, **params) -> None:
         self.code = code
         self.params = params
-        thai, english = FILE_MESSAGES[code]
+        thai, english = messages or FILE_MESSAGES[code]
         self.message_th = thai.format(**params)
         self.message_en = english.format(**params)
         super().__init__(self.message_en)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ppaos.accounts.policy import WHOLE_COUNTRY, Action, area_prefixes_for
 
+from .locks import JOB_LOCK_NAMESPACE
 from .models import ImportJob, ImportStatus
 
 
@@ -22,13 +23,11 @@ def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
 
 def import_job_is_running(job: ImportJob) -> bool:
     """Whether a worker holds the job's advisory lock right now."""
-    from .services import _LOCK_NAMESPACE
-
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
             "AND classid = %s::oid AND objid = %s::oid AND objsubid = 2",
-            [_LOCK_NAMESPACE, job.pk],
+            [JOB_LOCK_NAMESPACE, job.pk],
         )
         return cursor.fetchone()[0] > 0
 

@@ -1,9 +1,9 @@
-"""Every write of the import-job framework and the welfare-registry importer.
+"""Every write of the import-job framework; it runs any registered importer (importers.py).
 
 Life of a job: `create_import_job` (web, returns at once) → Celery task → `run_import_job`
-(worker): validating (stream rows, stage valid ones and errors with COPY) → importing (one
-transaction: new villages, one set-based upsert, the job's final counts and audit row) →
-succeeded / partly succeeded / failed.
+(worker): validating (stream rows, the importer checks them batch by batch, valid rows and
+errors are staged with COPY) → importing (one transaction: the importer's set-based write, the
+job's final counts and audit row) → succeeded / partly succeeded / failed.
 
 Crash safety: staging lives in TEMP tables of the worker's connection and the write is one
 transaction together with the job's counts, so a worker killed at any point leaves either
@@ -31,20 +31,12 @@ from django.utils.translation import gettext as _
 from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
 
-from . import staging
-from .models import ColumnMapping, ImportJob, ImportKind, ImportStatus
+from . import copy_staging
+from .columns import blank_row, layout_key
+from .importers import Importer, ImportRun, importer_for, registered_importers
+from .locks import JobLock, lock_writes_of
+from .models import ColumnMapping, ImportJob, ImportStatus
 from .readers import SpreadsheetError, open_table
-from .welfare_registry import (
-    FIELDS_BY_NAME,
-    AddressResolver,
-    RowError,
-    RowReader,
-    blank_row,
-    header_score,
-    layout_key,
-    plan_columns,
-    row_message,
-)
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +68,6 @@ HEADER_SEARCH_ROWS = 30
 # Rows per COPY batch and progress update. IMPORT_BATCH_PAUSE (seconds between batches) exists
 # so the crash-safety test can stop a worker part-way; it is 0 in normal use.
 DEFAULT_BATCH_ROWS = 20_000
-_LOCK_NAMESPACE = 0x50_50_41_4F  # "PPAO": job locks are (namespace, job id)
-_REGISTRY_WRITE_LOCK = (0x50_50_41_4F, 0)  # one registry upsert at a time
 MAX_REPORT_ROWS = 1_000_000
 
 
@@ -124,15 +114,30 @@ def _enqueue(job: ImportJob) -> None:
 # Web side: create, re-run, map columns
 
 
-def create_import_job(
-    *, actor, uploaded_file, dry_run: bool = False, kind: str = ImportKind.WELFARE_REGISTRY
-) -> ImportJob:
-    """Store the upload and queue its import; returns at once.
+def _importer(kind: str | None) -> Importer:
+    """The importer of `kind`; without one, the first registered (the app's main import)."""
+    importers = registered_importers()
+    if kind is None and importers:
+        return next(iter(importers.values()))
+    if kind not in importers:
+        raise ValueError(_("This kind of import is not available."))
+    return importers[kind]
 
-    Who may call: admins (RUN_IMPORTS). Refuses files over IMPORT_MAX_UPLOAD_MB (ValueError
-    with a message for the form). Side effects: the file in MEDIA_ROOT, an audit row, a task.
+
+def create_import_job(
+    *, actor, uploaded_file, dry_run: bool = False, kind: str | None = None
+) -> ImportJob:
+    """Store the upload and queue its import by the importer of `kind` (default: the first
+    registered); returns at once.
+
+    Who may call: admins (RUN_IMPORTS, and the importer's own action). Refuses files over
+    IMPORT_MAX_UPLOAD_MB and unknown kinds (ValueError with a message for the form). Side
+    effects: the file in MEDIA_ROOT, an audit row, a task.
     """
     require(actor, Action.RUN_IMPORTS)
+    importer = _importer(kind)
+    require(actor, importer.action)
+    kind = importer.kind
     check_upload(name=uploaded_file.name, size=uploaded_file.size)
     name = Path(uploaded_file.name).name[:255]
     job = ImportJob(
@@ -209,7 +214,8 @@ def save_column_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> Im
     require(actor, Action.RUN_IMPORTS)
     if not job.layout_key:
         raise ImportJobError(_("No header row was found in this file."))
-    unknown = {value for value in mapping.values() if value and value not in FIELDS_BY_NAME}
+    fields = importer_for(job.kind).fields_by_name
+    unknown = {value for value in mapping.values() if value and value not in fields}
     if unknown:
         raise ImportJobError(_("Unknown field."))
     if job.status not in FINISHED_STATUSES:
@@ -234,28 +240,6 @@ def save_column_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> Im
 # Worker side
 
 
-class _JobLock:
-    """A session-level advisory lock on the job, held by the worker's connection."""
-
-    def __init__(self, job_id: int) -> None:
-        self.key = (_LOCK_NAMESPACE, int(job_id))
-        self.acquired = False
-
-    def __enter__(self) -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", list(self.key))
-            self.acquired = cursor.fetchone()[0]
-        return self.acquired
-
-    def __exit__(self, *exc) -> None:
-        if self.acquired and connection.connection is not None:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", list(self.key))
-            except Exception:  # the connection broke; the lock went with it
-                logger.warning("could not release import job lock", exc_info=True)
-
-
 def _set(job: ImportJob, **fields) -> None:
     """Write some of the job's fields now (autocommit), so the browser sees progress."""
     for name, value in fields.items():
@@ -273,7 +257,7 @@ def _move(job: ImportJob, status: str, **fields) -> None:
 def run_import_job(*, job_id: int) -> ImportJob | None:
     """Run (or run again) one job in the worker. Idempotent: a finished job is left alone, and
     one whose earlier worker died starts over from the file. Called by the Celery task only."""
-    with _JobLock(job_id) as acquired:
+    with JobLock(job_id) as acquired:
         if not acquired:
             logger.info("import job %s is being run by another worker", job_id)
             return None
@@ -297,7 +281,7 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
             error_summary=[],
         )
         try:
-            _import_welfare_registry(job)
+            _run_importer(job)
         except SpreadsheetError as exc:
             _fail(job, exc.code, exc.message_th, exc.message_en)
         except Exception:
@@ -311,7 +295,7 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
             )
         finally:
             try:
-                staging.drop_staging_tables()
+                copy_staging.drop_error_table()
             except Exception:
                 logger.warning("could not drop staging tables", exc_info=True)
         return job
@@ -332,7 +316,7 @@ def _fail(job: ImportJob, code: str, message_th: str, message_en: str) -> None:
         )
 
 
-def _find_header(table, remembered: dict[str, dict]):
+def _find_header(table, remembered: dict[str, dict], importer: Importer):
     """The header row: a row whose layout has a remembered mapping, else the early row naming
     the most known columns. Returns (row number, cells, remembered mapping or None, rows read)."""
     buffered = []
@@ -347,7 +331,7 @@ def _find_header(table, remembered: dict[str, dict]):
         key = layout_key(cells)
         if key in remembered:
             return index, remembered[key], buffered
-        score = header_score(cells)
+        score = importer.header_score(cells)
         if score >= 2 and (best is None or score > best[1]):
             best = (index, score)
     if best is None:
@@ -357,14 +341,15 @@ def _find_header(table, remembered: dict[str, dict]):
     return best[0], None, buffered
 
 
-def _import_welfare_registry(job: ImportJob) -> None:
+def _run_importer(job: ImportJob) -> None:
+    importer = importer_for(job.kind)
     table = open_table(job.file.path)
     remembered = dict(
         ColumnMapping.objects.filter(kind=job.kind).values_list("layout_key", "mapping")
     )
-    header_index, mapping, buffered = _find_header(table, remembered)
+    header_index, mapping, buffered = _find_header(table, remembered, importer)
     header_cells = buffered[header_index][1]
-    plan = plan_columns(header_cells, mapping)
+    plan = importer.plan_columns(header_cells, mapping)
     header_row_number = buffered[header_index][0]
     _set(
         job,
@@ -374,70 +359,66 @@ def _import_welfare_registry(job: ImportJob) -> None:
         column_mapping=plan.mapping(),
         rows_total=max(table.estimated_rows - header_row_number, 0),
     )
-    if plan.missing_required:
-        raise SpreadsheetError(
-            "missing_columns",
-            columns_th=", ".join(FIELDS_BY_NAME[f].label_th for f in plan.missing_required),
-            columns_en=", ".join(FIELDS_BY_NAME[f].label_en for f in plan.missing_required),
-        )
-    if not plan.has_address:
-        raise SpreadsheetError("no_address_columns")
-
-    column_names = {field: plan.headers[index] for field, index in plan.columns.items()}
-    reader = RowReader(plan, today=timezone.localdate(), resolver=AddressResolver())
+    importer.check_columns(plan)
+    run = importer.start(job=job, plan=plan)
 
     def data_rows():
         yield from buffered[header_index + 1 :]
         yield from table.rows()
 
-    batches = _validated_batches(job, data_rows(), reader, column_names)
-    if connection.in_atomic_block:
-        # Inside a caller's transaction (tests): one connection, no pipelining.
-        _write_registry(job, batches)
-    else:
-        _write_registry_alongside(job, batches)
+    try:
+        batches = _checked_batches(job, data_rows(), run)
+        if connection.in_atomic_block:
+            # Inside a caller's transaction (tests): one connection, no pipelining.
+            _write(job, importer, run, batches)
+        else:
+            _write_alongside(job, importer, run, batches)
+    finally:
+        try:
+            run.drop_stage()
+        except Exception:
+            logger.warning("could not drop the staging table", exc_info=True)
 
 
-def _validated_batches(job, rows, reader: RowReader, column_names: dict[str, str]):
-    """Read and check every row; yield batches of COPY lines (valid rows, row errors).
+CHECK_ROWS = 2_000  # rows handed to the importer at once: few calls, few raw rows held
 
-    The same national ID twice: the first row is kept, later ones are rejected naming it.
-    Progress (rows done, rejected so far) is written as it goes.
-    """
+
+def _checked_batches(job, rows, run: ImportRun):
+    """Hand every non-blank row to the importer, CHECK_ROWS at a time; yield batches of COPY
+    lines (valid rows, row errors) of IMPORT_BATCH_ROWS rows. Progress (rows done, rejected so
+    far) is written after each batch."""
     batch_rows, pause = _batch_rows(), _batch_pause()
+    check_size = min(batch_rows, CHECK_ROWS)
+    check_rows = run.check_rows
+    batch: list = []
     stage_lines: list[str] = []
     error_lines: list[str] = []
-    rows_seen = rejected = 0
-    first_row_of: dict[int, int] = {}
-    id_column = column_names["national_id"]
-    stage_line, error_line = staging.stage_line, staging.error_line
+    rows_seen = rejected = pending = 0
     began = time.monotonic()
-    for row_number, cells in rows:
-        if blank_row(cells):
+    for row in rows:
+        if blank_row(row[1]):
             continue
-        rows_seen += 1
-        row, errors = reader.read(row_number, cells)
-        if row is not None:
-            first = first_row_of.setdefault(int(row.national_id), row_number)
-            if first == row_number:
-                stage_lines.append(stage_line(row))
-            else:
-                rejected += 1
-                thai, english = row_message("duplicate_id", "national_id", first_row=first)
-                duplicate = RowError("national_id", row.national_id, "duplicate_id", thai, english)
-                error_lines.append(error_line(row_number, id_column, duplicate))
-        else:
-            rejected += 1
-            for error in errors:
-                error_lines.append(
-                    error_line(row_number, column_names.get(error.field, error.field), error)
-                )
-        if rows_seen % batch_rows == 0:
-            yield stage_lines, error_lines
-            stage_lines, error_lines = [], []
-            _set(job, rows_done=rows_seen, rejected_count=rejected)
-            if pause:
-                time.sleep(pause)
+        batch.append(row)
+        if len(batch) == check_size:
+            checked, errors, bad = check_rows(batch)
+            stage_lines += checked
+            error_lines += errors
+            rows_seen += check_size
+            pending += check_size
+            rejected += bad
+            batch = []
+            if pending >= batch_rows:
+                yield stage_lines, error_lines
+                stage_lines, error_lines, pending = [], [], 0
+                _set(job, rows_done=rows_seen, rejected_count=rejected)
+                if pause:
+                    time.sleep(pause)
+    if batch:
+        checked, errors, bad = check_rows(batch)
+        stage_lines += checked
+        error_lines += errors
+        rows_seen += len(batch)
+        rejected += bad
     if rows_seen == 0:
         raise SpreadsheetError("empty")
     yield stage_lines, error_lines
@@ -458,8 +439,8 @@ _ABORT = object()
 CHUNK_ROWS = 20_000  # small chunks keep PostgreSQL busy while rows are read
 
 
-def _write_registry_alongside(job: ImportJob, batches) -> None:
-    """Run `_write_registry` in a thread with its own database connection, fed through a
+def _write_alongside(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
+    """Run `_write` in a thread with its own database connection, fed through a
     bounded queue, so PostgreSQL writes one chunk while this thread reads the next (two cores).
     Both halves end together: an error on either side rolls the whole write back."""
     handoff: queue.Queue = queue.Queue(maxsize=4)
@@ -467,7 +448,7 @@ def _write_registry_alongside(job: ImportJob, batches) -> None:
 
     def consume():
         try:
-            _write_registry(job, iter(handoff.get, None))
+            _write(job, importer, run, iter(handoff.get, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
             failure.append(exc)
         finally:
@@ -506,64 +487,56 @@ def _write_registry_alongside(job: ImportJob, batches) -> None:
         raise failure[0]
 
 
-def _write_registry(job: ImportJob, batches) -> None:
-    """Stage the batches with COPY and write them, chunk by chunk, in ONE transaction that also
-    records the job's result: a crash at any point leaves nothing or the finished job.
+def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
+    """Stage the batches with COPY and have the importer write them, chunk by chunk, in ONE
+    transaction that also records the job's result: a crash at any point leaves nothing or the
+    finished job.
 
-    The registry write lock makes overlapping imports write one after the other (rows in
-    national-ID order within each), so they cannot deadlock.
+    An importer with serial writes takes its kind's write lock, so overlapping imports write one
+    after the other and cannot deadlock.
     """
     began = time.monotonic()
+    copy_lines = copy_staging.copy_lines
     with transaction.atomic():
         # Foreign keys checked after each chunk rather than all at COMMIT: the checks then run
         # while the next rows are being read, instead of after the last one.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        staging.create_staging_tables()
-        if not job.dry_run:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(_REGISTRY_WRITE_LOCK))
+        copy_staging.create_error_table()
+        run.create_stage()
+        if not job.dry_run and importer.serial_writes:
+            lock_writes_of(importer.kind)
         totals = {"staged": 0, "created": 0, "updated": 0, "unchanged": 0}
-        villages: list[str] = []
         pending = 0
 
         def write_chunk():
-            staged = staging.staged_count()
-            if not staged:
-                return
-            if job.dry_run:
-                created, updated, unchanged = staging.preview_counts()
-            else:
-                villages.extend(staging.create_missing_villages())
-                created, updated = staging.upsert_registrants(job_id=job.pk)
-                unchanged = staged - created - updated
+            staged, created, updated, unchanged = run.write_staged(dry_run=job.dry_run)
             totals["staged"] += staged
             totals["created"] += created
             totals["updated"] += updated
             totals["unchanged"] += unchanged
-            staging.clear_stage()
 
         for batch in batches:
             if batch is _ABORT:
                 raise _Aborted
             stage_lines, error_lines = batch
-            staging.copy_lines(staging.STAGE, staging.STAGE_COLUMNS, stage_lines)
-            staging.copy_lines(staging.ERRORS, staging.ERROR_COLUMNS, error_lines)
+            copy_lines(run.stage_table, run.stage_columns, stage_lines)
+            copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             pending += len(stage_lines)
             if pending >= CHUNK_ROWS:
                 write_chunk()
                 pending = 0
         write_chunk()
 
-        rejected = staging.rejected_row_count()
-        groups = staging.error_groups() if rejected else []
+        rejected = copy_staging.rejected_row_count()
+        groups = copy_staging.error_groups() if rejected else []
         report_name = _write_error_report(job) if rejected else ""
         status = ImportStatus.PARTLY_SUCCEEDED if rejected else ImportStatus.SUCCEEDED
         if totals["staged"] == 0 and rejected:
             status = ImportStatus.FAILED
         _finish(
             job, status, totals["created"], totals["updated"], totals["unchanged"], groups,
-            report_name, villages,
+            report_name, run,
         )  # fmt: skip
     logger.info(
         "import job %s: written in %.1f s (%d staged)",
@@ -571,8 +544,8 @@ def _write_registry(job: ImportJob, batches) -> None:
     )  # fmt: skip
 
 
-def _finish(job, status, created, updated, unchanged, groups, report_name, villages) -> None:
-    """The job's result, written in the same transaction as the registry rows."""
+def _finish(job, status, created, updated, unchanged, groups, report_name, run) -> None:
+    """The job's result, written in the same transaction as the importer's rows."""
     _move(
         job,
         status,
@@ -583,13 +556,7 @@ def _finish(job, status, created, updated, unchanged, groups, report_name, villa
         error_report=report_name,
         finished_at=timezone.now(),
     )
-    for code in villages:
-        record_audit_event(
-            actor=job.created_by,
-            action="area.village_created",
-            area_code=code,
-            details={"code": code, "import_job": str(job.public_id)},
-        )
+    details = run.after_write(job)
     record_audit_event(
         actor=job.created_by,
         action="import.job_finished",
@@ -601,7 +568,7 @@ def _finish(job, status, created, updated, unchanged, groups, report_name, villa
             "updated": updated,
             "unchanged": unchanged,
             "rejected": job.rejected_count,
-            "villages_created": len(villages),
+            **details,
         },
     )
 
@@ -637,7 +604,8 @@ def _write_error_report(job: ImportJob) -> str:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("errors")
     sheet.append(REPORT_HEADERS)
-    for written, (row_number, column, value, thai, english) in enumerate(staging.iter_errors()):
+    errors = copy_staging.iter_errors()
+    for written, (row_number, column, value, thai, english) in enumerate(errors):
         if written >= MAX_REPORT_ROWS:
             break
         sheet.append([row_number, column, value, thai, english])

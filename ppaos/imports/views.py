@@ -15,6 +15,7 @@ from ppaos.core.stored_files import serve_stored_file
 
 from . import selectors, services
 from .forms import ColumnMappingForm, UploadForm
+from .importers import importer_for
 from .models import ImportStatus
 
 
@@ -46,16 +47,17 @@ def upload(request):
             return render(
                 request,
                 "imports/upload.html",
-                {"form": UploadForm(), "refusal": refusal},
+                {"form": UploadForm(user=request.user), "refusal": refusal},
                 status=413,
             )
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
                 job = services.create_import_job(
                     actor=request.user,
                     uploaded_file=form.cleaned_data["file"],
                     dry_run=form.cleaned_data["dry_run"],
+                    kind=form.cleaned_data["kind"],
                 )
             except ValueError as exc:
                 form.add_error("file", str(exc))
@@ -63,7 +65,7 @@ def upload(request):
                 return redirect("imports:job_detail", public_id=job.public_id)
         status = 400
     else:
-        form = UploadForm()
+        form = UploadForm(user=request.user)
     return render(request, "imports/upload.html", {"form": form}, status=status)
 
 
@@ -156,7 +158,12 @@ def column_mapping(request, public_id):
     job = _job(request, public_id)
     if not job.headers:
         raise Http404
-    form = ColumnMappingForm(request.POST or None, headers=job.headers, current=job.column_mapping)
+    form = ColumnMappingForm(
+        request.POST or None,
+        importer=importer_for(job.kind),
+        headers=job.headers,
+        current=job.column_mapping,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             new_job = services.save_column_mapping(

@@ -14,3 +14,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Each test run gets its own queue, so a worker started by another run on this machine (another
 # developer, CI) never takes this run's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", f"ppaos-test-{os.getpid()}")
+
+# Importers declared by a test (dotted paths, comma-separated), for the Celery worker that test
+# starts: it reads them from its environment (tests/imports/test_importer_protocol.py).
+IMPORTERS = [path for path in os.environ.get("PPAOS_TEST_IMPORTERS", "").split(",") if path]

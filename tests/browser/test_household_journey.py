@@ -11,8 +11,8 @@ import datetime
 import pytest
 from django.apps import apps as django_apps
 
-from households.instrument_loader import load_instrument_v1
 from households.models import Survey, SurveyAccounts, SurveyStatus
+from households.surveys.instrument_loader import load_instrument_v1
 from ppaos.accounts.models import Role
 from tests.browser.conftest import log_in
 from tests.factories import TEST_PASSWORD, RegistrantFactory, UserFactory, assign

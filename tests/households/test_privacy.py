@@ -12,7 +12,7 @@ from households.models import DuplicateCandidate, Finding, Person
 from ppaos.audit.models import AuditEvent
 from ppaos.thai.thai_id import format_national_id
 from tests.factories import RegistrantFactory, household_with_head, make_national_id
-from tests.households.survey_helpers import started_survey
+from tests.households.surveys.survey_helpers import started_survey
 
 pytestmark = pytest.mark.django_db
 

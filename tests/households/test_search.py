@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from households import selectors, services
 from households.models import Finding
 from households.search_query import QueryKind, parse_search_query
+from ppaos.thai.thai_id import format_national_id
 from tests.factories import PersonFactory, RegistrantFactory, household_with_head
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +176,15 @@ def test_connections_use_the_name_search_thresholds():
         assert float(cursor.fetchone()[0]) == SIMILARITY_THRESHOLD == 0.5
         cursor.execute("SHOW pg_trgm.word_similarity_threshold")
         assert float(cursor.fetchone()[0]) == WORD_SIMILARITY_THRESHOLD
+
+
+def test_person_api_search_finds_by_national_id_in_any_format(facilitator):
+    person = household_with_head("49010101").memberships.get().person
+    household_with_head("49010101")
+    api = APIClient()
+    api.force_authenticate(facilitator)
+
+    dashed = format_national_id(person.national_id)
+    rows = api.get("/api/v1/persons/", {"q": dashed}).json()["results"]
+
+    assert [r["id"] for r in rows] == [str(person.public_id)]

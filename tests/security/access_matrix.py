@@ -183,6 +183,7 @@ API: dict[str, Rule] = {
     "POST /api/v1/agency-referrals/{public_id}/start/":   Rule(A.ACT_ON_REFERRAL, "agency_referral"),
     "POST /api/v1/agency-referrals/{public_id}/complete/": Rule(A.ACT_ON_REFERRAL, "agency_referral"),
     # Imports (admins)
+    "GET /api/v1/imports/kinds/":                         Rule(A.RUN_IMPORTS),
     "GET /api/v1/imports/jobs/":                          Rule(A.RUN_IMPORTS),
     "POST /api/v1/imports/jobs/":                         Rule(A.RUN_IMPORTS, strict=True),
     "GET /api/v1/imports/jobs/{public_id}/":              Rule(A.RUN_IMPORTS, "import_job"),

@@ -17,7 +17,6 @@ module fixture rolls back, and every request of the matrix runs in a savepoint o
 write that succeeds changes nothing for the next case.
 """
 
-import importlib
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -140,15 +139,10 @@ def _ensure_reference_data():
 
 
 def _load_survey_instrument(apps) -> None:
-    """The data migration's loader, wherever the households app keeps it (modules move)."""
-    for module_path in ("households.instrument_loader", "households.surveys.instrument_loader"):
-        try:
-            module = importlib.import_module(module_path)
-        except ImportError:
-            continue
-        module.load_instrument_v1(apps)
-        return
-    raise ImportError("no survey instrument loader found in the households app")
+    """The data migration's loader."""
+    from households.surveys.instrument_loader import load_instrument_v1
+
+    load_instrument_v1(apps)
 
 
 def _start_survey(builder, household):
@@ -309,7 +303,7 @@ def build_world() -> World:
         )
     job = ImportJob(
         created_by=builder,
-        kind=ImportJob._meta.get_field("kind").choices[0][0],
+        kind="welfare_registry",
         original_filename="registry.csv",
         headers=["เลขประจำตัวประชาชน"],
     )

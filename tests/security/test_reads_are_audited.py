@@ -9,12 +9,12 @@ from django.urls import reverse
 
 from households import services as household_services
 from households.models import Membership, Person, WelfareRegistrant
-from households.survey_services import submit_survey
+from households.surveys.services import submit_survey
 from ppaos.audit.models import AuditEvent
 from referrals import services as referral_services
 from referrals.models import Capital, Service, ServiceKind
 from tests.factories import HouseholdFactory, make_national_id
-from tests.households.survey_helpers import fill_survey, started_survey
+from tests.households.surveys.survey_helpers import fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,10 @@
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from .. import selectors, services
+from ..importers import importers_for_user
 from ..models import ImportJob
 
 
@@ -70,6 +72,19 @@ class ImportJobSerializer(serializers.ModelSerializer):
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
     dry_run = serializers.BooleanField(default=False)
+    kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="One of the kinds listed by imports/kinds/; the first of them when not given.",
+    )
+
+    def validate_kind(self, kind):
+        if not kind:
+            return None
+        user = self.context["request"].user
+        if kind not in {importer.kind for importer in importers_for_user(user)}:
+            raise serializers.ValidationError(_("This kind of import is not available."))
+        return kind
 
     def validate_file(self, uploaded):
         try:
@@ -77,3 +92,18 @@ class ImportUploadSerializer(serializers.Serializer):
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
         return uploaded
+
+
+class ImportFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label_th = serializers.CharField()
+    label_en = serializers.CharField()
+    required = serializers.BooleanField()
+
+
+class ImportKindSerializer(serializers.Serializer):
+    """A kind of import the user may run, with the fields its files may have."""
+
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    fields = ImportFieldSerializer(many=True)

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "imports_api"
 urlpatterns = [
+    path("imports/kinds/", views.ImportKindList.as_view(), name="kind_list"),
     path("imports/jobs/", views.ImportJobListCreate.as_view(), name="job_list"),
     path("imports/jobs/<uuid:public_id>/", views.ImportJobDetail.as_view(), name="job_detail"),
     path(

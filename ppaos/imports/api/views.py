@@ -9,7 +9,8 @@ from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants
 from ppaos.core.stored_files import serve_stored_file
 
 from .. import selectors, services
-from .serializers import ImportJobSerializer, ImportUploadSerializer
+from ..importers import importers_for_user
+from .serializers import ImportJobSerializer, ImportKindSerializer, ImportUploadSerializer
 
 
 class _AdminOnly:
@@ -31,17 +32,29 @@ class ImportJobListCreate(_AdminOnly, generics.ListAPIView):
     @extend_schema(request=ImportUploadSerializer, responses={202: ImportJobSerializer})
     def post(self, request):
         ensure_role_grants(request.user, Action.RUN_IMPORTS)
-        upload = ImportUploadSerializer(data=request.data)
+        upload = ImportUploadSerializer(data=request.data, context={"request": request})
         upload.is_valid(raise_exception=True)
         try:
             job = services.create_import_job(
                 actor=request.user,
                 uploaded_file=upload.validated_data["file"],
                 dry_run=upload.validated_data["dry_run"],
+                kind=upload.validated_data.get("kind"),
             )
         except ValueError as exc:
             return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportKindList(_AdminOnly, generics.GenericAPIView):
+    """The kinds of import this user may run (the first is the default of an upload)."""
+
+    serializer_class = ImportKindSerializer
+    pagination_class = None
+
+    @extend_schema(responses={200: ImportKindSerializer(many=True)})
+    def get(self, request):
+        return Response(ImportKindSerializer(importers_for_user(request.user), many=True).data)
 
 
 class ImportJobDetail(_AdminOnly, generics.RetrieveAPIView):

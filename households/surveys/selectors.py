@@ -7,12 +7,9 @@ from django.utils import timezone
 
 from ppaos.accounts.policy import Action, scope_queryset
 
-from . import survey_transitions as transitions
-from .classification import age_on, indicator_applies
-from .models import (
+from ..models import (
     BasicNeedsIndicator,
     CapitalItem,
-    ClassificationResult,
     Household,
     IndicatorScope,
     Membership,
@@ -21,7 +18,9 @@ from .models import (
     SurveyInstrument,
     SurveyStatus,
 )
-from .selectors import current_members_of
+from ..selectors import current_members_of
+from . import transitions
+from .classification import age_on, indicator_applies
 
 SURVEY_AREA_FIELD = "household__area_id"
 
@@ -58,15 +57,6 @@ def surveys_to_finish_for(user) -> QuerySet:
         surveys_editable_by(user)
         .filter(surveyed_by=user, status__in=transitions.statuses_allowing(transitions.EDIT))
         .order_by("-status", "-updated_at")  # "returned" sorts after "draft": descending first
-    )
-
-
-def level_history_for(household: Household) -> list[ClassificationResult]:
-    """The household's verified results round by round (oldest first), with their reasons."""
-    return list(
-        ClassificationResult.objects.filter(household=household)
-        .select_related("survey")
-        .order_by("fiscal_year", "id")
     )
 
 
@@ -156,7 +146,7 @@ def survey_with_answers(queryset: QuerySet) -> QuerySet:
 
 
 def _transitions():
-    from .models import SurveyTransition
+    from ..models import SurveyTransition
 
     return SurveyTransition.objects.select_related("actor").order_by("at", "id")
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ppaos.thai.thai_digits import to_arabic_digits
 
-from .models import IndicatorResult, LawfulBasis, NeedCategory, SurveyAccounts
-from .survey_services import SENSITIVE_FLAGS
+from ..models import IndicatorResult, LawfulBasis, NeedCategory, SurveyAccounts
+from .services import SENSITIVE_FLAGS
 
 RESULT_CHOICES = [
     (IndicatorResult.PASS, _("Yes")),

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from ppaos.accounts.policy import Action, can, ensure_role_allows
 from ppaos.audit.reads import audit_page_read
 
-from .models import IndicatorAnswer, SurveyAccounts, SurveyStatus
-from .survey_forms import (
+from ..models import IndicatorAnswer, SurveyAccounts, SurveyStatus
+from .forms import (
     AccountsForm,
     BasicNeedsForm,
     CapitalsForm,
@@ -29,7 +29,7 @@ from .survey_forms import (
     NeedsForm,
     ReturnForm,
 )
-from .survey_selectors import (
+from .selectors import (
     households_for_survey,
     instrument_parts,
     review_queue_for,
@@ -39,7 +39,7 @@ from .survey_selectors import (
     surveys_to_finish_for,
     surveys_visible_to,
 )
-from .survey_services import (
+from .services import (
     STEPS,
     is_own_survey,
     record_survey_view,

@@ -20,9 +20,7 @@ from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
 from ppaos.thai.thai_dates import fiscal_year_be
 
-from . import classification
-from . import survey_transitions as transitions
-from .models import (
+from ..models import (
     CapitalAnswer,
     ClassificationResult,
     ClassificationRuleSet,
@@ -42,8 +40,9 @@ from .models import (
     SurveyStatus,
     SurveyTransition,
 )
-from .selectors import current_members_of, current_person_ids
-from .survey_selectors import (
+from ..selectors import current_members_of, current_person_ids
+from . import classification, transitions
+from .selectors import (
     InstrumentParts,
     current_instrument,
     instrument_parts,
@@ -67,7 +66,7 @@ STEPS = ("consent", "members", "basic_needs", "capitals", "accounts", "needs", "
 
 
 def _refusal(survey: Survey, action: str) -> str:
-    """What a refused action says (the state table itself is households/survey_transitions.py)."""
+    """What a refused action says (the state table itself is households/surveys/transitions.py)."""
     if action == transitions.VERIFY:
         return _("Only a submitted survey can be verified.")
     if action == transitions.RETURN:

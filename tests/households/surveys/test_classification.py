@@ -1,12 +1,13 @@
-"""Classification rules (households/classification.py): boundaries, rounding, target poor."""
+"""Classification rules (households/surveys/classification.py): boundaries, rounding, target
+poor."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from households import instrument_v1
-from households.classification import (
+from households.surveys import instrument_v1
+from households.surveys.classification import (
     ClassificationError,
     Item,
     RuleSet,

@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 from households.models import Membership, Survey
-from households.survey_selectors import instrument_parts, survey_members
-from households.survey_services import save_survey_draft, start_survey
+from households.surveys.selectors import instrument_parts, survey_members
+from households.surveys.services import save_survey_draft, start_survey
 from tests.factories import PersonFactory, household_with_head
 
 

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from households.models import CapitalAnswer, IndicatorAnswer, SurveyAccounts, SurveyStatus
-from households.survey_selectors import survey_members
-from households.survey_services import STEPS, submit_survey
+from households.surveys.selectors import survey_members
+from households.surveys.services import STEPS, submit_survey
 from ppaos.audit.models import AuditEvent
-from tests.households.survey_helpers import family, fill_survey, started_survey
+from tests.households.surveys.survey_helpers import family, fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -247,7 +247,7 @@ def test_list_pages_have_a_bounded_number_of_queries(
 def test_household_page_starts_a_survey_and_shows_level_history_with_reasons(
     client, facilitator, area_manager
 ):
-    from households.survey_services import save_survey_draft, verify_survey
+    from households.surveys.services import save_survey_draft, verify_survey
 
     survey = fill_survey(facilitator, started_survey(facilitator), score=2)
     save_survey_draft(actor=facilitator, survey=survey, capital_scores={"F2": 1})

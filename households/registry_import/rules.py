@@ -8,10 +8,9 @@ already holds (the upsert keeps the old value).
 
 Header synonyms
 ---------------
-A header cell is matched after `header_key()` clean-up: Thai digits to Arabic, lower case, and
-spaces, dots, dashes, underscores, colons, asterisks, slashes and brackets removed, so
-"เลขประจำตัวประชาชน (13 หลัก)" and "National_ID" both match. When the full text is not a synonym,
-the text before a bracket is tried ("ชื่อ (ภาษาไทย)" → "ชื่อ"). The table below is the
+A header cell is matched after `header_key()` clean-up (ppaos/imports/columns.py: Thai digits to
+Arabic, lower case, spaces and punctuation removed, so "เลขประจำตัวประชาชน (13 หลัก)" and
+"National_ID" both match; the text before a bracket is tried too). The table below is the
 documentation: add a spelling here and every import learns it. A layout whose headers are not
 all known can be mapped by the admin once; that mapping is remembered for the layout
 (`ColumnMapping`) and wins over this table.
@@ -60,29 +59,21 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
-import json
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import geothai
 
+from ppaos.imports.columns import ColumnPlan, HeaderMatcher, RowError
+from ppaos.imports.columns import ImportField as Field
 from ppaos.thai import thai_dates, thai_id
 from ppaos.thai.thai_digits import to_arabic_digits
 
 # --------------------------------------------------------------------------------------------
 # Fields
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label_en: str
-    label_th: str
-    required: bool = False
 
 
 FIELDS: tuple[Field, ...] = (
@@ -198,87 +189,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_HEADER_JUNK_RE = re.compile(r"[\s._\-:*/()\[\]{}#]+")
-_BRACKETED_RE = re.compile(r"[(\[{].*$")
+_MATCHER = HeaderMatcher(FIELDS, SYNONYMS)
+field_for_header = _MATCHER.field_for_header  # the field a header names, or None
+plan_columns = _MATCHER.plan_columns  # header cells → ColumnPlan (remembered mapping first)
+header_score = _MATCHER.header_score  # how many cells of a row are known headers
 
 
-def header_key(text: object) -> str:
-    """A header cell cleaned for matching ("ID (13 หลัก)" → "id13หลัก")."""
-    if text is None:
-        return ""
-    return _HEADER_JUNK_RE.sub("", to_arabic_digits(str(text)).lower())
-
-
-_SYNONYM_LOOKUP: dict[str, str] = {
-    header_key(synonym): field for field, synonyms in SYNONYMS.items() for synonym in synonyms
-}
-
-
-def field_for_header(text: object) -> str | None:
-    """The field a header names by the synonyms table, or None."""
-    key = header_key(text)
-    if not key:
-        return None
-    field = _SYNONYM_LOOKUP.get(key)
-    if field is None:
-        before_bracket = header_key(_BRACKETED_RE.sub("", str(text)))
-        field = _SYNONYM_LOOKUP.get(before_bracket) if before_bracket else None
-    return field
-
-
-def layout_key(headers: Sequence[object]) -> str:
-    """A stable name for a source layout: the cleaned header cells in order, hashed."""
-    cleaned = [header_key(h) for h in headers]
-    while cleaned and not cleaned[-1]:
-        cleaned.pop()
-    return hashlib.sha256(json.dumps(cleaned, ensure_ascii=False).encode()).hexdigest()[:40]
-
-
-@dataclass(frozen=True)
-class ColumnPlan:
-    """Which column holds which field, for one header row."""
-
-    headers: tuple[str, ...]
-    columns: dict[str, int]  # field → 0-based column index
-    unknown_headers: tuple[str, ...]
-
-    @property
-    def missing_required(self) -> tuple[str, ...]:
-        return tuple(name for name in REQUIRED_FIELDS if name not in self.columns)
-
-    @property
-    def has_address(self) -> bool:
-        return any(name in self.columns for name in ADDRESS_FIELDS)
-
-    def mapping(self) -> dict[str, str]:
-        """header text → field, as stored on the job and in a remembered layout."""
-        return {self.headers[index]: field for field, index in self.columns.items()}
-
-
-def plan_columns(headers: Sequence[object], remembered: dict[str, str] | None = None) -> ColumnPlan:
-    """Map header cells to fields: a remembered mapping (header text → field, "" = ignore) first,
-    then the synonyms table. The first column naming a field wins."""
-    texts = tuple("" if h is None else str(h).strip() for h in headers)
-    remembered = remembered or {}
-    columns: dict[str, int] = {}
-    unknown: list[str] = []
-    for index, text in enumerate(texts):
-        if not text:
-            continue
-        if text in remembered:
-            field = remembered[text] or None
-        else:
-            field = field_for_header(text)
-            if field is None:
-                unknown.append(text)
-        if field and field in FIELDS_BY_NAME and field not in columns:
-            columns[field] = index
-    return ColumnPlan(headers=texts, columns=columns, unknown_headers=tuple(unknown))
-
-
-def header_score(row: Sequence[object]) -> int:
-    """How many cells of a row are known headers: the header row is the best-scoring early row."""
-    return len({field_for_header(cell) for cell in row if isinstance(cell, str)} - {None})
+def has_address(plan: ColumnPlan) -> bool:
+    """Whether the file names an address column (a registrant must be placed in an area)."""
+    return any(name in plan.columns for name in ADDRESS_FIELDS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -334,15 +253,6 @@ def row_message(code: str, field: str = "", **params) -> tuple[str, str]:
     params.setdefault("label_en", spec.label_en if spec else field)
     thai, english = ROW_MESSAGES[code]
     return thai.format(**params), english.format(**params)
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    field: str
-    value: str
-    code: str
-    message_th: str
-    message_en: str
 
 
 def _error(field: str, value: object, code: str, **params) -> RowError:
@@ -928,12 +838,3 @@ def _money(value: object) -> decimal.Decimal | None:
     if not amount.is_finite() or amount < 0 or amount >= decimal.Decimal("1e10"):
         return None
     return amount.quantize(decimal.Decimal("0.01"))
-
-
-def blank_row(cells: Iterable[object]) -> bool:
-    """A row with nothing in it (spreadsheets end with many)."""
-    for cell in cells:  # a loop, not all(generator): it is asked of every row
-        if cell is None or cell == "" or (isinstance(cell, str) and not cell.strip()):
-            continue
-        return False
-    return True

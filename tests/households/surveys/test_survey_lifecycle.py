@@ -14,15 +14,15 @@ from households.models import (
     Survey,
     SurveyStatus,
 )
-from households.survey_selectors import (
+from households.selectors import level_history_for
+from households.surveys.selectors import (
     instrument_parts,
-    level_history_for,
     review_queue_for,
     survey_members,
     surveys_to_finish_for,
     surveys_visible_to,
 )
-from households.survey_services import (
+from households.surveys.services import (
     record_programme_event,
     return_survey,
     save_survey_draft,
@@ -32,7 +32,7 @@ from households.survey_services import (
     verify_survey,
 )
 from ppaos.audit.models import AuditEvent
-from tests.households.survey_helpers import family, fill_survey, started_survey
+from tests.households.surveys.survey_helpers import family, fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

@@ -3,14 +3,14 @@ from decimal import Decimal
 
 import pytest
 
-from ppaos.imports.welfare_registry import (
+from households.registry_import.rules import (
     AddressResolver,
     RowReader,
     field_for_header,
     header_score,
-    layout_key,
     plan_columns,
 )
+from ppaos.imports.columns import layout_key
 from tests.imports.files import THAI_HEADERS, bad_checksum, good_row, national_id
 
 TODAY = dt.date(2026, 1, 15)

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from households import survey_transitions as table
 from households.models import Survey, SurveyStatus
-from households.survey_services import (
+from households.surveys import transitions as table
+from households.surveys.services import (
     return_survey,
     save_survey_draft,
     submit_survey,
@@ -16,7 +16,7 @@ from households.survey_services import (
 )
 from ppaos.accounts.models import Role
 from tests.factories import UserFactory, assign
-from tests.households.survey_helpers import fill_survey, started_survey
+from tests.households.surveys.survey_helpers import fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

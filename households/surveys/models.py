@@ -2,7 +2,7 @@
 per round, its answers, the classification rule sets and the stored results.
 
 The instrument (capital items, basic-needs indicators) and the rule sets are rows, loaded by data
-migrations from Python data modules (households/instrument_v1.py). A survey points at the
+migrations from Python data modules (households/surveys/instrument_v1.py). A survey points at the
 instrument version it was answered with; a result points at the rule set it was computed with.
 """
 
@@ -12,11 +12,11 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from households.models.registry import Household, Person
 from ppaos.areas.models import Area
 from ppaos.core.models import PublicIdModel, TimeStampedModel
 
-from .. import survey_transitions
-from .registry import Household, Person
+from . import transitions as survey_transitions
 
 __all__ = [
     "Capital",
@@ -176,7 +176,7 @@ class BasicNeedsIndicator(models.Model):
 
 
 class ClassificationRuleSet(TimeStampedModel):
-    """Cut-points and which items count, as versioned data (households/classification.py)."""
+    """Cut-points and which items count, as versioned data (surveys/classification.py)."""
 
     version = models.CharField(_("version"), max_length=20, unique=True)
     # Lowest overall score of struggling, getting by, doing well (strings, exact decimals).
@@ -205,7 +205,7 @@ class ClassificationRuleSet(TimeStampedModel):
         return f"rules v{self.version}"
 
     def as_rule(self):
-        from households.classification import RuleSet
+        from households.surveys.classification import RuleSet
 
         return RuleSet(
             version=self.version,

@@ -4,8 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from households.models import SurveyStatus
-from households.survey_services import save_survey_draft, submit_survey, verify_survey
-from tests.households.survey_helpers import family, fill_survey, started_survey
+from households.surveys.services import save_survey_draft, submit_survey, verify_survey
+from tests.households.surveys.survey_helpers import family, fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

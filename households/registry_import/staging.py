@@ -1,26 +1,23 @@
-"""SQL for the welfare-registry import: the staging tables, COPY, duplicates, the upsert.
+"""SQL for the welfare-registry import: the staging table, its COPY lines, the upsert.
 
-Kept apart from services.py because it is the speed-critical half: rows are staged with COPY into
-TEMP tables (unlogged, private to the worker's connection, gone if the worker dies), then written
-by one set-based statement. Nothing here checks permissions; services.py calls it.
+Kept apart from importer.py because it is the speed-critical half: rows are staged with COPY into
+a TEMP table (unlogged, private to the worker's connection, gone if the worker dies; the COPY
+helpers and the row-error table are the framework's, ppaos/imports/copy_staging.py), then
+written by one set-based statement. Nothing here checks permissions.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
-
 from django.db import connection
 
-from .welfare_registry import RegistrantRow, RowError
+from ppaos.imports.copy_staging import plain as _plain
+from ppaos.imports.copy_staging import text as _text
+
+from .rules import RegistrantRow
 
 STAGE = "ppaos_import_stage"
-ERRORS = "ppaos_import_errors"
 REGISTRANT = "households_welfareregistrant"
 AREA = "areas_area"
-
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-NULL = "\\N"
 
 STAGE_COLUMNS = (
     "row_number",
@@ -39,12 +36,11 @@ STAGE_COLUMNS = (
     "card_status",
     "registration_date",
 )
-ERROR_COLUMNS = ("row_number", "column_name", "value", "code", "message_th", "message_en")
 
 
 def create_staging_tables() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {ERRORS}")
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(
             f"""
             CREATE TEMP TABLE {STAGE} (
@@ -65,31 +61,11 @@ def create_staging_tables() -> None:
                 registration_date date
             )"""
         )
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE {ERRORS} (
-                seq bigserial,
-                row_number integer NOT NULL,
-                column_name text NOT NULL,
-                value text NOT NULL,
-                code text NOT NULL,
-                message_th text NOT NULL,
-                message_en text NOT NULL
-            )"""
-        )
 
 
 def drop_staging_tables() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}, {ERRORS}")
-
-
-def _text(value: str | None) -> str:
-    return NULL if value is None else value.translate(_ESCAPE)
-
-
-def _plain(value) -> str:
-    return NULL if value is None else str(value)
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
 def stage_line(row: RegistrantRow) -> str:
@@ -103,22 +79,6 @@ def stage_line(row: RegistrantRow) -> str:
     )
 
 
-def error_line(row_number: int, column: str, error: RowError) -> str:
-    return (
-        f"{row_number}\t{_text(column)}\t{_text(error.value)}\t{error.code}\t"
-        f"{_text(error.message_th)}\t{_text(error.message_en)}\n"
-    )
-
-
-def copy_lines(table: str, columns: Iterable[str], lines: list[str]) -> None:
-    """COPY text lines into a staging table (psycopg2's copy_expert)."""
-    if not lines:
-        return
-    buffer = io.StringIO("".join(lines))
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
-
-
 def clear_stage() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {STAGE}")
@@ -127,12 +87,6 @@ def clear_stage() -> None:
 def staged_count() -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {STAGE}")
-        return cursor.fetchone()[0]
-
-
-def rejected_row_count() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(DISTINCT row_number) FROM {ERRORS}")
         return cursor.fetchone()[0]
 
 
@@ -237,57 +191,3 @@ def upsert_registrants(*, job_id: int) -> tuple[int, int]:
             [job_id],
         )
         return cursor.fetchone()
-
-
-# ---------------------------------------------------------------------------------------------
-# Errors: grouped for the job page, streamed for the report
-
-
-def error_groups(*, samples: int = 5) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT code, column_name, count(*),
-                   (array_agg(value ORDER BY seq))[1:%s],
-                   (array_agg(message_th ORDER BY seq))[1],
-                   (array_agg(message_en ORDER BY seq))[1],
-                   min(row_number)
-            FROM {ERRORS}
-            GROUP BY code, column_name
-            ORDER BY count(*) DESC, code, column_name
-            """,
-            [samples],
-        )
-        return [
-            {
-                "code": code,
-                "column": column,
-                "count": count,
-                "samples": list(values),
-                "message_th": message_th,
-                "message_en": message_en,
-                "first_row": first_row,
-            }
-            for code, column, count, values, message_th, message_en, first_row in cursor.fetchall()
-        ]
-
-
-def iter_errors(*, chunk: int = 20000):
-    """Every staged error in row order, fetched in keyset pages (never all at once)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE INDEX ON {ERRORS} (row_number, seq)")
-    last = (-1, -1)
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT row_number, seq, column_name, value, message_th, message_en
-                    FROM {ERRORS} WHERE (row_number, seq) > (%s, %s)
-                    ORDER BY row_number, seq LIMIT %s""",
-                [last[0], last[1], chunk],
-            )
-            rows = cursor.fetchall()
-        if not rows:
-            return
-        for row_number, _seq, column, value, thai, english in rows:
-            yield row_number, column, value, thai, english
-        last = (rows[-1][0], rows[-1][1])

@@ -8,14 +8,14 @@ import pytest
 from django.utils import translation
 
 from households.models import ProgrammeEvent, Survey
-from households.survey_services import (
+from households.surveys.services import (
     record_programme_event,
     start_survey,
     submit_survey,
     verify_survey,
 )
 from ppaos.audit.models import AuditEvent
-from tests.households.survey_helpers import fill_survey, started_survey
+from tests.households.surveys.survey_helpers import fill_survey, started_survey
 
 pytestmark = pytest.mark.django_db
 

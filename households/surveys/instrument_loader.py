@@ -1,4 +1,4 @@
-"""Copying an instrument data module (households/instrument_v1.py) into its versioned rows.
+"""Copying an instrument data module (households/surveys/instrument_v1.py) into its versioned rows.
 
 Used by the data migration (with the historical models) and by tests whose database was flushed
 (with the real models): `load_instrument_v1(django.apps.apps)`. Idempotent.
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 
 def load_instrument_v1(apps, schema_editor=None):
-    from households import instrument_v1 as v1
+    from households.surveys import instrument_v1 as v1
 
     Instrument = apps.get_model("households", "SurveyInstrument")
     CapitalItem = apps.get_model("households", "CapitalItem")
@@ -71,7 +71,7 @@ def load_instrument_v1(apps, schema_editor=None):
 
 
 def unload_instrument_v1(apps, schema_editor=None):
-    from households import instrument_v1 as v1
+    from households.surveys import instrument_v1 as v1
 
     Instrument = apps.get_model("households", "SurveyInstrument")
     RuleSet = apps.get_model("households", "ClassificationRuleSet")

@@ -1,0 +1,130 @@
+"""COPY staging for every importer: the text-format line helpers, COPY into a TEMP table, and the
+table of row errors (grouped for the job page, streamed for the report).
+
+Staging tables are TEMP tables (unlogged, private to the worker's connection, gone if the worker
+dies). An importer stages its valid rows in a table of its own with `copy_lines`; the row errors
+of every importer go to `ERRORS`. Nothing here checks permissions; the framework's services call
+it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from django.db import connection
+
+ERRORS = "ppaos_import_errors"
+ERROR_COLUMNS = ("row_number", "column_name", "value", "code", "message_th", "message_en")
+
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+
+
+def text(value: str | None) -> str:
+    """A text value for a COPY text-format line (escaped; None is NULL)."""
+    return NULL if value is None else value.translate(_ESCAPE)
+
+
+def plain(value) -> str:
+    """A value that needs no escaping (numbers, dates, codes); None is NULL."""
+    return NULL if value is None else str(value)
+
+
+def create_error_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {ERRORS}")
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE {ERRORS} (
+                seq bigserial,
+                row_number integer NOT NULL,
+                column_name text NOT NULL,
+                value text NOT NULL,
+                code text NOT NULL,
+                message_th text NOT NULL,
+                message_en text NOT NULL
+            )"""
+        )
+
+
+def drop_error_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {ERRORS}")
+
+
+def error_line(row_number: int, column: str, error) -> str:
+    """One COPY line for a row error (`error`: a columns.RowError)."""
+    return (
+        f"{row_number}\t{text(column)}\t{text(error.value)}\t{error.code}\t"
+        f"{text(error.message_th)}\t{text(error.message_en)}\n"
+    )
+
+
+def copy_lines(table: str, columns: Iterable[str], lines: list[str]) -> None:
+    """COPY text lines into a staging table (psycopg2's copy_expert)."""
+    if not lines:
+        return
+    buffer = io.StringIO("".join(lines))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def rejected_row_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT row_number) FROM {ERRORS}")
+        return cursor.fetchone()[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors: grouped for the job page, streamed for the report
+
+
+def error_groups(*, samples: int = 5) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT code, column_name, count(*),
+                   (array_agg(value ORDER BY seq))[1:%s],
+                   (array_agg(message_th ORDER BY seq))[1],
+                   (array_agg(message_en ORDER BY seq))[1],
+                   min(row_number)
+            FROM {ERRORS}
+            GROUP BY code, column_name
+            ORDER BY count(*) DESC, code, column_name
+            """,
+            [samples],
+        )
+        return [
+            {
+                "code": code,
+                "column": column,
+                "count": count,
+                "samples": list(values),
+                "message_th": message_th,
+                "message_en": message_en,
+                "first_row": first_row,
+            }
+            for code, column, count, values, message_th, message_en, first_row in cursor.fetchall()
+        ]
+
+
+def iter_errors(*, chunk: int = 20000):
+    """Every staged error in row order, fetched in keyset pages (never all at once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE INDEX ON {ERRORS} (row_number, seq)")
+    last = (-1, -1)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT row_number, seq, column_name, value, message_th, message_en
+                    FROM {ERRORS} WHERE (row_number, seq) > (%s, %s)
+                    ORDER BY row_number, seq LIMIT %s""",
+                [last[0], last[1], chunk],
+            )
+            rows = cursor.fetchall()
+        if not rows:
+            return
+        for row_number, _seq, column, value, thai, english in rows:
+            yield row_number, column, value, thai, english
+        last = (rows[-1][0], rows[-1][1])
