@@ -13,14 +13,14 @@ the upload page and the API offer the kinds the user may run.
 
 The worker calls, per job: `importer.check_columns(plan)` once the header row is found, then
 `run = importer.start(job=..., plan=...)`, `run.check_rows(batch)` for each batch of non-blank
-rows (thousands at a time: the hot loop is the importer's own), and inside the one write
+rows (a streamed batch of thousands: the hot loop is the importer's own), and inside the one write
 transaction `run.create_stage()`, `run.write_staged(dry_run=...)` after each chunk copied into
 `run.stage_table`, and `run.after_write(job)` before the job's result is recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 
 from django.conf import settings
@@ -36,7 +36,8 @@ from .readers import SpreadsheetError
 class ImportRun:
     """One job's run of an importer in the worker, built once the header row is known.
 
-    `check_rows` gets a list of (row number, cells) and returns (COPY lines of valid rows for
+    `check_rows` gets a batch of (row number, cells) — an iterator over up to IMPORT_BATCH_ROWS
+    rows, streamed from the file, to be read once — and returns (COPY lines of valid rows for
     `stage_table`, COPY lines of row errors from `copy_staging.error_line`, rows rejected).
     `write_staged` writes what is staged and empties the stage; it returns (staged, created,
     updated, unchanged). `after_write` may add audit rows; what it returns is added to the
@@ -46,7 +47,7 @@ class ImportRun:
     stage_table: str = ""
     stage_columns: Sequence[str] = ()
 
-    def check_rows(self, rows: list[tuple[int, list]]) -> tuple[list[str], list[str], int]:
+    def check_rows(self, rows: Iterator[tuple[int, list]]) -> tuple[list[str], list[str], int]:
         raise NotImplementedError
 
     def create_stage(self) -> None:

@@ -20,6 +20,7 @@ import queue
 import threading
 import time
 import uuid
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -380,45 +381,36 @@ def _run_importer(job: ImportJob) -> None:
             logger.warning("could not drop the staging table", exc_info=True)
 
 
-CHECK_ROWS = 2_000  # rows handed to the importer at once: few calls, few raw rows held
-
-
-def _checked_batches(job, rows, run: ImportRun):
-    """Hand every non-blank row to the importer, CHECK_ROWS at a time; yield batches of COPY
-    lines (valid rows, row errors) of IMPORT_BATCH_ROWS rows. Progress (rows done, rejected so
-    far) is written after each batch."""
-    batch_rows, pause = _batch_rows(), _batch_pause()
-    check_size = min(batch_rows, CHECK_ROWS)
-    check_rows = run.check_rows
-    batch: list = []
-    stage_lines: list[str] = []
-    error_lines: list[str] = []
-    rows_seen = rejected = pending = 0
-    began = time.monotonic()
+def _non_blank(rows, seen: list[int]):
+    """The rows with something in them, counted in `seen[0]` as they pass."""
     for row in rows:
         if blank_row(row[1]):
             continue
-        batch.append(row)
-        if len(batch) == check_size:
-            checked, errors, bad = check_rows(batch)
-            stage_lines += checked
-            error_lines += errors
-            rows_seen += check_size
-            pending += check_size
-            rejected += bad
-            batch = []
-            if pending >= batch_rows:
-                yield stage_lines, error_lines
-                stage_lines, error_lines, pending = [], [], 0
-                _set(job, rows_done=rows_seen, rejected_count=rejected)
-                if pause:
-                    time.sleep(pause)
-    if batch:
-        checked, errors, bad = check_rows(batch)
-        stage_lines += checked
-        error_lines += errors
-        rows_seen += len(batch)
+        seen[0] += 1
+        yield row
+
+
+def _checked_batches(job, rows, run: ImportRun):
+    """Hand the non-blank rows to the importer a batch (IMPORT_BATCH_ROWS rows, streamed, never
+    held) at a time; yield each batch's COPY lines (valid rows, row errors). Progress (rows
+    done, rejected so far) is written after each batch."""
+    batch_rows, pause = _batch_rows(), _batch_pause()
+    check_rows = run.check_rows
+    seen = [0]
+    non_blank = _non_blank(rows, seen)
+    rejected = 0
+    began = time.monotonic()
+    while True:
+        before = seen[0]
+        stage_lines, error_lines, bad = check_rows(islice(non_blank, batch_rows))
         rejected += bad
+        if seen[0] - before < batch_rows:
+            break  # the last, partial batch
+        yield stage_lines, error_lines
+        _set(job, rows_done=seen[0], rejected_count=rejected)
+        if pause:
+            time.sleep(pause)
+    rows_seen = seen[0]
     if rows_seen == 0:
         raise SpreadsheetError("empty")
     yield stage_lines, error_lines
