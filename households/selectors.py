@@ -4,10 +4,20 @@ role assignment sees nothing, and a record outside the user's areas does not exi
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from ppaos.accounts.policy import Action, area_prefixes_for, can, scope_q, scope_queryset
+from ppaos.accounts.policy import (
+    Action,
+    area_prefixes_for,
+    can,
+    has_any_assignment,
+    role_grants,
+    scope_q,
+    scope_queryset,
+)
 from ppaos.audit.models import AuditEvent
 
 from .models import (
@@ -436,6 +446,15 @@ def search_persons(user, *, text: str) -> QuerySet:
 
 TRANSFER_SOURCE = "from"  # the area where the person lives, or lived last
 TRANSFER_TARGET = "to"  # the requesting area (the target household's village)
+
+
+def ensure_may_follow_transfers(user) -> None:
+    """403 for a role that neither decides transfers nor edits households; a user with no role
+    passes and sees nothing (the scoped queryset is empty)."""
+    if has_any_assignment(user) and not (
+        role_grants(user, Action.DECIDE_PERSON_TRANSFER) or role_grants(user, Action.EDIT_HOUSEHOLD)
+    ):
+        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def transfer_requests_visible_to(user, *, status: str = TransferStatus.PENDING) -> QuerySet:

@@ -181,6 +181,43 @@ def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
     return person, True
 
 
+class _IdTakenElsewhere(Exception):
+    """A member's ID changed to one held by a person of an area the actor may not edit: raised
+    inside the edit's transaction (rolled back), answered outside it by `_refusing_taken_ids`."""
+
+    def __init__(self, person: Person, area_code: str):
+        super().__init__("national ID held in another area")
+        self.person = person
+        self.area_code = area_code
+
+
+def _refuse_taken_national_id(*, actor, taken: Person) -> None:
+    """Changing a member's ID to one another person holds: said plainly inside the actor's
+    areas; for a record elsewhere, the neutral answer linking gives (nothing about where)."""
+    area_code = record_area_of(taken)
+    if not area_code or can(actor, Action.EDIT_HOUSEHOLD, area_code=area_code):
+        raise ValidationError({"national_id": _("Another person already has this national ID.")})
+    raise _IdTakenElsewhere(taken, area_code)
+
+
+def _refusing_taken_ids(actor, write):
+    """`write()`; when it tried to give a member another area's national ID, nothing it wrote
+    is kept, the attempt is audited in that area (its managers see it) and the neutral refusal
+    raised."""
+    try:
+        return write()
+    except _IdTakenElsewhere as elsewhere:
+        record_audit_event(
+            actor=actor,
+            action="person.national_id_refused",
+            target=elsewhere.person,
+            area_code=elsewhere.area_code,
+        )
+        raise ValidationError(
+            {"national_id": neutral_national_id_refusal()}, code="national_id_elsewhere"
+        ) from None
+
+
 def _refusing_persons_elsewhere(actor, write):
     """`write()` (a service body with its own transaction); when it tried to link a person of
     another area, nothing it wrote is kept: a transfer request is recorded instead and the
@@ -436,8 +473,19 @@ def update_member(*, actor, membership: Membership, person: dict, relation: str)
     """Edit a current member's personal details and relation to the head.
 
     The head role is not changed here: making someone else head is `transfer_head`, so a
-    household never has no head or two heads.
+    household never has no head or two heads. A national ID another person holds is refused;
+    when that person's record lies outside the actor's areas, with the neutral answer of
+    linking, and the attempt is audited in that area.
     """
+    return _refusing_taken_ids(
+        actor,
+        lambda: _update_member(
+            actor=actor, membership=membership, person=person, relation=relation
+        ),
+    )
+
+
+def _update_member(*, actor, membership: Membership, person: dict, relation: str) -> Membership:
     with transaction.atomic():
         household = _lock_household(membership.household)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -458,11 +506,9 @@ def update_member(*, actor, membership: Membership, person: dict, relation: str)
             value = person[name]
             if name == "national_id":
                 value = validated_national_id(value)
-                taken = Person.objects.filter(national_id=value).exclude(pk=member.pk)
-                if taken.exists():
-                    raise ValidationError(
-                        {"national_id": _("Another person already has this national ID.")}
-                    )
+                taken = Person.objects.filter(national_id=value).exclude(pk=member.pk).first()
+                if taken is not None:
+                    _refuse_taken_national_id(actor=actor, taken=taken)
             if getattr(member, name) != value:
                 setattr(member, name, value)
                 changed.append(name)
@@ -845,7 +891,34 @@ def _locked_transfer(transfer: PersonTransferRequest, actor, action: str):
         raise PermissionDenied(_("You do not have permission to do this."))
     if not allows(transfer.status, action):
         raise ValidationError(_("This request has already been decided."), code="decided")
+    if action == APPROVE and record_area_of(transfer.person) != transfer.from_area_id:
+        # The record moved to another area after the request was made: the request no longer
+        # speaks for the area that holds the person, so it may only be rejected.
+        raise ValidationError(
+            _("This request is out of date: the person's record is no longer in that area."),
+            code="transfer_out_of_date",
+        )
     return transfer, sides
+
+
+def _close_other_transfers_of(*, actor, transfer: PersonTransferRequest) -> None:
+    """Once a person is moved, their other pending requests speak for an area that no longer
+    holds them: each is rejected, with an audit row in both of its areas."""
+    others = PersonTransferRequest.objects.select_for_update().filter(
+        person_id=transfer.person_id, status=TransferStatus.PENDING
+    )
+    for other in others.exclude(pk=transfer.pk):
+        other.status = next_status(other.status, REJECT)
+        other.rejected_by = actor
+        other.rejected_at = timezone.now()
+        other.decision_note = ""
+        other.save()
+        _audit_transfer(
+            actor=actor,
+            action="person_transfer.superseded",
+            transfer=other,
+            details={"by": str(transfer.public_id)},
+        )
 
 
 def _carry_out_transfer(*, actor, transfer: PersonTransferRequest) -> Household:
@@ -922,6 +995,7 @@ def approve_person_transfer(*, actor, transfer: PersonTransferRequest) -> Person
         )
         if transfer.from_approved_by_id and transfer.to_approved_by_id:
             household = _carry_out_transfer(actor=actor, transfer=transfer)
+            _close_other_transfers_of(actor=actor, transfer=transfer)
             transfer.status = next_status(transfer.status, APPROVE)
             _audit_transfer(
                 actor=actor,
@@ -967,3 +1041,18 @@ def record_person_viewed(*, actor, person: Person, area_code: str = "") -> None:
 
 def record_registrant_viewed(*, actor, registrant: WelfareRegistrant) -> None:
     record_audit_event(actor=actor, action="registrant.viewed", target=registrant)
+
+
+def record_transfer_viewed(*, actor, transfer: PersonTransferRequest) -> None:
+    """A transfer request names its person: the read is logged in the person's area."""
+    record_audit_event(
+        actor=actor,
+        action="person_transfer.viewed",
+        target=transfer,
+        area_code=transfer.from_area_id,
+    )
+
+
+def record_duplicate_viewed(*, actor, candidate) -> None:
+    """A duplicate review shows two records side by side (names, IDs, birth dates)."""
+    record_audit_event(actor=actor, action="duplicate.viewed", target=candidate)

@@ -18,9 +18,7 @@ from ppaos.accounts.policy import (
     can,
     ensure_role_allows,
     ensure_role_grants,
-    has_any_assignment,
     require,
-    role_grants,
 )
 from ppaos.areas.models import Area
 from ppaos.audit.reads import audit_page_read
@@ -436,6 +434,8 @@ def duplicate_review(request, public_id):
         else:
             messages.success(request, _("Review recorded."))
             return redirect("households:duplicate_queue")
+    if request.method == "GET":
+        services.record_duplicate_viewed(actor=request.user, candidate=candidate)
     return render(
         request,
         "households/duplicate_review.html",
@@ -450,28 +450,21 @@ def duplicate_review(request, public_id):
 # --- Person transfer requests --------------------------------------------------------------------
 
 
-def _ensure_may_follow_transfers(user) -> None:
-    """403 for a role that neither decides transfers nor edits households (no role: empty)."""
-    if has_any_assignment(user) and not (
-        role_grants(user, Action.DECIDE_PERSON_TRANSFER) or role_grants(user, Action.EDIT_HOUSEHOLD)
-    ):
-        raise PermissionDenied(_("Your role does not allow this."))
-
-
 @login_required
 def transfer_queue(request):
     """Pending requests to move a person's record between areas, for the managers of both."""
-    _ensure_may_follow_transfers(request.user)
+    selectors.ensure_may_follow_transfers(request.user)
     page = Paginator(selectors.transfer_requests_visible_to(request.user), 25).get_page(
         request.GET.get("page")
     )
     rows = [selectors.transfer_row(request.user, transfer) for transfer in page]
+    audit_page_read(request, kind="person_transfer", count=len(page.object_list))
     return render(request, "households/transfer_queue.html", {"page": page, "rows": rows})
 
 
 @login_required
 def transfer_detail(request, public_id):
-    _ensure_may_follow_transfers(request.user)
+    selectors.ensure_may_follow_transfers(request.user)
     transfer = get_object_or_404(
         selectors.transfer_requests_visible_to(request.user, status=""), public_id=public_id
     )
@@ -492,6 +485,8 @@ def transfer_detail(request, public_id):
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("households:transfer_queue")
+    if request.method == "GET":
+        services.record_transfer_viewed(actor=request.user, transfer=transfer)
     return render(
         request,
         "households/transfer_detail.html",

@@ -17,9 +17,7 @@ from ppaos.accounts.policy import (
     Action,
     ensure_role_allows,
     ensure_role_grants,
-    has_any_assignment,
     require,
-    role_grants,
 )
 from ppaos.areas.models import Area
 from ppaos.audit.reads import AuditedListMixin
@@ -261,7 +259,9 @@ class RegistrantViewSet(
 
 
 @extend_schema(tags=["households"])
-class PersonTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet):
+class PersonTransferViewSet(
+    AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ScopedViewSet
+):
     """Requests to move a person's record into a household of another area (made when a national
     ID of another area is typed). Listed for the managers and facilitators of either area, each
     seeing only their own area's details; `status` filters (default `pending`, `all` for every
@@ -269,15 +269,11 @@ class PersonTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _S
 
     serializer_class = api.PersonTransferSerializer
     queryset = PersonTransferRequest.objects.none()
+    audit_kind = "person_transfer"
 
     def initial(self, request, *args, **kwargs):
         viewsets.GenericViewSet.initial(self, request, *args, **kwargs)
-        user = request.user
-        if has_any_assignment(user) and not (
-            role_grants(user, Action.DECIDE_PERSON_TRANSFER)
-            or role_grants(user, Action.EDIT_HOUSEHOLD)
-        ):
-            raise PermissionDenied(_("Your role does not allow this."))
+        selectors.ensure_may_follow_transfers(request.user)
 
     def get_queryset(self):
         status_filter = self.request.query_params.get("status", "pending")
@@ -298,8 +294,9 @@ class PersonTransferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _S
         return self.get_paginated_response(self.get_serializer(self._rows(page), many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        row = selectors.transfer_row(request.user, self.get_object())
-        return Response(self.get_serializer(row).data)
+        transfer = self.get_object()
+        services.record_transfer_viewed(actor=request.user, transfer=transfer)
+        return Response(self.get_serializer(selectors.transfer_row(request.user, transfer)).data)
 
     @extend_schema(request=None, responses=api.PersonTransferSerializer)
     @action(detail=True, methods=["post"])

@@ -210,6 +210,10 @@ AXES_ENABLE_ADMIN = False  # our own admin pages, which follow the policy and au
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
 AXES_VERBOSE = False
 AXES_HTTP_RESPONSE_CODE = 429
+# A failed login's stored GET/POST data and axes' own warnings hold no password and no `next`
+# (after a session ends mid-search it is the search, e.g. a national ID); usernames (one may be a
+# mistyped password) stay out of the log: axes logs only errors.
+AXES_SENSITIVE_PARAMETERS = ["password", "next"]
 
 # API tokens for integrations (django-rest-knox: stored as SHA-512 digests, one user each,
 # revocable, expiring). Issued with `manage.py issue_api_token <username>`.
@@ -258,7 +262,10 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"handlers": ["console"], "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "propagate": False},
+        "axes": {"level": "ERROR"},
+    },
 }
 
 # In development whitenoise serves straight from the app folders; production serves the

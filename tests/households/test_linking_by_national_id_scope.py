@@ -276,3 +276,52 @@ def test_the_neutral_answer_is_in_thai_by_default(facilitator):
             relation="relative",
         )
     assert refused.value.message_dict["national_id"][0].startswith("ใช้เลขประจำตัวประชาชนนี้ในพื้นที่นี้ไม่ได้")
+
+
+def test_changing_a_members_id_to_another_areas_id_gets_the_neutral_answer_audited_there(
+    facilitator,
+):
+    """Editing a member's ID is no way round the neutral answer: an ID held in another area is
+    refused as linking refuses it, and the attempt is audited in that area."""
+    from households.services import neutral_national_id_refusal, update_member
+    from ppaos.audit.models import AuditEvent
+
+    elsewhere = household_with_head("49020101", national_id=make_national_id(71))
+    held = elsewhere.memberships.get().person.national_id
+    mine = household_with_head("49010101", national_id=make_national_id(72))
+    membership = Membership.objects.get(household=mine)
+
+    with pytest.raises(ValidationError) as refused:
+        update_member(
+            actor=facilitator,
+            membership=membership,
+            person={"national_id": held},
+            relation=membership.relation,
+        )
+
+    assert refused.value.message_dict == {"national_id": [str(neutral_national_id_refusal())]}
+    row = AuditEvent.objects.get(action="person.national_id_refused")
+    assert row.area_code == "49020101" and held not in str(row.details)
+    membership.person.refresh_from_db()
+    assert membership.person.national_id == make_national_id(72)
+
+
+def test_changing_a_members_id_to_one_held_in_the_same_area_says_so_plainly(facilitator):
+    from households.services import update_member
+
+    other = household_with_head("49010102", national_id=make_national_id(73))
+    held = other.memberships.get().person.national_id
+    mine = household_with_head("49010101", national_id=make_national_id(74))
+    membership = Membership.objects.get(household=mine)
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        update_member(
+            actor=facilitator,
+            membership=membership,
+            person={"national_id": held},
+            relation=membership.relation,
+        )
+
+    assert refused.value.message_dict == {
+        "national_id": ["Another person already has this national ID."]
+    }

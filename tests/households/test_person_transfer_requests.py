@@ -276,3 +276,51 @@ def test_managers_find_the_requests_in_the_navigation(client, area_manager, faci
     assert url in [item.url for item in client.get(reverse("home")).context["nav_items"]]
     client.force_login(facilitator)
     assert url not in [item.url for item in client.get(reverse("home")).context["nav_items"]]
+
+
+def test_a_request_whose_person_moved_to_a_third_area_since_cannot_be_approved(
+    facilitator, area_manager, source_manager, villages
+):
+    """T1 asks 4902's person for 490101; the person is then taken in by 490102 (another
+    request), later moves out there. T1 still names 4902 as the source: approving it would move
+    490102's record without 490102 deciding. Refused as out of date."""
+    person = _person_in_4902()
+    stale, _ = _requested(facilitator, person)
+    Membership.objects.create(
+        person=person,
+        household=household_with_head("49010201"),
+        relation="relative",
+        joined_on=datetime.date(2025, 6, 1),
+        left_on=datetime.date(2025, 9, 1),
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.approve_person_transfer(actor=source_manager, transfer=stale)
+
+    assert refused.value.code == "transfer_out_of_date"
+    stale.refresh_from_db()
+    assert stale.from_approved_by is None and stale.status == TransferStatus.PENDING
+    services.reject_person_transfer(actor=source_manager, transfer=stale)  # still closable
+
+
+def test_carrying_out_a_request_rejects_the_persons_other_pending_requests(
+    facilitator, neighbour_facilitator, area_manager, source_manager
+):
+    person = _person_in_4902()
+    first, _ = _requested(facilitator, person)
+    with pytest.raises(ValidationError):
+        services.add_member(
+            actor=neighbour_facilitator,
+            household=household_with_head("49010201"),
+            person={"national_id": person.national_id},
+            relation="relative",
+        )
+    second = PersonTransferRequest.objects.exclude(pk=first.pk).get(person=person)
+
+    services.approve_person_transfer(actor=source_manager, transfer=first)
+    services.approve_person_transfer(actor=area_manager, transfer=first)
+
+    second.refresh_from_db()
+    assert second.status == TransferStatus.REJECTED
+    rows = AuditEvent.objects.filter(action="person_transfer.superseded")
+    assert sorted(rows.values_list("area_code", flat=True)) == ["49010201", "49020101"]

@@ -164,3 +164,19 @@ def test_a_login_forgets_that_usernames_failures_but_not_the_addresses(client, f
     # ...while the address kept the others: one more reaches its limit
     _post_login(client, "someone-else", "123456")
     assert _post_login(client, facilitator.username, TEST_PASSWORD).status_code == 429
+
+
+def test_a_failed_login_keeps_no_search_from_the_next_parameter(client, facilitator):
+    """A session ending mid-search sends the user to /login/?next=<the search>; the failed
+    attempt axes stores holds neither the password nor that search (a national ID)."""
+    from axes.models import AccessAttempt
+
+    searched = "1101700207030"
+    client.post(
+        f"/login/?next=/households/search/%3Fq%3D{searched}",
+        {"username": facilitator.username, "password": "wrong-password", "next": searched},
+    )
+
+    stored = [str(row) for row in AccessAttempt.objects.values_list("get_data", "post_data")]
+    assert stored, "the failure was recorded"
+    assert not any(searched in value or "wrong-password" in value for value in stored)

@@ -217,3 +217,53 @@ def test_the_audit_log_page_shows_list_reads(client, registry, facilitator, admi
     assert response.status_code == 200
     html = response.content.decode()
     assert "person.listed" in html and FIRST_NAME not in html
+
+
+def test_transfer_requests_and_duplicate_reviews_are_audited_when_read(
+    client, facilitator, area_manager
+):
+    """Both pages show a person's name and ID: the queue, a request and a duplicate pair each
+    write their row (page and API)."""
+    from django.core.exceptions import ValidationError
+
+    from households.models import DuplicateCandidate, PersonTransferRequest
+    from tests.factories import household_with_head, make_national_id
+
+    away = household_with_head("49020101", national_id=make_national_id(81))
+    person = away.memberships.get().person
+    Membership.objects.filter(person=person).update(left_on=datetime.date(2025, 1, 1))
+    with pytest.raises(ValidationError):
+        household_services.add_member(
+            actor=facilitator,
+            household=household_with_head("49010101"),
+            person={"national_id": person.national_id},
+            relation="relative",
+        )
+    transfer = PersonTransferRequest.objects.get()
+    client.force_login(area_manager)
+    before = AuditEvent.objects.count()
+
+    client.get(reverse("households:transfer_queue"))
+    client.get(reverse("households:transfer_detail", args=[transfer.public_id]))
+    client.get("/api/v1/person-transfers/")
+    client.get(f"/api/v1/person-transfers/{transfer.public_id}/")
+
+    actions = list(AuditEvent.objects.order_by("id")[before:].values_list("action", flat=True))
+    assert actions == [
+        "person_transfer.listed",
+        "person_transfer.viewed",
+        "person_transfer.listed",
+        "person_transfer.viewed",
+    ]
+
+    first = household_with_head("49010101", national_id=make_national_id(82))
+    second = household_with_head("49010102", national_id=make_national_id(83))
+    pair = DuplicateCandidate.objects.create(
+        person=first.memberships.get().person,
+        other_person=second.memberships.get().person,
+        area_id="490101",
+    )
+    before = AuditEvent.objects.count()
+    client.get(reverse("households:duplicate_review", args=[pair.public_id]))
+    (row,) = AuditEvent.objects.order_by("id")[before:]
+    assert row.action == "duplicate.viewed"
