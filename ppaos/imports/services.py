@@ -32,11 +32,11 @@ from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
 
 from . import copy_staging
-from .columns import blank_row, layout_key
+from .columns import RowError, blank_row, layout_key
 from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
-from .readers import SpreadsheetError, open_table
+from .readers import OverlongRow, SpreadsheetError, open_table
 
 logger = logging.getLogger(__name__)
 
@@ -367,7 +367,7 @@ def _run_importer(job: ImportJob) -> None:
         yield from table.rows()
 
     try:
-        batches = _checked_batches(job, data_rows(), run)
+        batches = _checked_batches(job, data_rows(), run, headers=list(plan.headers))
         if connection.in_atomic_block:
             # Inside a caller's transaction (tests): one connection, no pipelining.
             _write(job, importer, run, batches)
@@ -383,10 +383,27 @@ def _run_importer(job: ImportJob) -> None:
 CHECK_ROWS = 2_000  # rows handed to the importer at once: few calls, few raw rows held
 
 
-def _checked_batches(job, rows, run: ImportRun):
+def _overlong_error(row_number: int, cells: OverlongRow, headers: list[str]) -> str:
+    """The row error of a row with a cell over the reader's length limit (readers.py)."""
+    from .xlsx_stream import MAX_CELL_CHARS
+
+    column = headers[cells.column] if cells.column < len(headers) else f"#{cells.column + 1}"
+    error = RowError(
+        field="",
+        value=f"({cells.length:,} characters)",
+        code="cell_too_long",
+        message_th=f"ข้อความในช่องนี้ยาวเกิน {MAX_CELL_CHARS:,} ตัวอักษร แถวนี้จึงไม่ถูกนำเข้า",
+        message_en=f"This cell holds more than {MAX_CELL_CHARS:,} characters; the row was not "
+        "imported.",
+    )
+    return copy_staging.error_line(row_number, column, error)
+
+
+def _checked_batches(job, rows, run: ImportRun, headers: list[str] = ()):
     """Hand every non-blank row to the importer, CHECK_ROWS at a time; yield batches of COPY
     lines (valid rows, row errors) of IMPORT_BATCH_ROWS rows. Progress (rows done, rejected so
-    far) is written after each batch."""
+    far) is written after each batch. A row the reader marked as holding an over-long cell
+    (OverlongRow) is rejected here, for every importer."""
     batch_rows, pause = _batch_rows(), _batch_pause()
     check_size = min(batch_rows, CHECK_ROWS)
     check_rows = run.check_rows
@@ -396,6 +413,11 @@ def _checked_batches(job, rows, run: ImportRun):
     rows_seen = rejected = pending = 0
     began = time.monotonic()
     for row in rows:
+        if type(row[1]) is OverlongRow:
+            error_lines.append(_overlong_error(row[0], row[1], headers))
+            rows_seen += 1
+            rejected += 1
+            continue
         if blank_row(row[1]):
             continue
         batch.append(row)
@@ -492,8 +514,12 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
     transaction that also records the job's result: a crash at any point leaves nothing or the
     finished job.
 
-    An importer with serial writes takes its kind's write lock, so overlapping imports write one
-    after the other and cannot deadlock.
+    An importer with serial writes takes its kind's write lock ONLY for the write phase: every
+    row is read, checked and staged (COPY into the job's TEMP table) first, without the lock, so
+    a slow or huge file being read does not hold up other imports of its kind; then the lock is
+    taken and the staged rows are written in one go. Overlapping imports therefore write one
+    after the other (nothing lost, no deadlock). A dry run and an importer without serial
+    writes write chunk by chunk while reading.
     """
     began = time.monotonic()
     copy_lines = copy_staging.copy_lines
@@ -504,8 +530,7 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         copy_staging.create_error_table()
         run.create_stage()
-        if not job.dry_run and importer.serial_writes:
-            lock_writes_of(importer.kind)
+        serial = not job.dry_run and importer.serial_writes
         totals = {"staged": 0, "created": 0, "updated": 0, "unchanged": 0}
         pending = 0
 
@@ -523,9 +548,20 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
             copy_lines(run.stage_table, run.stage_columns, stage_lines)
             copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             pending += len(stage_lines)
-            if pending >= CHUNK_ROWS:
+            if pending >= CHUNK_ROWS and not serial:
                 write_chunk()
                 pending = 0
+        if serial:
+            locked = time.monotonic()
+            lock_writes_of(importer.kind)
+            logger.info(
+                "import job %s: waited %.1f s for the write lock",
+                job.pk, time.monotonic() - locked,
+            )  # fmt: skip
+            with connection.cursor() as cursor:
+                # Index entries of the big write go to the GIN pending lists and are merged in
+                # bulk (much faster than one by one for the trigram indexes).
+                cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
         write_chunk()
 
         rejected = copy_staging.rejected_row_count()
@@ -601,6 +637,8 @@ def _write_error_report(job: ImportJob) -> str:
 
     from openpyxl import Workbook
 
+    from .xlsx_safe import safe_row
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("errors")
     sheet.append(REPORT_HEADERS)
@@ -608,7 +646,8 @@ def _write_error_report(job: ImportJob) -> str:
     for written, (row_number, column, value, thai, english) in enumerate(errors):
         if written >= MAX_REPORT_ROWS:
             break
-        sheet.append([row_number, column, value, thai, english])
+        # Rejected values come from the upload: never let one run as a formula.
+        sheet.append(safe_row(sheet, [row_number, column, value, thai, english]))
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)
