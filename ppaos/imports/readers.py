@@ -300,7 +300,7 @@ def check_encoding(path: Path, encoding: str) -> tuple[str, int]:
         return encoding, lines
     decoder = codecs.getincrementaldecoder(encoding)()
     lines = offset = 0
-    saw_non_ascii = False  # valid UTF-8 beyond ASCII before a bad byte: the file mixes encodings
+    saw_thai = False  # UTF-8 Thai before a bad byte: the file mixes encodings
     with open(path, "rb") as handle:
         while True:
             chunk = handle.read(_SAMPLE)
@@ -311,9 +311,9 @@ def check_encoding(path: Path, encoding: str) -> tuple[str, int]:
                 bad = _line_of(path, offset + start)
                 if encoding == "cp874":
                     raise SpreadsheetError("bad_encoding", line=bad) from None
-                if saw_non_ascii or max(chunk[:start], default=0) >= 0x80:
+                if saw_thai or _UTF8_THAI.search(chunk, 0, start):
                     raise SpreadsheetError("mixed_encoding", line=bad) from None
-                # Nothing but ASCII before the bad byte: the file may be cp874 throughout.
+                # No UTF-8 Thai before the bad byte: the file may be cp874 throughout.
                 return check_encoding(path, "cp874")
             if encoding == "cp874":
                 found = _UTF8_THAI.search(chunk)
@@ -321,8 +321,8 @@ def check_encoding(path: Path, encoding: str) -> tuple[str, int]:
                     raise SpreadsheetError(
                         "mixed_encoding", line=_line_of(path, offset + found.start())
                     )
-            elif not saw_non_ascii and max(chunk, default=0) >= 0x80:
-                saw_non_ascii = True
+            elif not saw_thai and _UTF8_THAI.search(chunk):
+                saw_thai = True
             if not chunk:
                 return encoding, lines
             lines += chunk.count(b"\n")
@@ -356,7 +356,9 @@ CSV_FIELD_LIMIT = 64 << 20
 
 
 def _open_csv(path: Path, head: bytes, size: int) -> Table:
-    encoding, lines = check_encoding(path, detect_encoding(head))
+    # UTF-8 first (cp874 only if UTF-8 fails before any UTF-8 Thai): see check_encoding.
+    guess = detect_encoding(head)
+    encoding, lines = check_encoding(path, "utf-8" if guess == "cp874" else guess)
     sample_text = head[:65536].decode(encoding, errors="ignore")
     if not sample_text.strip("\ufeff \r\n\t,;|"):
         raise SpreadsheetError("empty")

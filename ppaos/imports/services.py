@@ -558,10 +558,6 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
                 "import job %s: waited %.1f s for the write lock",
                 job.pk, time.monotonic() - locked,
             )  # fmt: skip
-            with connection.cursor() as cursor:
-                # Index entries of the big write go to the GIN pending lists and are merged in
-                # bulk (much faster than one by one for the trigram indexes).
-                cursor.execute("SET LOCAL gin_pending_list_limit = '256MB'")
         write_chunk()
 
         rejected = copy_staging.rejected_row_count()
