@@ -338,7 +338,24 @@ def _find_header(table, remembered: dict[str, dict], importer: Importer):
         if not any(not blank_row(cells) for _, cells in buffered):
             raise SpreadsheetError("empty")
         raise SpreadsheetError("no_header")
-    return best[0], None, buffered
+    index = best[0]
+    combined = _two_row_header(buffered, index)
+    if combined is not None and importer.header_score(combined) > best[1]:
+        # A header spanning two rows (a cell merged down over both, group titles above): the
+        # lower row with the blanks filled from the row above is the header.
+        buffered[index] = (buffered[index][0], combined)
+    return index, None, buffered
+
+
+def _two_row_header(buffered, index: int):
+    """The header row `index` with its blank cells taken from the row above (or None)."""
+    if index == 0 or blank_row(buffered[index - 1][1]):
+        return None
+    above, below = list(buffered[index - 1][1]), list(buffered[index][1])
+    width = max(len(above), len(below))
+    above += [""] * (width - len(above))
+    below += [""] * (width - len(below))
+    return [b if str(b).strip() else a for a, b in zip(above, below, strict=True)]
 
 
 def _run_importer(job: ImportJob) -> None:

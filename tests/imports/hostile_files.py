@@ -431,6 +431,25 @@ def merged_title_header(d: Path) -> Path:
     return path
 
 
+def two_row_header(d: Path) -> Path:
+    """National ID and first name merged down over two header rows; the other headers in the
+    second row under a group title ("ที่อยู่")."""
+    workbook = Workbook()
+    sheet = workbook.active
+    top = ["ลำดับ", "เลขประจำตัวประชาชน", "คำนำหน้า", "ชื่อ", "ข้อมูลบุคคล", "วันเกิด", "ที่อยู่"]
+    sheet.append(top + [""] * (len(THAI_HEADERS) - len(top)))
+    second = [""] * 4 + THAI_HEADERS[4:5] + [""] + THAI_HEADERS[6:]
+    sheet.append(second)
+    for column in "ABCDF":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("G1:M1")
+    for n in range(1, 4):
+        sheet.append(good_row(n))
+    path = d / "two_row_header.xlsx"
+    workbook.save(path)
+    return path
+
+
 def empty_sheet(d: Path) -> Path:
     return raw_xlsx(d / "empty_sheet.xlsx", {"xl/worksheets/sheet1.xml": sheet_xml([])})
 
@@ -580,6 +599,7 @@ CASES: list[Case] = [
     Case("quoted newline in a cell", quoted_newlines_csv, Imported(3)),
     Case("two title rows above the header", title_row_above_header, Imported(3)),
     Case("merged title row above the header", merged_title_header, Imported(3)),
+    Case("header over two rows (merged cells)", two_row_header, Imported(3)),
     Case("empty sheet", empty_sheet, Failed("empty")),
     Case("only headers (xlsx)", only_headers, Failed("empty")),
     Case("only headers (csv)", only_headers_csv, Failed("empty")),
