@@ -33,11 +33,11 @@ from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
 
 from . import copy_staging
-from .columns import blank_row, layout_key
+from .columns import RowError, blank_row, layout_key
 from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
-from .readers import SpreadsheetError, open_table
+from .readers import OverlongRow, SpreadsheetError, open_table
 
 logger = logging.getLogger(__name__)
 
@@ -339,7 +339,24 @@ def _find_header(table, remembered: dict[str, dict], importer: Importer):
         if not any(not blank_row(cells) for _, cells in buffered):
             raise SpreadsheetError("empty")
         raise SpreadsheetError("no_header")
-    return best[0], None, buffered
+    index = best[0]
+    combined = _two_row_header(buffered, index)
+    if combined is not None and importer.header_score(combined) > best[1]:
+        # A header spanning two rows (a cell merged down over both, group titles above): the
+        # lower row with the blanks filled from the row above is the header.
+        buffered[index] = (buffered[index][0], combined)
+    return index, None, buffered
+
+
+def _two_row_header(buffered, index: int):
+    """The header row `index` with its blank cells taken from the row above (or None)."""
+    if index == 0 or blank_row(buffered[index - 1][1]):
+        return None
+    above, below = list(buffered[index - 1][1]), list(buffered[index][1])
+    width = max(len(above), len(below))
+    above += [""] * (width - len(above))
+    below += [""] * (width - len(below))
+    return [b if str(b).strip() else a for a, b in zip(above, below, strict=True)]
 
 
 def _run_importer(job: ImportJob) -> None:
@@ -368,7 +385,7 @@ def _run_importer(job: ImportJob) -> None:
         yield from table.rows()
 
     try:
-        batches = _checked_batches(job, data_rows(), run)
+        batches = _checked_batches(job, data_rows(), run, headers=list(plan.headers))
         if connection.in_atomic_block:
             # Inside a caller's transaction (tests): one connection, no pipelining.
             _write(job, importer, run, batches)
@@ -381,28 +398,55 @@ def _run_importer(job: ImportJob) -> None:
             logger.warning("could not drop the staging table", exc_info=True)
 
 
-def _non_blank(rows, seen: list[int]):
-    """The rows with something in them, counted in `seen[0]` as they pass."""
+def _overlong_error(row_number: int, cells: OverlongRow, headers: list[str]) -> str:
+    """The row error of a row with a cell over the reader's length limit (readers.py)."""
+    from .xlsx_stream import MAX_CELL_CHARS
+
+    column = headers[cells.column] if cells.column < len(headers) else f"#{cells.column + 1}"
+    error = RowError(
+        field="",
+        value=f"({cells.length:,} characters)",
+        code="cell_too_long",
+        message_th=f"ข้อความในช่องนี้ยาวเกิน {MAX_CELL_CHARS:,} ตัวอักษร แถวนี้จึงไม่ถูกนำเข้า",
+        message_en=f"This cell holds more than {MAX_CELL_CHARS:,} characters; the row was not "
+        "imported.",
+    )
+    return copy_staging.error_line(row_number, column, error)
+
+
+def _non_blank(rows, seen: list[int], overlong: list[str], headers: list[str]):
+    """The rows with something in them, counted in `seen[0]` as they pass. A row the reader
+    marked as holding an over-long cell (OverlongRow) is rejected here, for every importer: its
+    error line goes to `overlong` (and it counts as seen)."""
     for row in rows:
+        if type(row[1]) is OverlongRow:
+            overlong.append(_overlong_error(row[0], row[1], headers))
+            seen[0] += 1
+            continue
         if blank_row(row[1]):
             continue
         seen[0] += 1
         yield row
 
 
-def _checked_batches(job, rows, run: ImportRun):
+def _checked_batches(job, rows, run: ImportRun, headers: list[str] = ()):
     """Hand the non-blank rows to the importer a batch (IMPORT_BATCH_ROWS rows, streamed, never
     held) at a time; yield each batch's COPY lines (valid rows, row errors). Progress (rows
     done, rejected so far) is written after each batch."""
     batch_rows, pause = _batch_rows(), _batch_pause()
     check_rows = run.check_rows
     seen = [0]
-    non_blank = _non_blank(rows, seen)
+    overlong: list[str] = []
+    non_blank = _non_blank(rows, seen, overlong, list(headers))
     rejected = 0
     began = time.monotonic()
     while True:
         before = seen[0]
         stage_lines, error_lines, bad = check_rows(islice(non_blank, batch_rows))
+        if overlong:
+            error_lines = [*error_lines, *overlong]
+            bad += len(overlong)
+            overlong.clear()
         rejected += bad
         if seen[0] - before < batch_rows:
             break  # the last, partial batch
@@ -484,8 +528,12 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
     transaction that also records the job's result: a crash at any point leaves nothing or the
     finished job.
 
-    An importer with serial writes takes its kind's write lock, so overlapping imports write one
-    after the other and cannot deadlock.
+    An importer with serial writes takes its kind's write lock ONLY for the write phase: every
+    row is read, checked and staged (COPY into the job's TEMP table) first, without the lock, so
+    a slow or huge file being read does not hold up other imports of its kind; then the lock is
+    taken and the staged rows are written in one go. Overlapping imports therefore write one
+    after the other (nothing lost, no deadlock). A dry run and an importer without serial
+    writes write chunk by chunk while reading.
     """
     began = time.monotonic()
     copy_lines = copy_staging.copy_lines
@@ -496,8 +544,7 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         copy_staging.create_error_table()
         run.create_stage()
-        if not job.dry_run and importer.serial_writes:
-            lock_writes_of(importer.kind)
+        serial = not job.dry_run and importer.serial_writes
         totals = {"staged": 0, "created": 0, "updated": 0, "unchanged": 0}
         pending = 0
 
@@ -515,9 +562,16 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
             copy_lines(run.stage_table, run.stage_columns, stage_lines)
             copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             pending += len(stage_lines)
-            if pending >= CHUNK_ROWS:
+            if pending >= CHUNK_ROWS and not serial:
                 write_chunk()
                 pending = 0
+        if serial:
+            locked = time.monotonic()
+            lock_writes_of(importer.kind)
+            logger.info(
+                "import job %s: waited %.1f s for the write lock",
+                job.pk, time.monotonic() - locked,
+            )  # fmt: skip
         write_chunk()
 
         rejected = copy_staging.rejected_row_count()
@@ -593,6 +647,8 @@ def _write_error_report(job: ImportJob) -> str:
 
     from openpyxl import Workbook
 
+    from .xlsx_safe import safe_row
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("errors")
     sheet.append(REPORT_HEADERS)
@@ -600,7 +656,8 @@ def _write_error_report(job: ImportJob) -> str:
     for written, (row_number, column, value, thai, english) in enumerate(errors):
         if written >= MAX_REPORT_ROWS:
             break
-        sheet.append([row_number, column, value, thai, english])
+        # Rejected values come from the upload: never let one run as a formula.
+        sheet.append(safe_row(sheet, [row_number, column, value, thai, english]))
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)

@@ -5,6 +5,13 @@ about 1.5 GiB for a million 17-column rows).
 
 Cells come out as python-calamine gives them: text as str, numbers as float, date-formatted
 numbers as datetime, booleans as bool, empty cells as "". Pure Python, no Django.
+
+Hostile files (see readers.py for the limits): every zip member is read through `_Guarded`,
+which counts the inflated bytes WHILE decompressing and stops at a member's size limit or at a
+compression ratio no real workbook has (a zip bomb fails in the first megabytes, not after
+gigabytes); rows and columns are counted as they stream; XML is parsed with defusedxml and a
+document type declaration (entities: billion laughs, external entities) is refused; the first
+VISIBLE worksheet is read (a hidden or very hidden first sheet is skipped).
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from xml.etree import ElementTree
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -55,6 +65,97 @@ class XlsxError(Exception):
     """The package is not a readable workbook (damaged, truncated, or not xlsx)."""
 
 
+class XlsxLimitError(XlsxError):
+    """The workbook is hostile or over a limit; `code` is a readers.FILE_MESSAGES key."""
+
+    def __init__(self, code: str, **params) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+
+# Limits (readers.py documents them; tests may lower them).
+MAX_SHEET_BYTES = 3 << 30  # inflated worksheet XML (a million 20-column rows is ~400 MiB)
+MAX_PART_BYTES = 512 << 20  # inflated shared strings, styles, workbook parts
+MAX_RATIO = 150  # inflated / compressed, checked once a member passed RATIO_FLOOR bytes
+RATIO_FLOOR = 16 << 20
+MAX_ROWS = 1_048_576  # Excel's own maximum
+MAX_COLUMNS = 1_000
+MAX_SHARED_STRINGS = 5_000_000
+MAX_CELL_CHARS = 32_767  # Excel's own maximum characters in a cell
+MAX_ROW_CHARS = 64 << 20  # one row's XML (a row without an end is not buffered forever)
+
+
+class OverlongRow(list):
+    """A row whose cell `column` (0-based) holds more than MAX_CELL_CHARS characters: the
+    framework rejects this row with a message; the file goes on."""
+
+    column: int = 0
+    length: int = 0
+
+
+def overlong(cells: list, limit: int) -> list:
+    """`cells`, or an OverlongRow naming the first cell over `limit` characters."""
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and len(value) > limit:
+            row = OverlongRow()
+            row.column, row.length = index, len(value)
+            return row
+    return cells
+
+
+class _Guarded:
+    """A zip member read in bounded pieces, failing on its size limit or a bomb's ratio."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, limit: int) -> None:
+        info = archive.getinfo(name)
+        self.compressed = max(info.compress_size, 1)
+        if info.file_size > limit or (
+            info.file_size > RATIO_FLOOR and info.file_size / self.compressed > MAX_RATIO
+        ):
+            raise XlsxLimitError("zip_bomb")
+        self.limit = limit
+        self.inflated = 0
+        self.handle = archive.open(info)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size if 0 < size <= 1 << 20 else 1 << 20)
+        self.inflated += len(data)
+        if self.inflated > self.limit or (
+            self.inflated > RATIO_FLOOR and self.inflated / self.compressed > MAX_RATIO
+        ):
+            raise XlsxLimitError("zip_bomb")
+        return data
+
+    def read_all(self) -> bytes:
+        parts = []
+        while chunk := self.read(1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _no_dtd(head: bytes) -> None:
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise XlsxLimitError("xml_entities")
+
+
+def _parse(data: bytes):
+    _no_dtd(data[:4096])
+    try:
+        return SafeElementTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise XlsxLimitError("xml_entities") from None
+
+
 def _column_index(letters: str, cache: dict[str, int]) -> int:
     index = cache.get(letters)
     if index is None:
@@ -78,23 +179,36 @@ class XlsxStream:
         try:
             self.zip = zipfile.ZipFile(path)
             self.sheet_name = self._first_sheet()
+            self._long_shared = False
             self.shared = self._shared_strings()
             self.date_styles = self._date_styles()
             self.estimated_rows = self._estimated_rows()
             self._columns: dict[str, int] = {}
+        except XlsxLimitError:
+            self.zip.close()
+            raise
         except (
             zipfile.BadZipFile, zlib.error, EOFError, KeyError, AttributeError, ValueError,
-            ElementTree.ParseError,
+            ElementTree.ParseError, NotImplementedError, RuntimeError,
         ) as exc:  # fmt: skip
             raise XlsxError(str(exc)) from exc
 
+    def _read(self, name: str) -> bytes:
+        with _Guarded(self.zip, name, MAX_PART_BYTES) as handle:
+            return handle.read_all()
+
     def _first_sheet(self) -> str:
-        workbook = ElementTree.fromstring(self.zip.read("xl/workbook.xml"))
+        """The first visible worksheet (hidden and very hidden sheets are skipped; if every
+        sheet is hidden, the first)."""
+        workbook = _parse(self._read("xl/workbook.xml"))
         properties = workbook.find(f"{_MAIN}workbookPr")
         self._date1904 = properties is not None and properties.get("date1904") in ("1", "true")
-        sheet = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+        sheets = workbook.findall(f"{_MAIN}sheets/{_MAIN}sheet")
+        visible = [s for s in sheets if s.get("state", "visible") not in ("hidden", "veryHidden")]
+        sheet = (visible or sheets)[0]
+        self.hidden_skipped = len(sheets) - len(visible)
         rel_id = sheet.get(f"{_REL}id")
-        rels = ElementTree.fromstring(self.zip.read("xl/_rels/workbook.xml.rels"))
+        rels = _parse(self._read("xl/_rels/workbook.xml.rels"))
         for rel in rels.iter(f"{_PACKAGE_REL}Relationship"):
             if rel.get("Id") == rel_id:
                 target = rel.get("Target")
@@ -106,24 +220,33 @@ class XlsxStream:
             return []
         strings: list[str] = []
         si, t, run = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r"
-        with self.zip.open("xl/sharedStrings.xml") as handle:
-            for _event, element in ElementTree.iterparse(handle, events=("end",)):
-                if element.tag == si:
-                    # Plain text, or rich-text runs; phonetic guides (rPh) are not the text.
-                    texts = []
-                    for child in element:
-                        if child.tag == t:
-                            texts.append(child.text or "")
-                        elif child.tag == run:
-                            texts.extend(x.text or "" for x in child.iter(t))
-                    strings.append("".join(texts))
-                    element.clear()
+        with _Guarded(self.zip, "xl/sharedStrings.xml", MAX_PART_BYTES) as handle:
+            try:
+                events = SafeElementTree.iterparse(handle, events=("end",), forbid_dtd=True)
+                for _event, element in events:
+                    if element.tag == si:
+                        # Plain text, or rich-text runs; phonetic guides (rPh) are not the text.
+                        texts = []
+                        for child in element:
+                            if child.tag == t:
+                                texts.append(child.text or "")
+                            elif child.tag == run:
+                                texts.extend(x.text or "" for x in child.iter(t))
+                        text = "".join(texts)
+                        if len(text) > MAX_CELL_CHARS:
+                            self._long_shared = True
+                        strings.append(text)
+                        element.clear()
+                        if len(strings) > MAX_SHARED_STRINGS:
+                            raise XlsxLimitError("zip_bomb")
+            except DefusedXmlException:
+                raise XlsxLimitError("xml_entities") from None
         return strings
 
     def _date_styles(self) -> frozenset[int]:
         if "xl/styles.xml" not in self.zip.namelist():
             return frozenset()
-        styles = ElementTree.fromstring(self.zip.read("xl/styles.xml"))
+        styles = _parse(self._read("xl/styles.xml"))
         custom = {
             int(fmt.get("numFmtId")): fmt.get("formatCode", "")
             for fmt in styles.iter(f"{_MAIN}numFmt")
@@ -140,8 +263,9 @@ class XlsxStream:
 
     def _estimated_rows(self) -> int:
         """From the sheet's dimension, else from the size of the first rows (for the bar)."""
-        with self.zip.open(self.sheet_name) as handle:
+        with _Guarded(self.zip, self.sheet_name, MAX_SHEET_BYTES) as handle:
             head = handle.read(1 << 18)
+        _no_dtd(head[:4096])
         match = _DIMENSION_RE.search(head[:4096])
         if match and match.group(1):
             return int(match.group(1))
@@ -170,13 +294,15 @@ class XlsxStream:
         decoder = codecs.getincrementaldecoder("utf-8")()
         next_number = 1
         try:
-            with self.zip.open(self.sheet_name) as handle:
+            with _Guarded(self.zip, self.sheet_name, MAX_SHEET_BYTES) as handle:
                 pending = ""
                 while True:
                     chunk = handle.read(1 << 20)
                     data = pending + decoder.decode(chunk, final=not chunk)
                     end = data.rfind("</row>")
                     if chunk and end < 0:
+                        if len(data) > MAX_ROW_CHARS:
+                            raise XlsxLimitError("too_many_columns", limit=MAX_COLUMNS)
                         pending = data
                         continue
                     if chunk:
@@ -193,9 +319,16 @@ class XlsxStream:
                         number_match = _ROW_NUMBER_RE.search(piece, start, head_end)
                         number = int(number_match.group(1)) if number_match else next_number
                         next_number = number + 1
+                        if number > MAX_ROWS + 1:
+                            raise XlsxLimitError("too_many_rows", limit=MAX_ROWS)
                         body = piece[head_end + 1 :]
                         if body:
-                            yield number, self._cells(body)
+                            cells = self._cells(body)
+                            if len(cells) > MAX_COLUMNS:
+                                raise XlsxLimitError("too_many_columns", limit=MAX_COLUMNS)
+                            if self._long_shared or len(body) > MAX_CELL_CHARS:
+                                cells = overlong(cells, MAX_CELL_CHARS)
+                            yield number, cells
                     if not chunk:
                         return
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -228,6 +361,8 @@ class XlsxStream:
             placed: list = []
             for (ref, *_rest), value in zip(found, cells, strict=True):
                 index = self._column(ref)
+                if index >= MAX_COLUMNS:
+                    raise XlsxLimitError("too_many_columns", limit=MAX_COLUMNS)
                 if index > len(placed):
                     placed.extend([""] * (index - len(placed)))
                 placed.append(value)
@@ -247,6 +382,8 @@ class XlsxStream:
             ref = _CELL_REF_RE.search(attributes)
             if ref is not None:
                 index = _column_index(ref.group(1), self._columns)
+                if index >= MAX_COLUMNS:
+                    raise XlsxLimitError("too_many_columns", limit=MAX_COLUMNS)
                 if index > len(cells):
                     cells.extend([""] * (index - len(cells)))
             cells.append(value)
