@@ -24,8 +24,13 @@ class AreaRollup(models.Model):
         verbose_name = _("roll-up figure")
         verbose_name_plural = _("roll-up figures")
         indexes = [
-            models.Index(fields=["fiscal_year", "level", "area_code"], name="rollup_round_level_idx")
+            models.Index(
+                fields=["fiscal_year", "level", "area_code"], name="rollup_round_level_idx"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.fiscal_year} {self.metric}={self.value}"
 
 
 class RollupRefresh(models.Model):
@@ -43,9 +48,15 @@ class RollupRefresh(models.Model):
     class Meta:
         ordering = ["-finished_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.finished_at:%Y-%m-%d %H:%M}"
+
 
 class PendingVillage(models.Model):
     """A village whose figures changed since the last refresh (debounce: the task drains them)."""
 
     code = models.CharField(max_length=8, primary_key=True)
     queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code

@@ -189,8 +189,10 @@ WITH fresh AS (
 INSERT INTO {table} AS t (area_code, level, fiscal_year, metric, value)
 SELECT a.code, a.level, d.fy, d.metric, sum(d.d)
   FROM delta d
- CROSS JOIN LATERAL (VALUES (substr(d.code, 1, 2), 'province'), (substr(d.code, 1, 4), 'district'),
-                            (substr(d.code, 1, 6), 'subdistrict'), (d.code, 'village')) a(code, level)
+ CROSS JOIN LATERAL (VALUES (substr(d.code, 1, 2), 'province'),
+                            (substr(d.code, 1, 4), 'district'),
+                            (substr(d.code, 1, 6), 'subdistrict'),
+                            (d.code, 'village')) a(code, level)
  WHERE d.d <> 0
  GROUP BY a.code, a.level, d.fy, d.metric
 ON CONFLICT (area_code, fiscal_year, metric) DO UPDATE SET value = t.value + excluded.value
@@ -206,12 +208,8 @@ def refresh_villages(codes) -> RollupRefresh | None:
     ancestors = sorted({c[:n] for c in codes for n in (2, 4, 6, 8)})
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        cursor.execute(
-            _DELTA_SQL.format(base=_base_sql(True), table=TABLE), _params(codes)
-        )
-        cursor.execute(
-            f"DELETE FROM {TABLE} WHERE area_code = ANY(%s) AND value = 0", [ancestors]
-        )
+        cursor.execute(_DELTA_SQL.format(base=_base_sql(True), table=TABLE), _params(codes))
+        cursor.execute(f"DELETE FROM {TABLE} WHERE area_code = ANY(%s) AND value = 0", [ancestors])
         return RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.INCREMENTAL,
             villages=len(codes),
@@ -237,9 +235,7 @@ def mark_villages_dirty(codes) -> None:
 def drain_pending() -> RollupRefresh | None:
     """Refresh every queued village once; villages queued meanwhile wait for the next window."""
     now = timezone.now()
-    codes = list(
-        PendingVillage.objects.filter(queued_at__lte=now).values_list("code", flat=True)
-    )
+    codes = list(PendingVillage.objects.filter(queued_at__lte=now).values_list("code", flat=True))
     if not codes:
         return None
     refresh = refresh_villages(codes)

@@ -4,8 +4,9 @@ Outside the user's own work area a count of 1–4 households is shown as "<5" (p
 suppression). A count that a shown total would give away by subtraction is hidden too
 (complementary suppression): in every line of the table (a row with its row total, a column with
 its column total) either nothing is hidden or at least two cells are, one of them an "x" whose
-range is open, so neither a subtraction nor the 1–4 range of "<5" cells gives a count back. The complementary cell is the smallest other non-zero count of the
-line, which hides as little as possible. Pure Python: no Django.
+range is open, so neither a subtraction nor the 1–4 range of "<5" cells gives a count back.
+The complementary cell is the smallest other non-zero count of the line (hiding as little as
+possible). A table whose grand total is 1–4 shows nothing at all. Pure Python: no Django.
 """
 
 SMALL = "<5"  # a count of 1–4
@@ -50,9 +51,7 @@ def protect_grid(grid: list[list[int]], *, exact: bool = False) -> list[list[obj
             pick = min(positive or others, key=lambda c: (grid[c[0]][c[1]], c))
             hidden[pick] = HIDDEN
             changed = True
-    return [
-        [hidden.get((i, j), grid[i][j]) for j in range(cols)] for i in range(rows)
-    ]
+    return [[hidden.get((i, j), grid[i][j]) for j in range(cols)] for i in range(rows)]
 
 
 def with_totals(table: list[list[int]]) -> list[list[int]]:

@@ -4,47 +4,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PendingVillage',
+            name="PendingVillage",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False)),
-                ('queued_at', models.DateTimeField(auto_now_add=True)),
+                ("code", models.CharField(max_length=8, primary_key=True, serialize=False)),
+                ("queued_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='RollupRefresh',
+            name="RollupRefresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('full', 'Full rebuild'), ('incremental', 'Villages touched')], max_length=12)),
-                ('finished_at', models.DateTimeField(auto_now_add=True)),
-                ('villages', models.PositiveIntegerField(default=0)),
-                ('seconds', models.FloatField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("full", "Full rebuild"), ("incremental", "Villages touched")],
+                        max_length=12,
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(auto_now_add=True)),
+                ("villages", models.PositiveIntegerField(default=0)),
+                ("seconds", models.FloatField(default=0)),
             ],
             options={
-                'ordering': ['-finished_at', '-id'],
+                "ordering": ["-finished_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AreaRollup',
+            name="AreaRollup",
             fields=[
-                ('pk', models.CompositePrimaryKey('area_code', 'fiscal_year', 'metric', blank=True, editable=False, primary_key=True, serialize=False)),
-                ('area_code', models.CharField(max_length=8)),
-                ('level', models.CharField(max_length=12)),
-                ('fiscal_year', models.PositiveSmallIntegerField()),
-                ('metric', models.CharField(max_length=40)),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16)),
+                (
+                    "pk",
+                    models.CompositePrimaryKey(
+                        "area_code",
+                        "fiscal_year",
+                        "metric",
+                        blank=True,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("area_code", models.CharField(max_length=8)),
+                ("level", models.CharField(max_length=12)),
+                ("fiscal_year", models.PositiveSmallIntegerField()),
+                ("metric", models.CharField(max_length=40)),
+                ("value", models.DecimalField(decimal_places=2, max_digits=16)),
             ],
             options={
-                'verbose_name': 'roll-up figure',
-                'verbose_name_plural': 'roll-up figures',
-                'indexes': [models.Index(fields=['fiscal_year', 'level', 'area_code'], name='rollup_round_level_idx')],
+                "verbose_name": "roll-up figure",
+                "verbose_name_plural": "roll-up figures",
+                "indexes": [
+                    models.Index(
+                        fields=["fiscal_year", "level", "area_code"], name="rollup_round_level_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -16,10 +16,7 @@ DISABLED = {"birth_date": dt.date(1980, 1, 1), "has_disability": True}
 
 
 def _figures():
-    return {
-        (r.area_code, r.fiscal_year, r.metric): r.value
-        for r in AreaRollup.objects.all()
-    }
+    return {(r.area_code, r.fiscal_year, r.metric): r.value for r in AreaRollup.objects.all()}
 
 
 @pytest.fixture
