@@ -213,6 +213,12 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
                  "map_class": map_class, "bar": _bar(row, grid)}
             )  # fmt: skip
         board.children_total = protected[-1]
+        # The panel shows the same line as the table's total row, hidden the same way (two
+        # different choices of complementary cells could be combined to undo both).
+        board.levels = [
+            (label, thai, value)
+            for (label, thai, _v), value in zip(board.levels, protected[-1][:-1], strict=True)
+        ]
     return board
 
 
@@ -246,6 +252,7 @@ def transition_matrix(user, area: Area, from_year: int, to_year: int) -> dict:
     table = [[counts.get((a, b), 0) for b in LEVELS] for a in LEVELS]
     exact = is_exact_for(user, area)
     shown = suppression.protect_table(table, exact=exact)
+    any_hidden = any(not isinstance(v, int) for row in shown for v in row)
     improved = sum(table[i][j] for i in range(4) for j in range(4) if j > i)
     worse = sum(table[i][j] for i in range(4) for j in range(4) if j < i)
     return {
@@ -255,8 +262,10 @@ def transition_matrix(user, area: Area, from_year: int, to_year: int) -> dict:
         ],
         "headers": [LEVEL_THAI[lv] for lv in LEVELS],
         "total": shown[-1],
-        "improved": suppression.protect_value(improved, exact=exact),
-        "worse": suppression.protect_value(worse, exact=exact),
+        # Sums over hidden cells would be more equations to undo the hiding with: shown only
+        # when every cell is.
+        "improved": improved if exact or not any_hidden else None,
+        "worse": worse if exact or not any_hidden else None,
         "from_year": from_year,
         "to_year": to_year,
     }
@@ -271,3 +280,72 @@ def _shade(shown, i, j) -> str:
     step = min(4, int(5 * value / row_total))
     kind = "up" if j > i else "down" if j < i else "same"
     return f"t-{kind} t-{step}"
+
+
+_OUTCOME_SQL = """
+WITH pairs AS (
+    SELECT a.household_id AS hh, a.area_id AS village, a.level AS start,
+           (CASE b.level WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
+                         WHEN 'getting_by' THEN 2 ELSE 3 END)
+         > (CASE a.level WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
+                         WHEN 'getting_by' THEN 2 ELSE 3 END) AS improved
+      FROM households_classificationresult a
+      JOIN households_classificationresult b
+        ON b.household_id = a.household_id AND b.fiscal_year = %(to)s
+     WHERE a.fiscal_year = %(from)s AND a.area_id LIKE %(prefix)s
+), helped AS (
+    SELECT DISTINCT f.household_id AS hh, s.kind
+      FROM referrals_referral f JOIN referrals_service s ON s.id = f.service_id
+     WHERE f.status = 'completed' AND f.household_id IN (SELECT hh FROM pairs)
+)
+SELECT k.kind, p.village, p.start, h.hh IS NOT NULL, count(*), sum(p.improved::int)
+  FROM pairs p
+ CROSS JOIN (SELECT DISTINCT kind FROM helped) k
+  LEFT JOIN helped h ON h.hh = p.hh AND h.kind = k.kind
+ GROUP BY 1, 2, 3, 4
+"""
+
+
+def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
+    """For each kind of help: the share of helped households whose level improved by the next
+    round, beside the share among comparable households not helped with it (same starting level
+    and village, weighted like the helped ones). A comparison, not proof of cause."""
+    from referrals.models import ServiceKind
+
+    with connection.cursor() as cursor:
+        cursor.execute(_OUTCOME_SQL, {"from": from_year, "to": to_year, "prefix": area.code + "%"})
+        rows = cursor.fetchall()
+    strata: dict[str, dict[tuple, dict[bool, tuple[int, int]]]] = {}
+    for kind, village, start, helped, n, improved in rows:
+        strata.setdefault(kind, {}).setdefault((village, start), {})[helped] = (n, improved)
+    exact = is_exact_for(user, area)
+    out = []
+    for kind in sorted(strata):
+        helped_n = helped_up = compared_n = 0
+        weight = weighted = 0.0
+        for cell in strata[kind].values():
+            if True not in cell:
+                continue
+            n, up = cell[True]
+            helped_n += n
+            helped_up += up
+            if False in cell and cell[False][0]:
+                cn, cup = cell[False]
+                compared_n += cn
+                weight += n
+                weighted += n * cup / cn
+        enough = exact or (
+            helped_n >= suppression.THRESHOLD and compared_n >= suppression.THRESHOLD
+        )
+        out.append(
+            {
+                "kind": ServiceKind(kind).label if kind in ServiceKind.values else kind,
+                "helped": suppression.protect_value(helped_n, exact=exact),
+                "helped_share": round(100 * helped_up / helped_n, 1)
+                if enough and helped_n
+                else None,
+                "compared": suppression.protect_value(compared_n, exact=exact),
+                "compared_share": round(100 * weighted / weight, 1) if enough and weight else None,
+            }
+        )
+    return out

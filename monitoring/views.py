@@ -73,13 +73,18 @@ def transitions(request, code: str):
         _int(request.GET.get("from"))
         or (([y for y in rounds if to_year and y < to_year] or [None])[-1])
     )
-    matrix = None
+    matrix = outcomes = None
     if from_year and to_year and from_year != to_year:
         matrix = selectors.transition_matrix(request.user, area, from_year, to_year)
-    return render(
-        request,
-        "monitoring/transitions.html",
-        {"area": area, "matrix": matrix, "rounds": rounds, "from_year": from_year,
-         "to_year": to_year, "data_as_of": selectors.data_as_of(),
-         "breadcrumb": selectors.breadcrumb(request.user, area)},
-    )  # fmt: skip
+        outcomes = selectors.outcomes_by_help(request.user, area, from_year, to_year)
+    context = {
+        "area": area,
+        "matrix": matrix,
+        "outcomes": outcomes,
+        "rounds": rounds,
+        "from_year": from_year,
+        "to_year": to_year,
+        "data_as_of": selectors.data_as_of(),
+        "breadcrumb": selectors.breadcrumb(request.user, area),
+    }
+    return render(request, "monitoring/transitions.html", context)

@@ -133,3 +133,5 @@ def test_the_executive_sees_the_matrix_protected(client, executive, built):
     shown = [v for _t, cells, total in response.context["matrix"]["rows"] for v, _s in cells]
     assert not any(v in (1, 2, 3, 4) for v in shown)
     assert "t-hidden" in response.content.decode()
+    # no sums over hidden cells either (more equations to undo the hiding with)
+    assert response.context["matrix"]["improved"] is None
