@@ -28,9 +28,14 @@ def province(villages):
     full_rebuild()
 
 
-def test_the_executive_drills_down_from_the_map_to_a_village(browser, live_server, province, screenshot):
+def test_the_executive_drills_down_from_the_map_to_a_village(
+    browser, live_server, province, screenshot
+):
     assign(UserFactory(username="governor"), Role.EXECUTIVE, "49")
-    for name, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 900})):
+    for name, viewport in (
+        ("phone", {"width": 390, "height": 844}),
+        ("desktop", {"width": 1280, "height": 900}),
+    ):
         context = browser.new_context(viewport=viewport, locale="th-TH")
         context.set_default_timeout(15_000)
         page = context.new_page()
