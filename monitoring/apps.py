@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "Monitoring and evaluation"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("area/<str:code>/", views.area_dashboard, name="area_dashboard"),
+    path("area/<str:code>/transitions/", views.transitions, name="transitions"),
+]

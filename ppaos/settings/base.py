@@ -168,6 +168,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Monitoring roll-ups: drain queued villages every 5 minutes, rebuild everything nightly.
+CELERY_BEAT_SCHEDULE = {
+    "monitoring-drain": {"task": "monitoring.drain_pending_villages", "schedule": 300.0},
+    "monitoring-rebuild": {"task": "monitoring.full_rebuild", "schedule": 86400.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -84,6 +84,9 @@ PAGES: dict[str, Rule] = {
     "^media/(?P<path>.*)$":              Rule(NOT_SERVED_IN_TESTS),
     "areas:area_list":                   Rule(A.VIEW_AREA),
     "areas:area_detail":                 Rule(A.VIEW_AREA, "area"),
+    "monitoring:dashboard":              Rule(A.VIEW_DASHBOARD),
+    "monitoring:area_dashboard":         Rule(A.VIEW_DASHBOARD, "area"),
+    "monitoring:transitions":            Rule(A.VIEW_DASHBOARD, "area"),
     "audit:audit_log":                   Rule(A.VIEW_AUDIT_LOG, strict=True),
     # Households
     "households:worklist":               Rule(A.REVIEW_REGISTRANT),

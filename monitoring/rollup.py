@@ -1,0 +1,247 @@
+"""Writing the roll-ups (monitoring.models.AreaRollup): PostgreSQL does the counting.
+
+- `full_rebuild()` aggregates every village's records with `GROUP BY ROLLUP` (province → district →
+  subdistrict → village) into a fresh table and swaps it in inside one transaction.
+- `refresh_villages(codes)` recomputes the figures of the villages touched, takes the difference
+  from what is stored and adds that difference to the village and each of its ancestors: the
+  cost follows the villages touched, not the province. Recomputing from the records makes it
+  idempotent (a village refreshed twice, or after a rebuild that already saw the change, gets a
+  difference of zero).
+- `mark_villages_dirty(codes)` queues villages (PendingVillage) and schedules one drain per
+  debounce window (a Redis key), so a batch of 500 verifications costs one refresh.
+
+Records are counted where they sit in a village (an 8-digit code); a record filed at a higher level
+only is not in the figures. Zero figures are not stored (a missing row reads as 0).
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AreaRollup, PendingVillage, RollupRefresh
+
+TABLE = AreaRollup._meta.db_table
+LOCK_KEY = 4_913_001  # pg advisory lock: one writer of the roll-ups at a time
+DEBOUNCE_SECONDS = getattr(settings, "MONITORING_DEBOUNCE_SECONDS", 30)
+_DEBOUNCE_KEY = "ppaos:monitoring:drain-scheduled"
+
+# Figures per village and round. `{where_result}` etc. narrow to the villages being refreshed.
+_BASE_SQL = """
+SELECT r.area_id AS code, r.fiscal_year AS fy, m.metric, m.value
+  FROM households_classificationresult r
+ CROSS JOIN LATERAL (VALUES ('hh', 1), ('level:' || r.level, 1),
+                            ('target_poor', r.target_poor::int)) AS m(metric, value)
+ WHERE length(r.area_id) = 8 {and_result}
+UNION ALL
+SELECT r.area_id, r.fiscal_year, m.metric, 1
+  FROM households_classificationresult r
+  JOIN households_membership ms ON ms.household_id = r.household_id AND ms.left_on IS NULL
+  JOIN households_person p ON p.id = ms.person_id
+ CROSS JOIN LATERAL (
+     SELECT date_part('year', age(make_date(r.fiscal_year - 544, 10, 1), p.birth_date)) AS age
+ ) a
+ CROSS JOIN LATERAL (VALUES ('persons', true), ('persons:disability', p.has_disability),
+                            ('persons:chronic_illness', p.has_chronic_illness),
+                            ('persons:bedridden', p.is_bedridden),
+                            ('persons:elderly', coalesce(a.age >= 60, false)),
+                            ('persons:child', coalesce(a.age < 18, false))) AS m(metric, flag)
+ WHERE m.flag AND length(r.area_id) = 8 {and_result}
+UNION ALL
+SELECT f.area_id, y.fy, m.metric, m.value
+  FROM referrals_referral f
+  JOIN referrals_service s ON s.id = f.service_id
+ CROSS JOIN LATERAL (
+     SELECT (extract(year FROM f.created_at AT TIME ZONE 'Asia/Bangkok')::int + 543
+             + CASE WHEN extract(month FROM f.created_at AT TIME ZONE 'Asia/Bangkok') >= 10
+                    THEN 1 ELSE 0 END) AS fy,
+            (f.due_on IS NOT NULL AND f.due_on < %(today)s
+             AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
+            (f.status = 'completed')::int AS done
+ ) y
+ CROSS JOIN LATERAL (VALUES ('ref:' || f.status, 1), ('ref_overdue', y.overdue),
+                            ('help_count', y.done),
+                            ('help_value', CASE WHEN y.done = 1
+                                                THEN coalesce(f.help_value, 0) ELSE 0 END),
+                            ('help_kind:' || s.kind, y.done),
+                            ('agency:' || f.agency_id || ':total', 1),
+                            ('agency:' || f.agency_id || ':overdue', y.overdue),
+                            ('agency:' || f.agency_id || ':completed', y.done)) AS m(metric, value)
+ WHERE m.value <> 0 AND f.status <> 'draft' AND length(f.area_id) = 8 {and_referral}
+UNION ALL
+SELECT w.area_id, 0, m.metric, 1
+  FROM households_welfareregistrant w
+  LEFT JOIN LATERAL (SELECT rf.finding FROM households_registrantfinding rf
+                      WHERE rf.registrant_id = w.id
+                      ORDER BY rf.created_at DESC, rf.id DESC LIMIT 1) lf ON true
+ CROSS JOIN LATERAL (VALUES ('reg_total', true), ('reg_reviewed', lf.finding IS NOT NULL),
+                            ('reg_finding:' || lf.finding, lf.finding IS NOT NULL))
+       AS m(metric, flag)
+ WHERE m.flag AND length(w.area_id) = 8 {and_registrant}
+"""
+
+
+def _base_sql(villages: bool) -> str:
+    if not villages:
+        return _BASE_SQL.format(and_result="", and_referral="", and_registrant="")
+    return _BASE_SQL.format(
+        and_result="AND r.area_id = ANY(%(codes)s)",
+        and_referral="AND f.area_id = ANY(%(codes)s)",
+        and_registrant="AND w.area_id = ANY(%(codes)s)",
+    )
+
+
+_ROLLUP_SQL = """
+INSERT INTO {target} (area_code, level, fiscal_year, metric, value)
+SELECT area_code,
+       CASE length(area_code) WHEN 2 THEN 'province' WHEN 4 THEN 'district'
+            WHEN 6 THEN 'subdistrict' ELSE 'village' END,
+       fy, metric, value
+  FROM (SELECT CASE WHEN grouping(b.code) = 0 THEN b.code
+                    WHEN grouping(substr(b.code, 1, 6)) = 0 THEN substr(b.code, 1, 6)
+                    WHEN grouping(substr(b.code, 1, 4)) = 0 THEN substr(b.code, 1, 4)
+                    WHEN grouping(substr(b.code, 1, 2)) = 0 THEN substr(b.code, 1, 2) END
+                   AS area_code,
+               b.fy, b.metric, sum(b.value) AS value
+          FROM ({base}) b
+         GROUP BY b.fy, b.metric,
+                  ROLLUP (substr(b.code, 1, 2), substr(b.code, 1, 4), substr(b.code, 1, 6),
+                          b.code)) t
+ WHERE area_code IS NOT NULL AND value <> 0
+"""
+
+
+def _params(codes=None) -> dict:
+    params = {"today": timezone.localdate()}
+    if codes is not None:
+        params["codes"] = list(codes)
+    return params
+
+
+def full_rebuild() -> RollupRefresh:
+    """Every figure from the records, into a new table swapped in one transaction."""
+    started = time.monotonic()
+    started_at = timezone.now()
+    new, old = f"{TABLE}_new", f"{TABLE}_old"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {new}")
+        cursor.execute(f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING ALL)")
+        cursor.execute(_ROLLUP_SQL.format(target=new, base=_base_sql(False)), _params())
+        cursor.execute(f"ANALYZE {new}")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [TABLE]
+        )
+        old_names = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"ALTER TABLE {TABLE} RENAME TO {old}")
+        for name in old_names:
+            cursor.execute(f'ALTER INDEX "{name}" RENAME TO "{name}_old"')
+        cursor.execute(f"ALTER TABLE {new} RENAME TO {TABLE}")
+        # The new indexes take the names the migrations know (one per indexed column list).
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s", [TABLE]
+        )
+        for name, definition in cursor.fetchall():
+            for wanted in old_names:
+                if _same_columns(definition, wanted, old):
+                    cursor.execute(f'ALTER INDEX "{name}" RENAME TO "{wanted}"')
+        cursor.execute(f"DROP TABLE {old}")
+        PendingVillage.objects.filter(queued_at__lt=started_at).delete()
+        return RollupRefresh.objects.create(
+            kind=RollupRefresh.Kind.FULL, seconds=time.monotonic() - started
+        )
+
+
+_OLD_DEFINITIONS: dict[str, str] = {}
+
+
+def _same_columns(definition: str, wanted: str, old_table: str) -> bool:
+    """Whether a new index (its CREATE INDEX text) matches the old index named `wanted`."""
+    if wanted not in _OLD_DEFINITIONS:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s",
+                [old_table, f"{wanted}_old"],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return False
+        _OLD_DEFINITIONS[wanted] = row[0]
+    old_def = _OLD_DEFINITIONS.pop(wanted)
+    return definition.split(" USING ", 1)[1] == old_def.split(" USING ", 1)[1]
+
+
+_DELTA_SQL = """
+WITH fresh AS (
+    SELECT b.code, b.fy, b.metric, sum(b.value) AS value FROM ({base}) b GROUP BY 1, 2, 3
+), stored AS (
+    SELECT area_code AS code, fiscal_year AS fy, metric, value FROM {table}
+     WHERE area_code = ANY(%(codes)s)
+), delta AS (
+    SELECT coalesce(f.code, s.code) AS code, coalesce(f.fy, s.fy) AS fy,
+           coalesce(f.metric, s.metric) AS metric,
+           coalesce(f.value, 0) - coalesce(s.value, 0) AS d
+      FROM fresh f FULL JOIN stored s ON s.code = f.code AND s.fy = f.fy AND s.metric = f.metric
+)
+INSERT INTO {table} AS t (area_code, level, fiscal_year, metric, value)
+SELECT a.code, a.level, d.fy, d.metric, sum(d.d)
+  FROM delta d
+ CROSS JOIN LATERAL (VALUES (substr(d.code, 1, 2), 'province'),
+                            (substr(d.code, 1, 4), 'district'),
+                            (substr(d.code, 1, 6), 'subdistrict'),
+                            (d.code, 'village')) a(code, level)
+ WHERE d.d <> 0
+ GROUP BY a.code, a.level, d.fy, d.metric
+ON CONFLICT (area_code, fiscal_year, metric) DO UPDATE SET value = t.value + excluded.value
+"""
+
+
+def refresh_villages(codes) -> RollupRefresh | None:
+    """Recompute the villages `codes` and carry the difference up to their ancestors."""
+    codes = sorted({c for c in codes if c and len(c) == 8})
+    if not codes:
+        return None
+    started = time.monotonic()
+    ancestors = sorted({c[:n] for c in codes for n in (2, 4, 6, 8)})
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        cursor.execute(_DELTA_SQL.format(base=_base_sql(True), table=TABLE), _params(codes))
+        cursor.execute(f"DELETE FROM {TABLE} WHERE area_code = ANY(%s) AND value = 0", [ancestors])
+        return RollupRefresh.objects.create(
+            kind=RollupRefresh.Kind.INCREMENTAL,
+            villages=len(codes),
+            seconds=time.monotonic() - started,
+        )
+
+
+def mark_villages_dirty(codes) -> None:
+    """Queue villages for the next refresh and schedule one drain per debounce window."""
+    codes = {c for c in codes if c and len(c) == 8}
+    if not codes:
+        return
+    PendingVillage.objects.bulk_create(
+        [PendingVillage(code=c) for c in codes], ignore_conflicts=True
+    )
+    # cache.add is SET NX on Redis: only the first change of a window schedules the drain.
+    if cache.add(_DEBOUNCE_KEY, "1", timeout=DEBOUNCE_SECONDS):
+        from .tasks import drain_pending_villages  # noqa: PLC0415
+
+        drain_pending_villages.apply_async(countdown=DEBOUNCE_SECONDS)
+
+
+def drain_pending() -> RollupRefresh | None:
+    """Refresh every queued village once; villages queued meanwhile wait for the next window."""
+    now = timezone.now()
+    codes = list(PendingVillage.objects.filter(queued_at__lte=now).values_list("code", flat=True))
+    if not codes:
+        return None
+    refresh = refresh_villages(codes)
+    PendingVillage.objects.filter(code__in=codes, queued_at__lte=now).delete()
+    return refresh
+
+
+def last_refresh() -> RollupRefresh | None:
+    return RollupRefresh.objects.first()
