@@ -275,8 +275,12 @@ def erase_person(*, actor, request: DataSubjectRequest) -> DataSubjectRequest:
 
 
 def anonymous_national_id(pk: int) -> str:
-    # No real Thai ID starts with 0: the placeholder can never collide with a person's.
-    return f"0{pk:012d}"
+    """A placeholder with a valid check digit (the registry's constraints ask for one) that starts
+    with 0, which no real Thai ID does: it can never collide with a person's."""
+    from ppaos.thai.thai_id import national_id_check_digit
+
+    first12 = f"0{pk:011d}"
+    return first12 + str(national_id_check_digit(first12))
 
 
 # --- The 30-day clock's reminders ---------------------------------------------------------------
