@@ -114,6 +114,9 @@ class DataRequestReminder(TimeStampedModel):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"reminder {self.sent_on} for {self.request}"
+
 
 class BreachStatus(models.TextChoices):
     SUSPECTED = rules.SUSPECTED, _("Suspected")  # recorded, not yet assessed
@@ -174,3 +177,6 @@ class BreachStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"

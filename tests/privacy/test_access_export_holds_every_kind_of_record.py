@@ -11,7 +11,6 @@ from households.services import record_person_viewed
 from privacy.access_export import SHEETS, build_access_export
 from privacy.models import DataSubjectRequest, ExportStatus, RequestKind
 from tests.factories import RegistrantFactory
-from tests.referrals.conftest import household, make_referral, service  # noqa: F401
 from tests.privacy.privacy_helpers import classified_household_with_disabled_member, logged_request
 
 
@@ -23,17 +22,17 @@ def _sheets(request):
 
 
 def _texts(book, key):
-    return [[c for c in row] for row in book[SHEETS[key]].iter_rows(values_only=True)]
+    return [list(row) for row in book[SHEETS[key]].iter_rows(values_only=True)]
 
 
 @pytest.mark.django_db
 def test_the_export_holds_every_kind_of_record_in_thai(
     facilitator, area_manager, provincial_officer, make_referral
 ):
-    household, person = classified_household_with_disabled_member(facilitator, area_manager)
-    make_referral("completed", household=household)
+    home, person = classified_household_with_disabled_member(facilitator, area_manager)
+    make_referral("completed", household=home)
     RegistrantFactory(national_id=person.national_id, phone="=HYPERLINK(1)")
-    record_person_viewed(actor=facilitator, person=person, area_code=household.area_id)
+    record_person_viewed(actor=facilitator, person=person, area_code=home.area_id)
     request = logged_request(provincial_officer, person, RequestKind.ACCESS)
     build_access_export(request.pk)
 
