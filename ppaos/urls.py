@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/", include("masterplans.urls")),
     path("monitoring/", include("monitoring.urls")),
     path("imports/", include("ppaos.imports.urls")),
+    path("privacy/", include("privacy.urls")),
     path("api/v1/", include("households.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
     path("api/v1/", include("masterplans.api.urls")),

@@ -52,6 +52,8 @@ class Action(StrEnum):
     # Monitoring
     VIEW_DASHBOARD = "view_dashboard"
     RUN_REPORTS = "run_reports"
+    # PDPA duties (privacy app): data-subject requests, retention report, breach register.
+    HANDLE_DATA_REQUESTS = "handle_data_requests"
 
 
 _FIELD_WORK = frozenset(
@@ -90,6 +92,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             # Pairs and transfers that cross districts: only the province covers both areas.
             Action.REVIEW_DUPLICATES,
             Action.DECIDE_PERSON_TRANSFER,
+            Action.HANDLE_DATA_REQUESTS,
         }
     ),
     # Agency staff are scoped by their agency (referrals module), never by area.

@@ -32,6 +32,8 @@ _NEXT_STEPS = [
      _("Accept referrals and record what your agency did.")),
     (Action.VIEW_DASHBOARD, "monitoring:dashboard", _("Dashboard"),
      _("Households by level, referrals and progress by area.")),
+    (Action.HANDLE_DATA_REQUESTS, "privacy:request_list", _("Personal data (PDPA)"),
+     _("Requests from data subjects, the 30-day clock and the breach register.")),
     (Action.RUN_IMPORTS, "imports:job_list", _("Imports"),
      _("Import welfare-registry spreadsheets.")),
     (Action.VIEW_AREA, "areas:area_list", _("Areas"),

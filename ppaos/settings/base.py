@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "referrals",
     "masterplans",
     "monitoring",
+    "privacy",
     # The admin site obeys the access policy (ppaos/accounts/admin_site.py).
     "ppaos.accounts.admin_apps.PolicyAdminConfig",
     "django.contrib.auth",

@@ -113,6 +113,15 @@ PAGES: dict[str, Rule] = {
     "households:survey_submit":          Rule(A.ENTER_SURVEY, "survey", methods=POST),
     "households:survey_verify":          Rule(A.VERIFY_SURVEY, "survey", methods=POST),
     "households:survey_return":          Rule(A.VERIFY_SURVEY, "survey", methods=POST),
+    # Privacy (PDPA duties)
+    "privacy:request_list":              Rule(A.HANDLE_DATA_REQUESTS),
+    "privacy:request_create":            Rule(A.HANDLE_DATA_REQUESTS, methods=GET_POST, strict=True),
+    "privacy:request_detail":            Rule(A.HANDLE_DATA_REQUESTS, "data_request", methods=GET_POST),
+    "privacy:request_export":            Rule(A.HANDLE_DATA_REQUESTS, "data_request"),
+    "privacy:breach_list":               Rule(A.HANDLE_DATA_REQUESTS),
+    "privacy:breach_create":             Rule(A.HANDLE_DATA_REQUESTS, methods=GET_POST, strict=True),
+    "privacy:breach_detail":             Rule(A.HANDLE_DATA_REQUESTS, "breach", methods=GET_POST),
+    "privacy:breach_affected":           Rule(A.HANDLE_DATA_REQUESTS, "breach"),
     # Referrals
     "referrals:officer_queue":           Rule(A.APPROVE_REFERRAL, methods=GET_POST),
     "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),

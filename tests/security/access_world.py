@@ -62,6 +62,8 @@ AREA_KINDS = (
     "duplicate",
     "transfer",
     "area",
+    "data_request",
+    "breach",
 )
 RELATIONS = {
     **{kind: tuple(AREAS) for kind in AREA_KINDS},
@@ -224,6 +226,38 @@ def _transfer(builder, household, village):
     )
 
 
+def _data_request(builder, person, village) -> Record:
+    """An open access request with its export ready (privacy app), in `village`."""
+    import datetime
+
+    from privacy.models import DataSubjectRequest
+
+    request = DataSubjectRequest(
+        person=person,
+        area_id=village,
+        kind="access",
+        received_on=datetime.date(2026, 1, 5),
+        due_on=datetime.date(2026, 2, 4),
+        identity_method="id_card_seen",
+        identity_checked_by=builder,
+        export_status="ready",
+    )
+    request.export_file.save("export.xlsx", ContentFile(b"PK"), save=False)
+    request.save()
+    return Record(request, {"public_id": request.public_id})
+
+
+def _breach(builder, village) -> Record:
+    from django.utils import timezone
+
+    from privacy.models import BreachReport
+
+    report = BreachReport.objects.create(
+        area_id=village, what_happened="ทดสอบ", found_at=timezone.now(), reported_by=builder
+    )
+    return Record(report, {"public_id": report.public_id})
+
+
 def build_world() -> World:
     """Build every user and record (call inside a transaction that is rolled back)."""
     from households.models import DuplicateCandidate, Membership
@@ -295,6 +329,8 @@ def build_world() -> World:
             transfer, {"public_id": transfer.public_id, "id": transfer.public_id}
         )
         records[("area", relation)] = Record(Area.objects.get(code=village), {"code": village})
+        records[("data_request", relation)] = _data_request(builder, person, village)
+        records[("breach", relation)] = _breach(builder, village)
     own_household = records[("household", "own_subdistrict")].obj
     for relation, service in (("own_agency", service_x), ("other_agency", service_y)):
         referral = _referral(builder, own_household, service, approved=True)

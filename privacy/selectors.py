@@ -1,0 +1,47 @@
+"""Reads of the privacy app, each starting from a scoped queryset (policy.py)."""
+
+from django.db.models import QuerySet
+
+from ppaos.accounts.policy import Action, scope_queryset
+from ppaos.audit.models import AuditEvent
+
+from .models import BreachReport, DataRequestReminder, DataSubjectRequest
+
+
+def data_requests_visible_to(user) -> QuerySet:
+    return scope_queryset(
+        user,
+        DataSubjectRequest.objects.select_related("person", "area", "identity_checked_by"),
+        Action.HANDLE_DATA_REQUESTS,
+    )
+
+
+def breaches_visible_to(user) -> QuerySet:
+    return scope_queryset(
+        user, BreachReport.objects.select_related("suspect_user"), Action.HANDLE_DATA_REQUESTS
+    )
+
+
+def unread_reminders_of(user) -> QuerySet:
+    return DataRequestReminder.objects.filter(recipient=user, read_at__isnull=True).select_related(
+        "request"
+    )
+
+
+def persons_read_by(*, user_id: int, start, end, area_prefix: str) -> list[dict]:
+    """Persons and households whose records `user_id` read between `start` and `end`, from the
+    audit log: one row per record with how many reads and when first and last."""
+    from django.db.models import Count, Max, Min
+
+    return list(
+        AuditEvent.objects.filter(
+            actor_id=user_id,
+            created_at__gte=start,
+            created_at__lte=end,
+            area_code__startswith=area_prefix,
+            object_type__in=("households.person", "households.household"),
+        )
+        .values("object_type", "object_id", "area_code")
+        .annotate(reads=Count("id"), first=Min("created_at"), last=Max("created_at"))
+        .order_by("object_type", "object_id")
+    )
