@@ -180,3 +180,6 @@ class ProjectTransition(models.Model):
 
     class Meta:
         ordering = ["project_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.from_state}→{self.to_state}"

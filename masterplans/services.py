@@ -198,6 +198,7 @@ def _set_targets(plan: MasterPlan, project: Project, households) -> int:
 
 def add_project(*, actor, plan: MasterPlan, target_households=(), **fields) -> Project:
     require(actor, Action.DRAFT_MASTER_PLAN, plan.area)
+    plan.refresh_from_db()
     _ensure_draft(plan)
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
     _check_project_links(plan, fields)
@@ -216,6 +217,7 @@ def add_project(*, actor, plan: MasterPlan, target_households=(), **fields) -> P
 
 def update_project(*, actor, project: Project, target_households=None, **fields) -> Project:
     require(actor, Action.DRAFT_MASTER_PLAN, project)
+    project = Project.objects.select_related("plan").get(pk=project.pk)
     if project.state not in EDITABLE_STATES or project.plan.is_frozen:
         raise ValidationError(_("The project has been endorsed; its content can no longer change."))
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
