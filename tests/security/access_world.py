@@ -62,6 +62,8 @@ AREA_KINDS = (
     "duplicate",
     "transfer",
     "area",
+    "plan",
+    "project",
 )
 RELATIONS = {
     **{kind: tuple(AREAS) for kind in AREA_KINDS},
@@ -224,6 +226,18 @@ def _transfer(builder, household, village):
     )
 
 
+def _master_plan(builder, village):
+    from masterplans.models import MasterPlan, Project
+
+    plan = MasterPlan.objects.create(
+        area_id=village, fiscal_year=2570, survey_round=2569, created_by=builder
+    )
+    project = Project.objects.create(
+        plan=plan, title="โครงการทดสอบ", objective="ทดสอบ", carrier="community"
+    )
+    return plan, project
+
+
 def build_world() -> World:
     """Build every user and record (call inside a transaction that is rolled back)."""
     from households.models import DuplicateCandidate, Membership
@@ -295,6 +309,9 @@ def build_world() -> World:
             transfer, {"public_id": transfer.public_id, "id": transfer.public_id}
         )
         records[("area", relation)] = Record(Area.objects.get(code=village), {"code": village})
+        plan, project = _master_plan(builder, village)
+        records[("plan", relation)] = Record(plan, {"public_id": plan.public_id})
+        records[("project", relation)] = Record(project, {"public_id": project.public_id})
     own_household = records[("household", "own_subdistrict")].obj
     for relation, service in (("own_agency", service_x), ("other_agency", service_y)):
         referral = _referral(builder, own_household, service, approved=True)
