@@ -6,7 +6,7 @@ from ..transitions import State
 
 class MasterPlanFilter(django_filters.FilterSet):
     area = django_filters.CharFilter(
-        field_name="area_id", lookup_expr="startswith", label="Area code (any level)"
+        field_name="area__code", lookup_expr="startswith", label="Area code (any level)"
     )
     fiscal_year = django_filters.NumberFilter(min_value=2400, max_value=2800)
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
@@ -19,7 +19,7 @@ class MasterPlanFilter(django_filters.FilterSet):
 class ProjectFilter(django_filters.FilterSet):
     plan = django_filters.UUIDFilter(field_name="plan__public_id")
     area = django_filters.CharFilter(
-        field_name="plan__area_id", lookup_expr="startswith", label="Area code (any level)"
+        field_name="plan__area__code", lookup_expr="startswith", label="Area code (any level)"
     )
     fiscal_year = django_filters.NumberFilter(
         field_name="plan__fiscal_year", min_value=2400, max_value=2800
