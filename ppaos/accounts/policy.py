@@ -79,6 +79,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         Action.VIEW_DASHBOARD,
         Action.REVIEW_DUPLICATES,
         Action.DECIDE_PERSON_TRANSFER,
+        # The area manager records the community's endorsement on the village forum's behalf.
+        Action.ENDORSE_MASTER_PLAN,
     },
     Role.PROVINCIAL_OFFICER: frozenset(
         {

@@ -201,5 +201,18 @@ API: dict[str, Rule] = {
     "GET /api/v1/imports/jobs/{public_id}/":              Rule(A.RUN_IMPORTS, "import_job"),
     "GET /api/v1/imports/jobs/{public_id}/errors.xlsx":   Rule(A.RUN_IMPORTS, "import_job"),
     "GET /api/v1/imports/jobs/{public_id}/file/":         Rule(A.RUN_IMPORTS, "import_job"),
+    # Community master plans: read by VIEW_HOUSEHOLD (scope), written by DRAFT/ENDORSE_MASTER_PLAN
+    "GET /api/v1/master-plans/":                          Rule(A.VIEW_HOUSEHOLD),
+    "POST /api/v1/master-plans/":                         Rule(A.DRAFT_MASTER_PLAN, strict=True),
+    "GET /api/v1/master-plans/budget-totals/":            Rule(A.VIEW_DASHBOARD),
+    "GET /api/v1/master-plans/{public_id}/":              Rule(A.VIEW_HOUSEHOLD, "plan"),
+    "POST /api/v1/master-plans/{public_id}/refresh/":     Rule(A.VIEW_HOUSEHOLD, "plan", do=A.DRAFT_MASTER_PLAN),
+    "POST /api/v1/master-plans/{public_id}/endorse/":     Rule(A.VIEW_HOUSEHOLD, "plan", do=A.ENDORSE_MASTER_PLAN),
+    "POST /api/v1/master-plans/{public_id}/problems/":    Rule(A.VIEW_HOUSEHOLD, "plan", do=A.DRAFT_MASTER_PLAN),
+    "GET /api/v1/plan-projects/":                         Rule(A.VIEW_HOUSEHOLD),
+    "POST /api/v1/plan-projects/":                        Rule(A.DRAFT_MASTER_PLAN, strict=True),
+    "GET /api/v1/plan-projects/{public_id}/":             Rule(A.VIEW_HOUSEHOLD, "project"),
+    "PATCH /api/v1/plan-projects/{public_id}/":           Rule(A.VIEW_HOUSEHOLD, "project", do=A.DRAFT_MASTER_PLAN),
+    "POST /api/v1/plan-projects/{public_id}/step/":       Rule(A.VIEW_HOUSEHOLD, "project", do=A.DRAFT_MASTER_PLAN),
 }
 # fmt: on

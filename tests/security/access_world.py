@@ -64,6 +64,8 @@ AREA_KINDS = (
     "area",
     "data_request",
     "breach",
+    "plan",
+    "project",
 )
 RELATIONS = {
     **{kind: tuple(AREAS) for kind in AREA_KINDS},
@@ -258,6 +260,18 @@ def _breach(builder, village) -> Record:
     return Record(report, {"public_id": report.public_id})
 
 
+def _master_plan(builder, village):
+    from masterplans.models import MasterPlan, Project
+
+    plan = MasterPlan.objects.create(
+        area_id=village, fiscal_year=2570, survey_round=2569, created_by=builder
+    )
+    project = Project.objects.create(
+        plan=plan, title="โครงการทดสอบ", objective="ทดสอบ", carrier="community"
+    )
+    return plan, project
+
+
 def build_world() -> World:
     """Build every user and record (call inside a transaction that is rolled back)."""
     from households.models import DuplicateCandidate, Membership
@@ -331,6 +345,9 @@ def build_world() -> World:
         records[("area", relation)] = Record(Area.objects.get(code=village), {"code": village})
         records[("data_request", relation)] = _data_request(builder, person, village)
         records[("breach", relation)] = _breach(builder, village)
+        plan, project = _master_plan(builder, village)
+        records[("plan", relation)] = Record(plan, {"public_id": plan.public_id})
+        records[("project", relation)] = Record(project, {"public_id": project.public_id})
     own_household = records[("household", "own_subdistrict")].obj
     for relation, service in (("own_agency", service_x), ("other_agency", service_y)):
         referral = _referral(builder, own_household, service, approved=True)

@@ -1,0 +1,217 @@
+"""Reads for master plans: scoped querysets and the data section, computed by PostgreSQL."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from households.selectors import current_memberships
+from households.surveys.models import (
+    LEVEL_THAI,
+    Capital,
+    ClassificationResult,
+    IndicatorAnswer,
+    IndicatorResult,
+    Level,
+    Survey,
+    SurveyAccounts,
+    SurveyStatus,
+)
+from ppaos.accounts.policy import Action, can, scope_queryset
+from ppaos.thai.thai_dates import be_to_ce
+
+from .models import MasterPlan, Project
+
+SMALL_GROUP = 5  # fewer households than this are shown as "<5" outside the village's workers
+TOP_INDICATORS = 10
+ELDERLY_AGE = 60
+ADULT_AGE = 18
+HIGHEST_SCORE = Decimal(4)
+
+
+def plans_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
+    return scope_queryset(user, MasterPlan.objects.select_related("area"), action)
+
+
+def plans_editable_by(user) -> QuerySet:
+    return plans_visible_to(user, Action.DRAFT_MASTER_PLAN)
+
+
+def projects_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
+    return scope_queryset(
+        user, Project.objects.select_related("plan", "lao"), action, area_field="plan__area_id"
+    )
+
+
+def projects_serving(user, household) -> QuerySet:
+    """The master-plan projects that target `household`, as the user may see them."""
+    return (
+        projects_visible_to(user).filter(target_households=household).order_by("-plan__fiscal_year")
+    )
+
+
+def is_village_worker(user, area_code: str) -> bool:
+    """The village's own workers (facilitators, area managers covering it) see exact counts."""
+    return can(user, Action.DRAFT_MASTER_PLAN, area_code=area_code)
+
+
+def shown_count(count: int, *, exact: bool) -> int | str:
+    """A count of households or persons as a reader may see it: "<5" for a small group outside
+    the village's own workers (a group of 1–4 can point at a family)."""
+    if exact or count == 0 or count >= SMALL_GROUP:
+        return count
+    return f"<{SMALL_GROUP}"
+
+
+def _money(value) -> str:
+    return str((value or Decimal(0)).quantize(Decimal("0.01")))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def verified_surveys(area_code: str, survey_round: int) -> QuerySet:
+    return Survey.objects.filter(
+        household__area_id=area_code, fiscal_year=survey_round, status=SurveyStatus.VERIFIED
+    )
+
+
+def compute_data_section(area_code: str, survey_round: int) -> dict:
+    """The plan's data section from the village's VERIFIED surveys of `survey_round` (BE).
+
+    Every figure is one aggregate query; the result is plain JSON (money as strings, baht with
+    two decimals, per month as the household accounts record it)."""
+    surveys = verified_surveys(area_code, survey_round)
+    results = ClassificationResult.objects.filter(survey__in=surveys)
+
+    level_counts = dict(results.values_list("level").annotate(n=Count("id")).order_by())
+    totals = results.aggregate(
+        households=Count("id"),
+        target_poor=Count("id", filter=Q(target_poor=True)),
+        **{f"avg_{c.value}": Avg(f"score_{c.value}") for c in Capital},
+        **{
+            f"answered_{c.value}": Count("id", filter=Q(**{f"score_{c.value}__isnull": False}))
+            for c in Capital
+        },
+    )
+
+    # Persons now living in the surveyed households, by vulnerable group; ages on the first day
+    # of the plan's survey round (1 October of the year before the fiscal year ends).
+    reference = dt.date(be_to_ce(survey_round) - 1, 10, 1)
+    elderly_born_by = _years_before(reference, ELDERLY_AGE)
+    adult_born_by = _years_before(reference, ADULT_AGE)
+    members = current_memberships().filter(household__surveys__in=surveys)
+    persons = members.aggregate(
+        total=Count("person", distinct=True),
+        elderly=Count("person", distinct=True, filter=Q(person__birth_date__lte=elderly_born_by)),
+        children=Count("person", distinct=True, filter=Q(person__birth_date__gt=adult_born_by)),
+        disabled=Count("person", distinct=True, filter=Q(person__has_disability=True)),
+        bedridden=Count("person", distinct=True, filter=Q(person__is_bedridden=True)),
+        chronically_ill=Count("person", distinct=True, filter=Q(person__has_chronic_illness=True)),
+    )
+
+    account_fields = SurveyAccounts.FIELDS
+    accounts = SurveyAccounts.objects.filter(survey__in=surveys).aggregate(
+        households=Count("id"), **{name: Sum(name) for name in account_fields}
+    )
+    income_total = sum((accounts[n] or Decimal(0)) for n in SurveyAccounts.INCOME_FIELDS)
+    consumption = accounts["expense_consumption"] or Decimal(0)
+    production = accounts["expense_production"] or Decimal(0)
+    spending = consumption + production
+
+    capitals = []
+    for capital in Capital:
+        average = totals[f"avg_{capital.value}"]
+        if average is None:
+            continue
+        average = Decimal(average).quantize(Decimal("0.01"))
+        capitals.append(
+            {
+                "capital": capital.value,
+                "average": str(average),
+                "deficit": str(HIGHEST_SCORE - average),
+                "households": totals[f"answered_{capital.value}"],
+            }
+        )
+    capitals.sort(key=lambda row: (-Decimal(row["deficit"]), row["capital"]))
+
+    failed = (
+        IndicatorAnswer.objects.filter(survey__in=surveys, result=IndicatorResult.FAIL)
+        .values("indicator__code", "indicator__number", "indicator__text_th", "indicator__text_en")
+        .annotate(households=Count("survey", distinct=True))
+        .order_by("-households", "indicator__number")[:TOP_INDICATORS]
+    )
+
+    return {
+        "survey_round": survey_round,
+        "households": totals["households"],
+        "target_poor": totals["target_poor"],
+        "levels": {level.value: level_counts.get(level.value, 0) for level in Level},
+        "persons": persons,
+        "accounts": {
+            "households": accounts["households"],
+            "income": {
+                n.removeprefix("income_"): _money(accounts[n]) for n in SurveyAccounts.INCOME_FIELDS
+            },
+            "income_total": _money(income_total),
+            "consumption": _money(consumption),
+            "production": _money(production),
+            "consumption_share": (
+                str((consumption * 100 / spending).quantize(Decimal("0.1"))) if spending else None
+            ),
+            "debt_formal": _money(accounts["debt_formal"]),
+            "debt_informal": _money(accounts["debt_informal"]),
+            "savings": _money(accounts["savings"]),
+        },
+        "capitals": capitals,
+        "indicators_failed": [
+            {
+                "code": row["indicator__code"],
+                "number": row["indicator__number"],
+                "text_th": row["indicator__text_th"],
+                "text_en": row["indicator__text_en"],
+                "households": row["households"],
+            }
+            for row in failed
+        ],
+    }
+
+
+def data_for_reader(user, plan: MasterPlan) -> dict:
+    """The plan's data section with small groups masked for readers outside the village."""
+    exact = is_village_worker(user, plan.area_id)
+    data = plan.data or {}
+    if exact or not data:
+        return data
+    masked = dict(data)
+    masked["households"] = shown_count(data.get("households", 0), exact=False)
+    masked["target_poor"] = shown_count(data.get("target_poor", 0), exact=False)
+    masked["levels"] = {k: shown_count(v, exact=False) for k, v in data.get("levels", {}).items()}
+    masked["persons"] = {k: shown_count(v, exact=False) for k, v in data.get("persons", {}).items()}
+    masked["indicators_failed"] = [
+        {**row, "households": shown_count(row["households"], exact=False)}
+        for row in data.get("indicators_failed", [])
+    ]
+    return masked
+
+
+def level_label(level: str) -> str:
+    return LEVEL_THAI.get(level, level)
+
+
+def budget_totals(user) -> list[dict]:
+    """Requested and adopted budget by district and LAO over the plans the user may see."""
+    projects = projects_visible_to(user, Action.VIEW_DASHBOARD)
+    return list(
+        projects.values("plan__area__parent__parent_id", "lao__name_th")
+        .annotate(
+            projects=Count("id"),
+            requested=Sum("budget_requested"),
+            adopted=Sum("budget_adopted"),
+        )
+        .order_by("plan__area__parent__parent_id", "lao__name_th")
+    )
