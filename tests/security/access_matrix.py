@@ -85,6 +85,14 @@ PAGES: dict[str, Rule] = {
     "areas:area_list":                   Rule(A.VIEW_AREA),
     "areas:area_detail":                 Rule(A.VIEW_AREA, "area"),
     "audit:audit_log":                   Rule(A.VIEW_AUDIT_LOG, strict=True),
+    # User and role management (admins)
+    "accounts:user_list":                Rule(A.MANAGE_USERS, strict=True),
+    "accounts:user_create":              Rule(A.MANAGE_USERS, methods=GET_POST, strict=True),
+    "accounts:user_detail":              Rule(A.MANAGE_USERS, "user_account", strict=True),
+    "accounts:role_assign":              Rule(A.MANAGE_USERS, "user_account", methods=GET_POST, strict=True, ok=REDIRECT),
+    "accounts:role_withdraw":            Rule(A.MANAGE_USERS, "user_account", methods=POST, strict=True),
+    "accounts:user_set_active":          Rule(A.MANAGE_USERS, "user_account", methods=POST, strict=True),
+    "accounts:password_reset":           Rule(A.MANAGE_USERS, "user_account", methods=POST, strict=True),
     # Households
     "households:worklist":               Rule(A.REVIEW_REGISTRANT),
     "households:search":                 Rule(A.VIEW_HOUSEHOLD),
