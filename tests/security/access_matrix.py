@@ -101,6 +101,7 @@ PAGES: dict[str, Rule] = {
     "households:household_detail":       Rule(A.VIEW_HOUSEHOLD, "household"),
     "households:household_edit":         Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
     "households:member_add":             Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
+    "households:programme_exit":         Rule(A.VIEW_HOUSEHOLD, "household", do=A.VERIFY_SURVEY, methods=GET_POST),
     "households:member_edit":            Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
     "households:member_move_out":        Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
     "households:member_make_head":       Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
