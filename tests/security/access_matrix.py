@@ -171,6 +171,7 @@ API: dict[str, Rule] = {
     "POST /api/v1/surveys/":                              Rule(A.ENTER_SURVEY, strict=True),
     "GET /api/v1/surveys/{id}/":                          Rule(A.VIEW_HOUSEHOLD, "survey"),
     "POST /api/v1/surveys/{id}/submit/":                  Rule(A.ENTER_SURVEY, "survey"),
+    "PATCH /api/v1/surveys/{id}/steps/{step}/":           Rule(A.ENTER_SURVEY, "survey"),
     "POST /api/v1/surveys/{id}/verify/":                  Rule(A.VERIFY_SURVEY, "survey"),
     "POST /api/v1/surveys/{id}/return/":                  Rule(A.VERIFY_SURVEY, "survey"),
     # Referrals (case workers)
