@@ -9,7 +9,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -287,6 +287,15 @@ class SurveyViewSet(
 
     @extend_schema(
         request=StepDraftRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                "step",
+                str,
+                OpenApiParameter.PATH,
+                enum=[step for step in STEPS if step != "review"],
+                description="The survey step to save.",
+            )
+        ],
         responses={200: StepDraftResponseSerializer, 400: StepDraftResponseSerializer},
     )
     @action(detail=True, methods=["patch"], url_path=r"steps/(?P<step>[^/.]+)")
