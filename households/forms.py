@@ -139,6 +139,15 @@ class MoveOutForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
 
+class ProgrammeExitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the household leaves the programme"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    occurred_on = forms.DateField(label=_("Left on"), required=False, widget=DateInput)
+
+
 class MakeHeadForm(forms.Form):
     former_head_relation = forms.ChoiceField(
         label=_("The former head's relation to the new head"), choices=NON_HEAD_RELATIONS

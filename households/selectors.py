@@ -7,6 +7,7 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilar
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ppaos.accounts.policy import (
@@ -19,6 +20,7 @@ from ppaos.accounts.policy import (
     scope_queryset,
 )
 from ppaos.audit.models import AuditEvent
+from ppaos.thai.thai_dates import fiscal_year_be
 
 from .models import (
     ClassificationResult,
@@ -35,6 +37,7 @@ from .models import (
 )
 from .national_id_display import national_id_for_viewer
 from .search_query import QueryKind, SearchQuery, parse_search_query
+from .surveys.transitions import EDIT, statuses_allowing
 
 # A search answers with the best matches only: a facilitator refines the query, never pages.
 SEARCH_LIMIT = 50
@@ -240,6 +243,11 @@ class HouseholdPage:
     level_history: list | None = None
     can_edit: bool = False
     can_view_national_id: bool = False
+    # This round's survey, when one exists: the page offers to continue or view it, not to
+    # start another.
+    current_round_survey: object = None
+    current_round_survey_editable: bool = False
+    can_record_exit: bool = False
 
 
 def level_history_for(household: Household) -> list[ClassificationResult]:
@@ -266,6 +274,8 @@ def household_page(user, household: Household) -> HouseholdPage:
     current.sort(key=lambda m: (m.relation != Relation.HEAD, m.joined_on, m.id))
     person_ids = [m.person_id for m in current]
     surveys, history = _surveys_of(household)
+    this_round = fiscal_year_be(timezone.localdate())
+    current_round = next((s for s in surveys if s.fiscal_year == this_round), None)
     return HouseholdPage(
         household=household,
         current_members=current,
@@ -285,6 +295,10 @@ def household_page(user, household: Household) -> HouseholdPage:
         level_history=history,
         can_edit=can(user, Action.EDIT_HOUSEHOLD, household),
         can_view_national_id=can(user, Action.VIEW_NATIONAL_ID, household),
+        current_round_survey=current_round,
+        current_round_survey_editable=current_round is not None
+        and current_round.status in statuses_allowing(EDIT),
+        can_record_exit=can(user, Action.VERIFY_SURVEY, household),
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("h/<uuid:public_id>/", views.household_detail, name="household_detail"),
     path("h/<uuid:public_id>/edit/", views.household_edit, name="household_edit"),
     path("h/<uuid:public_id>/members/add/", views.member_add, name="member_add"),
+    path("h/<uuid:public_id>/exit/", views.programme_exit, name="programme_exit"),
     path(
         "h/<uuid:public_id>/members/<int:membership_id>/edit/",
         views.member_edit,

@@ -33,11 +33,14 @@ from .forms import (
     MakeHeadForm,
     MoveOutForm,
     NewHouseholdForm,
+    ProgrammeExitForm,
     SearchForm,
     TransferDecisionForm,
 )
 from .models import Finding, Relation
 from .search_query import QueryKind, parse_search_query
+from .surveys import services as survey_services
+from .surveys.models import ProgrammeEventKind
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -262,6 +265,7 @@ def member_add(request, public_id):
     household = _household_for(request, public_id)
     require(request.user, Action.EDIT_HOUSEHOLD, household)
     form = AddMemberForm(_posted(request))
+    back = _survey_members_step(household, request.GET.get("survey"))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_member(
@@ -275,8 +279,62 @@ def member_add(request, public_id):
             _add_service_errors(form, error)
         else:
             messages.success(request, _("Member added."))
+            return redirect(
+                back or reverse("households:household_detail", args=[household.public_id])
+            )
+    return _member_form_page(
+        request, household, form, _("Add a member"), _("Add member"), cancel_url=back
+    )
+
+
+def _survey_members_step(household, survey_id) -> str | None:
+    """The members step of this household's survey `survey_id` (from the survey's "add a member"
+    link), to return to after adding; None for anything else (no open redirect)."""
+    if not survey_id:
+        return None
+    try:
+        survey = household.surveys.filter(public_id=survey_id).first()
+    except (ValueError, ValidationError):
+        return None
+    if survey is None:
+        return None
+    return reverse(
+        "households:survey_step", kwargs={"survey_id": survey.public_id, "step": "members"}
+    )
+
+
+@login_required
+def programme_exit(request, public_id):
+    """Record that the household leaves the programme (Exit), with its reason. For those who
+    verify surveys in the household's area; the service checks and audits."""
+    household = _household_for(request, public_id)
+    require(request.user, Action.VERIFY_SURVEY, household)
+    form = ProgrammeExitForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_services.record_programme_event(
+                actor=request.user,
+                household=household,
+                kind=ProgrammeEventKind.EXIT,
+                reason=form.cleaned_data["reason"],
+                occurred_on=form.cleaned_data["occurred_on"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The household's exit from the programme is recorded."))
             return redirect("households:household_detail", household.public_id)
-    return _member_form_page(request, household, form, _("Add a member"), _("Add member"))
+    return render(
+        request,
+        "households/form_page.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("Household leaves the programme (Exit)"),
+            "submit_label": _("Record the exit"),
+            "cancel_url": reverse("households:household_detail", args=[household.public_id]),
+        },
+    )
 
 
 @login_required
@@ -310,7 +368,7 @@ def member_edit(request, public_id, membership_id):
     return _member_form_page(request, household, form, _("Edit member"), _("Save"))
 
 
-def _member_form_page(request, household, form, title, submit_label):
+def _member_form_page(request, household, form, title, submit_label, cancel_url=None):
     return render(
         request,
         "households/form_page.html",
@@ -319,7 +377,8 @@ def _member_form_page(request, household, form, title, submit_label):
             "household": household,
             "title": title,
             "submit_label": submit_label,
-            "cancel_url": reverse("households:household_detail", args=[household.public_id]),
+            "cancel_url": cancel_url
+            or reverse("households:household_detail", args=[household.public_id]),
         },
     )
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("users/", include("ppaos.accounts.urls")),
     path("areas/", include("ppaos.areas.urls")),
     path("audit/", include("ppaos.audit.urls")),
     path("households/", include("households.urls")),

@@ -6,8 +6,10 @@ facilitator cannot verify); a survey outside the caller's areas 404; no assignme
 """
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -24,8 +26,15 @@ from ..models import (
     SurveyAccounts,
     SurveyStatus,
 )
-from ..surveys.selectors import households_for_survey, survey_with_answers, surveys_visible_to
+from ..surveys.selectors import (
+    households_for_survey,
+    instrument_parts,
+    survey_with_answers,
+    surveys_editable_by,
+    surveys_visible_to,
+)
 from ..surveys.services import (
+    STEPS,
     record_survey_view,
     return_survey,
     start_survey,
@@ -150,6 +159,16 @@ class ReturnSurveySerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000)
 
 
+class StepDraftRequestSerializer(serializers.Serializer):
+    """The step form's fields by their page names, e.g. {"notice_given": true} for consent."""
+
+
+class StepDraftResponseSerializer(serializers.Serializer):
+    saved_all = serializers.BooleanField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    step = serializers.CharField(required=False)
+
+
 # ---- filters ---------------------------------------------------------------------------------
 
 
@@ -265,6 +284,47 @@ class SurveyViewSet(
             comment=data.validated_data["comment"],
         )
         return self._detail(survey)
+
+    @extend_schema(
+        request=StepDraftRequestSerializer,
+        parameters=[
+            OpenApiParameter(
+                "step",
+                str,
+                OpenApiParameter.PATH,
+                enum=[step for step in STEPS if step != "review"],
+                description="The survey step to save.",
+            )
+        ],
+        responses={200: StepDraftResponseSerializer, 400: StepDraftResponseSerializer},
+    )
+    @action(detail=True, methods=["patch"], url_path=r"steps/(?P<step>[^/.]+)")
+    def steps(self, request, id=None, step=None):
+        """Save a draft of one survey step, with the same forms and rules as the survey pages:
+        the body holds the step form's fields by their page names (as JSON). Valid answers are
+        kept even when others are wrong; wrong ones come back in `errors`, beside their field
+        name (200, `saved_all` false). A refusal by the rules (consent, a locked survey) saves
+        nothing of the step: 400 with the errors. Only an editable survey in the caller's areas
+        (404 otherwise); the review step has nothing to save (404)."""
+        from ..surveys import views as survey_pages  # the pages' step forms and saving
+
+        ensure_role_allows(request.user, Action.ENTER_SURVEY)
+        survey = get_object_or_404(surveys_editable_by(request.user), public_id=id)
+        if step not in STEPS or step == "review":
+            raise Http404
+        parts = instrument_parts(survey.instrument)
+        data = request.data if hasattr(request.data, "get") else {}
+        form = survey_pages._build_form(step, survey, parts, data)
+        valid = form.is_valid()
+        try:
+            survey_pages._save(step, survey, form, request.user)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+            return Response(
+                {"saved_all": False, "errors": detail}, status=status.HTTP_400_BAD_REQUEST
+            )
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        return Response({"saved_all": valid, "errors": errors, "step": step})
 
 
 router = SimpleRouter()

@@ -40,6 +40,8 @@ _NEXT_STEPS = [
      _("Browse the provinces, districts, subdistricts and villages you work in.")),
     (Action.VIEW_AUDIT_LOG, "audit:audit_log", _("Audit log"),
      _("Who viewed or changed what, and when.")),
+    (Action.MANAGE_USERS, "accounts:user_list", _("Users and roles"),
+     _("Create accounts, assign roles and areas, reset passwords.")),
     (Action.MANAGE_USERS, "admin:index", _("Administration"),
      _("Users, roles and catalogues.")),
 ]  # fmt: skip
@@ -62,4 +64,74 @@ def next_steps_for(user) -> list[NavItem]:
 def role_assignments_of(user):
     return RoleAssignment.objects.filter(user=user).select_related(
         "area", "area__parent", "area__parent__parent"
+    )
+
+
+# --- User and role management (admins) ---------------------------------------------------------
+
+
+def _agency_model():
+    """referrals.Agency, reached through the assignment's foreign key: the core imports no
+    domain app."""
+    return RoleAssignment._meta.get_field("agency").related_model
+
+
+def users_for_management(actor, *, query: str = ""):
+    """Every account, with its roles, areas and agencies prefetched, for admins (MANAGE_USERS);
+    none for anyone else. `query` matches username, names, phone or organisation."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Prefetch, Q
+
+    users = get_user_model().objects.all()
+    if not role_grants(actor, Action.MANAGE_USERS):
+        return users.none()
+    query = query.strip()
+    if query:
+        users = users.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(phone__icontains=query)
+            | Q(organisation__icontains=query)
+        )
+    return users.order_by("username").prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("area", "agency").order_by(
+                "role", "area_id"
+            ),
+        )
+    )
+
+
+def assignment_label(assignment) -> str:
+    """Where a role holds, in words: the area's Thai name and code, the agency's name, or the
+    whole system for admins. Never a bare dash."""
+    if assignment.area_id:
+        return f"{assignment.area.name_th} ({assignment.area_id})"
+    if assignment.agency_id:
+        return assignment.agency.name_th
+    return str(_("Whole system"))
+
+
+def agencies_for_assignment():
+    """Active agencies an admin may assign staff to, by Thai name."""
+    return _agency_model().objects.filter(is_active=True).order_by("name_th")
+
+
+def areas_matching(text: str, levels) -> list:
+    """Areas at `levels` whose code is `text` or whose Thai or English name contains it (at most
+    20, with their parents for telling namesakes apart)."""
+    from django.db.models import Q
+
+    from ppaos.areas.models import Area
+
+    text = text.strip()
+    if not text:
+        return []
+    areas = Area.objects.filter(level__in=levels).select_related("parent", "parent__parent")
+    if text.isdigit():
+        return list(areas.filter(code=text)[:1])
+    return list(
+        areas.filter(Q(name_th__icontains=text) | Q(name_en__icontains=text)).order_by("code")[:20]
     )

@@ -88,6 +88,14 @@ PAGES: dict[str, Rule] = {
     "monitoring:area_dashboard":         Rule(A.VIEW_DASHBOARD, "area"),
     "monitoring:transitions":            Rule(A.VIEW_DASHBOARD, "area"),
     "audit:audit_log":                   Rule(A.VIEW_AUDIT_LOG, strict=True),
+    # User and role management (admins)
+    "accounts:user_list":                Rule(A.MANAGE_USERS, strict=True),
+    "accounts:user_create":              Rule(A.MANAGE_USERS, methods=GET_POST, strict=True),
+    "accounts:user_detail":              Rule(A.MANAGE_USERS, "user_account", strict=True),
+    "accounts:role_assign":              Rule(A.MANAGE_USERS, "user_account", methods=GET_POST, strict=True, ok=REDIRECT),
+    "accounts:role_withdraw":            Rule(A.MANAGE_USERS, "user_account", methods=POST, strict=True),
+    "accounts:user_set_active":          Rule(A.MANAGE_USERS, "user_account", methods=POST, strict=True),
+    "accounts:password_reset":           Rule(A.MANAGE_USERS, "user_account", methods=POST, strict=True),
     # Households
     "households:worklist":               Rule(A.REVIEW_REGISTRANT),
     "households:search":                 Rule(A.VIEW_HOUSEHOLD),
@@ -96,6 +104,7 @@ PAGES: dict[str, Rule] = {
     "households:household_detail":       Rule(A.VIEW_HOUSEHOLD, "household"),
     "households:household_edit":         Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
     "households:member_add":             Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
+    "households:programme_exit":         Rule(A.VIEW_HOUSEHOLD, "household", do=A.VERIFY_SURVEY, methods=GET_POST),
     "households:member_edit":            Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
     "households:member_move_out":        Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
     "households:member_make_head":       Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
@@ -174,6 +183,7 @@ API: dict[str, Rule] = {
     "POST /api/v1/surveys/":                              Rule(A.ENTER_SURVEY, strict=True),
     "GET /api/v1/surveys/{id}/":                          Rule(A.VIEW_HOUSEHOLD, "survey"),
     "POST /api/v1/surveys/{id}/submit/":                  Rule(A.ENTER_SURVEY, "survey"),
+    "PATCH /api/v1/surveys/{id}/steps/{step}/":           Rule(A.ENTER_SURVEY, "survey"),
     "POST /api/v1/surveys/{id}/verify/":                  Rule(A.VERIFY_SURVEY, "survey"),
     "POST /api/v1/surveys/{id}/return/":                  Rule(A.VERIFY_SURVEY, "survey"),
     # Referrals (case workers)

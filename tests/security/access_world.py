@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.test import Client
 
-from ppaos.accounts.models import Role, RoleAssignment
+from ppaos.accounts.models import Role, RoleAssignment, User
 from ppaos.accounts.policy import forget_assignments
 from ppaos.areas.models import Area, AreaLevel
 from tests.factories import (
@@ -74,6 +74,7 @@ RELATIONS = {
     "import_job": ("any",),
     "agency": ("any",),
     "service": ("any",),
+    "user_account": ("any",),
 }
 
 
@@ -366,4 +367,6 @@ def build_world() -> World:
     records[("import_job", "any")] = Record(job, {"public_id": job.public_id})
     records[("agency", "any")] = Record(agency_y, {"public_id": agency_y.public_id})
     records[("service", "any")] = Record(service_y, {"public_id": service_y.public_id})
+    managed = User.objects.create_user(username="matrix-managed", password=None)
+    records[("user_account", "any")] = Record(managed, {"public_id": managed.public_id})
     return World(users=users, records=records, agency=agency_x)
