@@ -601,6 +601,8 @@ def _write_error_report(job: ImportJob) -> str:
 
     from openpyxl import Workbook
 
+    from ppaos.core.xlsx_cells import text_cell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("errors")
     sheet.append(REPORT_HEADERS)
@@ -608,7 +610,7 @@ def _write_error_report(job: ImportJob) -> str:
     for written, (row_number, column, value, thai, english) in enumerate(errors):
         if written >= MAX_REPORT_ROWS:
             break
-        sheet.append([row_number, column, value, thai, english])
+        sheet.append([row_number, column, text_cell(sheet, value), thai, english])
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)

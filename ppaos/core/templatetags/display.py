@@ -3,6 +3,7 @@
 
 from django import template
 
+from ppaos.audit.action_labels import action_label as _action_label
 from ppaos.core import display
 
 register = template.Library()
@@ -21,3 +22,9 @@ def show_datetime(value):
 @register.filter
 def amount(value, places=None):
     return display.format_amount(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def action_label(code):
+    """An audit action code's human label ("" when nobody labelled it; show the code then)."""
+    return _action_label(code or "")
