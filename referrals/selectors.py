@@ -132,11 +132,6 @@ def officer_queue(user, *, status: str = ReferralStatus.SUBMITTED):
     ).order_by("submitted_at", "id")  # fmt: skip
 
 
-def level_label(level: str | None) -> str:
-    """The household level's label ("ยากจน"), or "" when the household was never classified."""
-    return Level(level).label if level else ""
-
-
 def officer_queue_counts(user) -> dict[str, int]:
     queryset = scope_queryset(
         user, Referral.objects.all(), Action.APPROVE_REFERRAL, area_field="area__code"

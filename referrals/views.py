@@ -242,7 +242,7 @@ def officer_queue(request):
             messages.error(request, error)
     page = _page(request, queue)
     for row in page.object_list:
-        row.level_label = selectors.level_label(row.household_level)
+        row.level_label = selectors.level_label(row.household_level) if row.household_level else ""
     audit_page_read(request, kind="referral", count=len(page.object_list))
     return render(
         request,

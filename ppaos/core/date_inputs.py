@@ -46,7 +46,9 @@ class EraDateField(forms.DateField):
     widget = EraDateInput
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("help_text", _("Day/month/year. A year from 2400 on is read as BE (พ.ศ.)."))
+        kwargs.setdefault(
+            "help_text", _("Day/month/year. A year from 2400 on is read as BE (พ.ศ.).")
+        )
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):

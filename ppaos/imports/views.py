@@ -16,8 +16,8 @@ from ppaos.core.stored_files import serve_stored_file
 from . import selectors, services
 from .forms import ColumnMappingForm, UploadForm
 from .importers import UnknownImportKind, importer_for, importers_for_user
-from .templates_xlsx import template_workbook
 from .models import ImportStatus
+from .templates_xlsx import template_workbook
 
 
 def _job(request, public_id):
