@@ -17,3 +17,9 @@ class HouseholdsConfig(AppConfig):
         from .registry_import.importer import welfare_registry_importer
 
         register_importer(welfare_registry_importer)
+
+        from ppaos.audit.action_labels import register_action_labels
+
+        from .audit_labels import AUDIT_ACTION_LABELS
+
+        register_action_labels(AUDIT_ACTION_LABELS)

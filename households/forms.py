@@ -3,13 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ppaos.core.date_inputs import EraDateField
+
 from .models import DuplicateStatus, Finding, Level, Relation, Sex
 
 NON_HEAD_RELATIONS = [(value, label) for value, label in Relation.choices if value != Relation.HEAD]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class SearchForm(forms.Form):
@@ -76,7 +74,7 @@ class PersonFieldsForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=30)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput)
+    birth_date = EraDateField(label=_("Birth date"), required=False)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=Sex.choices)
     education = forms.CharField(label=_("Education"), required=False, max_length=100)
     occupation = forms.CharField(label=_("Occupation"), required=False, max_length=100)
@@ -127,7 +125,7 @@ class NewHouseholdForm(HouseholdForm, PersonFieldsForm):
 
 class AddMemberForm(PersonFieldsForm):
     relation = forms.ChoiceField(label=_("Relation to the head"), choices=NON_HEAD_RELATIONS)
-    joined_on = forms.DateField(label=_("Living here since"), required=False, widget=DateInput)
+    joined_on = EraDateField(label=_("Living here since"), required=False)
 
 
 class EditMemberForm(PersonFieldsForm):
@@ -135,7 +133,7 @@ class EditMemberForm(PersonFieldsForm):
 
 
 class MoveOutForm(forms.Form):
-    left_on = forms.DateField(label=_("Moved out on"), required=False, widget=DateInput)
+    left_on = EraDateField(label=_("Moved out on"), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
 

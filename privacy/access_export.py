@@ -23,7 +23,6 @@ from households.models import (
 from ppaos.audit.models import AuditEvent
 from ppaos.thai.thai_dates import format_thai_date
 
-from . import rules
 from .models import DataSubjectRequest, ExportStatus
 
 SHEETS = {
@@ -39,8 +38,6 @@ SHEETS = {
 
 
 def _cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
     if value is None:
         value = ""
     if hasattr(value, "hour"):
@@ -48,10 +45,7 @@ def _cell(sheet, value):
         value = f"{format_thai_date(local.date())} {local:%H:%M}"
     elif hasattr(value, "year"):
         value = format_thai_date(value)
-    cell = WriteOnlyCell(sheet, value=value if isinstance(value, int | float) else str(value))
-    if rules.starts_like_formula(cell.value):
-        cell.data_type = "s"
-    return cell
+    return text_cell(sheet, value if isinstance(value, int | float) else str(value))
 
 
 def _append(sheet, row):

@@ -61,10 +61,3 @@ def erasure_refusals(*, lives_in_active_household: bool, has_open_referral: bool
     if has_open_referral:
         reasons.append(OPEN_REFERRAL)
     return reasons
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def starts_like_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)

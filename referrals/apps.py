@@ -11,3 +11,9 @@ class ReferralsConfig(AppConfig):
         from .selectors import unread_notifications_context
 
         add_navigation_context(unread_notifications_context)
+
+        from ppaos.audit.action_labels import register_action_labels
+
+        from .audit_labels import AUDIT_ACTION_LABELS
+
+        register_action_labels(AUDIT_ACTION_LABELS)

@@ -3,11 +3,11 @@ nothing. Agency staff are scoped by agency and read through `referrals_for_agenc
 carries the few fields an agency needs (PDPA data minimisation)."""
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from households.models import Household, Level, Relation
-from households.selectors import current_memberships
+from households.selectors import current_memberships, latest_classifications
 from ppaos.accounts.policy import (
     Action,
     agency_ids_for,
@@ -125,6 +125,10 @@ def officer_queue(user, *, status: str = ReferralStatus.SUBMITTED):
     )
     return queryset.filter(status=status).select_related(
         "service", "agency", "area", "area__parent", "household"
+    ).annotate(
+        household_level=Subquery(
+            latest_classifications().filter(household=OuterRef("household_id")).values("level")[:1]
+        )
     ).order_by("submitted_at", "id")  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from households import services as household_services
@@ -216,16 +217,18 @@ def officer_queue(request):
         chosen = list(form.cleaned_data["referrals"])
         if form.cleaned_data["decision"] == "approve":
             done, refused = services.approve_referrals(request.user, referrals=chosen)
-            verb = _("approved")
+            done_message = ngettext(
+                "%(count)d referral approved.", "%(count)d referrals approved.", len(done)
+            )
         else:
             done, refused = services.reject_referrals(
                 request.user, referrals=chosen, reason=form.cleaned_data["reason"]
             )
-            verb = _("rejected")
-        if done:
-            messages.success(
-                request, _("%(count)d referrals %(verb)s.") % {"count": len(done), "verb": verb}
+            done_message = ngettext(
+                "%(count)d referral rejected.", "%(count)d referrals rejected.", len(done)
             )
+        if done:
+            messages.success(request, done_message % {"count": len(done)})
         # A refusal about the reason (the state table wants one) goes beside the reason field.
         for message in dict.fromkeys(e.message for _r, e in refused if e.code == "note_required"):
             form.add_error("reason", message)
@@ -238,6 +241,8 @@ def officer_queue(request):
         for error in form.non_field_errors():
             messages.error(request, error)
     page = _page(request, queue)
+    for row in page.object_list:
+        row.level_label = selectors.level_label(row.household_level) if row.household_level else ""
     audit_page_read(request, kind="referral", count=len(page.object_list))
     return render(
         request,

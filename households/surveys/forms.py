@@ -8,6 +8,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ppaos.core.date_inputs import EraDateField
+from ppaos.core.display import plain_amount
 from ppaos.thai.thai_digits import to_arabic_digits
 
 from ..models import IndicatorResult, LawfulBasis, NeedCategory, SurveyAccounts
@@ -33,11 +35,7 @@ class StepForm(forms.Form):
 
 
 class ConsentForm(StepForm):
-    surveyed_on = forms.DateField(
-        label=_("Date of the visit"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    surveyed_on = EraDateField(label=_("Date of the visit"), required=False)
     notice_given = forms.BooleanField(
         label=_(
             "I told the household why the data is collected, who will see it, how long it is "
@@ -217,7 +215,7 @@ class AccountsForm(StepForm):
             self.fields[name] = BahtField(label=capfirst(model_field.verbose_name))
             if accounts is not None:
                 value = getattr(accounts, name)
-                self.fields[name].initial = value.normalize() if value is not None else None
+                self.fields[name].initial = plain_amount(value) if value is not None else None
 
     def bound_groups(self):
         return [

@@ -156,3 +156,14 @@ def households_for_survey(user) -> QuerySet:
     return scope_queryset(
         user, Household.objects.select_related("area"), Action.ENTER_SURVEY, area_field="area_id"
     )
+
+
+def preview_classification(survey: Survey):
+    """The level the survey would get if verified now: the pure classification run on its
+    submitted answers with the current rule set, nothing saved (None if it cannot classify)."""
+    from .services import classify_survey, current_rule_set  # services import this module
+
+    try:
+        return classify_survey(survey, current_rule_set())
+    except Exception:  # noqa: BLE001 - a preview never breaks the review page
+        return None

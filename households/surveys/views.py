@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from ppaos.accounts.policy import Action, can, ensure_role_allows
 from ppaos.audit.reads import audit_page_read
 
-from ..models import IndicatorAnswer, SurveyAccounts, SurveyStatus
+from ..models import IndicatorAnswer, Level, SurveyAccounts, SurveyStatus
 from .forms import (
     AccountsForm,
     BasicNeedsForm,
@@ -32,6 +32,7 @@ from .forms import (
 from .selectors import (
     households_for_survey,
     instrument_parts,
+    preview_classification,
     review_queue_for,
     survey_members,
     survey_with_answers,
@@ -329,8 +330,12 @@ def survey_detail(request, survey_id):
     )
     may_edit = survey.is_editable and can(request.user, Action.ENTER_SURVEY, survey)
     result = getattr(survey, "result", None) if survey.status == SurveyStatus.VERIFIED else None
+    preview = preview_classification(survey) if may_review else None
     context = {
         "survey": survey,
+        "preview": preview,
+        "preview_level": Level(preview.level).label if preview else "",
+        "just_verified": request.GET.get("verified") == "1" and result is not None,
         "summary": _summary(survey, parts),
         "result": result,
         "result_history": [result] if result else [],
@@ -365,7 +370,9 @@ def survey_verify(request, survey_id):
         _("Survey verified: %(level)s (score %(score)s).")
         % {"level": result.get_level_display(), "score": result.overall_score},
     )
-    return redirect("households:review_queue")
+    # The verified survey, with the way back to its household and on to the next survey.
+    detail = reverse("households:survey_detail", kwargs={"survey_id": survey.public_id})
+    return redirect(f"{detail}?verified=1")
 
 
 @login_required

@@ -647,7 +647,7 @@ def _write_error_report(job: ImportJob) -> str:
 
     from openpyxl import Workbook
 
-    from .xlsx_safe import safe_row
+    from ppaos.core.xlsx_cells import safe_row
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("errors")

@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("", views.job_list, name="job_list"),
     path("upload/", views.upload, name="upload"),
+    path("templates/<slug:kind>.xlsx", views.import_template, name="import_template"),
     path("jobs/<uuid:public_id>/", views.job_detail, name="job_detail"),
     path("jobs/<uuid:public_id>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<uuid:public_id>/errors.xlsx", views.error_report, name="error_report"),

@@ -4,7 +4,7 @@ assignment see an empty history and 404 for a job."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ from ppaos.core.stored_files import serve_stored_file
 
 from . import selectors, services
 from .forms import ColumnMappingForm, UploadForm
-from .importers import importer_for
+from .importers import UnknownImportKind, importer_for, importers_for_user
 from .models import ImportStatus
+from .templates_xlsx import template_workbook
 
 
 def _job(request, public_id):
@@ -175,3 +176,22 @@ def column_mapping(request, public_id):
             messages.success(request, _("Column mapping saved; the file is being imported again."))
             return redirect("imports:job_detail", public_id=new_job.public_id)
     return render(request, "imports/column_mapping.html", {"job": job, "form": form})
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def import_template(request, kind):
+    """An empty spreadsheet with the import kind's headers, to fill and upload (no personal
+    data: nothing to audit). Only roles that may run the import get it."""
+    try:
+        importer = importer_for(kind)
+    except UnknownImportKind:
+        raise Http404 from None
+    ensure_role_allows(request.user, importer.action)  # a role without the import: 403
+    if importer not in importers_for_user(request.user):  # no assignment: nothing to run
+        raise Http404
+    response = HttpResponse(template_workbook(importer), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="template-{importer.kind}.xlsx"'
+    return response

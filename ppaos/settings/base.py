@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ppaos.accounts.context_processors.navigation",
             ],
+            # show_date / show_datetime / amount: the one display rule, in every template.
+            "builtins": ["ppaos.core.templatetags.display"],
         },
     },
 ]
@@ -132,6 +134,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Bangkok")
 USE_I18N = True
 USE_TZ = True
+# Day-month-year in both languages (ppaos/formats); pages show dates via ppaos/core/display.py.
+FORMAT_MODULE_PATH = ["ppaos.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -19,7 +19,7 @@ Rule(see, kind=None, *, do=None, write=None, methods=GET, strict=False, ok=None)
   `access_world.py`: household, person, registrant, survey, referral, duplicate, transfer, area (built in
   each area relation: own subdistrict, neighbouring subdistrict, neighbouring district, another
   province), agency_referral (own agency / another agency), notification (own / someone
-  else's), import_job, agency, service (one each). URL parameters come from the record
+  else's), import_job, import_kind (an importer), agency, service (one each). URL parameters come from the record
   (`public_id`, `id`, `household_id`, `survey_id`, `membership_id`, `code`, `step`, `name`, …).
 - `do`: an Action also required in the record's area for every method (403 when the record is
   visible but the role may not act on it: a provincial officer opening a household's edit page).
@@ -145,6 +145,7 @@ PAGES: dict[str, Rule] = {
     # Imports
     "imports:job_list":                  Rule(A.RUN_IMPORTS),
     "imports:upload":                    Rule(A.RUN_IMPORTS, methods=GET_POST, strict=True),
+    "imports:import_template":           Rule(A.RUN_IMPORTS, "import_kind"),
     "imports:job_detail":                Rule(A.RUN_IMPORTS, "import_job"),
     "imports:job_progress":              Rule(A.RUN_IMPORTS, "import_job"),
     "imports:error_report":              Rule(A.RUN_IMPORTS, "import_job"),

@@ -72,6 +72,7 @@ RELATIONS = {
     "agency_referral": ("own_agency", "other_agency"),
     "notification": ("own", "someone_else"),
     "import_job": ("any",),
+    "import_kind": ("any",),
     "agency": ("any",),
     "service": ("any",),
     "user_account": ("any",),
@@ -365,6 +366,7 @@ def build_world() -> World:
     job.error_report.save("matrix-errors.xlsx", ContentFile(b"PK"), save=False)
     job.save()
     records[("import_job", "any")] = Record(job, {"public_id": job.public_id})
+    records[("import_kind", "any")] = Record(None, {"kind": "welfare_registry"})
     records[("agency", "any")] = Record(agency_y, {"public_id": agency_y.public_id})
     records[("service", "any")] = Record(service_y, {"public_id": service_y.public_id})
     managed = User.objects.create_user(username="matrix-managed", password=None)

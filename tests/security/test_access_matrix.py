@@ -121,7 +121,7 @@ def _in_scope(user_key, actions, kind, relation) -> bool:
         )
     if kind == "notification":
         return relation == "own"
-    if kind in ("import_job", "user_account"):
+    if kind in ("import_job", "import_kind", "user_account"):
         return any(_prefixes(user_key, a) for a in actions)
     if kind in ("agency", "service"):  # the catalogue: any role
         return _role(user_key) is not None
