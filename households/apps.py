@@ -17,3 +17,15 @@ class HouseholdsConfig(AppConfig):
         from .registry_import.importer import welfare_registry_importer
 
         register_importer(welfare_registry_importer)
+
+        from ppaos.accounts.home import add_home_cards
+
+        from .home import checking_cards, executive_cards, field_work_cards
+
+        add_home_cards(field_work_cards)
+        add_home_cards(checking_cards)
+        add_home_cards(executive_cards)
+
+        from .surveys.notices import register_kinds
+
+        register_kinds()

@@ -11,3 +11,15 @@ class ReferralsConfig(AppConfig):
         from .selectors import unread_notifications_context
 
         add_navigation_context(unread_notifications_context)
+
+        from ppaos.accounts.home import add_home_cards
+
+        from .home import agency_cards, facilitator_cards, officer_cards
+
+        add_home_cards(facilitator_cards)
+        add_home_cards(officer_cards)
+        add_home_cards(agency_cards)
+
+        from .reminders import register_kinds
+
+        register_kinds()
