@@ -59,6 +59,7 @@ def send_overdue_reminders(today=None) -> int:
             subject=subject,
             url=reverse("referrals:agency_referral", args=[referral.public_id]),
             day=today,
+            daily=True,
         )
         if referral.approver_id:
             sent += notify(
@@ -67,5 +68,6 @@ def send_overdue_reminders(today=None) -> int:
                 subject=subject,
                 url=reverse("referrals:referral_detail", args=[referral.public_id]),
                 day=today,
+                daily=True,
             )
     return sent

@@ -23,29 +23,38 @@ def kind_label(kind: str) -> str:
     return str(_KINDS.get(kind, kind))
 
 
-def notify(recipient_ids, *, kind: str, subject: str, url: str, day: date | None = None) -> int:
-    """Send one notice of `kind` about `subject` to each recipient, at most once a day each.
+def notify(
+    recipient_ids, *, kind: str, subject: str, url: str, day: date | None = None, daily=False
+) -> int:
+    """Send a notice of `kind` about `subject` to each recipient; returns how many were sent.
 
-    Returns how many were new. Emails (no names, only the kind and the link) go after the
+    One row per recipient, kind, subject and day. A `daily` reminder is sent at most once a day
+    even when handled since; an event notice (a survey returned again the same day) re-opens
+    the day's handled row. Emails (no names, only the kind and the link) go after the
     transaction commits, when NOTIFY_BY_EMAIL is on and the recipient has an address.
     """
     day = day or timezone.localdate()
     recipient_ids = sorted(set(recipient_ids))
     if not recipient_ids:
         return 0
-    already = set(
-        Notice.objects.filter(
-            recipient_id__in=recipient_ids, kind=kind, subject=subject, day=day
-        ).values_list("recipient_id", flat=True)
+    same_day = Notice.objects.filter(
+        recipient_id__in=recipient_ids, kind=kind, subject=subject, day=day
     )
+    already = dict(same_day.values_list("recipient_id", "handled_at"))
+    reopen = [] if daily else [uid for uid, handled in already.items() if handled is not None]
+    if reopen:
+        same_day.filter(recipient_id__in=reopen).update(
+            handled_at=None, read_at=None, url=url, updated_at=timezone.now()
+        )
     new_ids = [uid for uid in recipient_ids if uid not in already]
     Notice.objects.bulk_create(
         [Notice(recipient_id=uid, kind=kind, subject=subject, url=url, day=day) for uid in new_ids],
         ignore_conflicts=True,  # a concurrent run sent it first: still once a day
     )
-    if new_ids and getattr(settings, "NOTIFY_BY_EMAIL", False):
-        transaction.on_commit(lambda: _email(new_ids, kind, url))
-    return len(new_ids)
+    sent = new_ids + reopen
+    if sent and getattr(settings, "NOTIFY_BY_EMAIL", False):
+        transaction.on_commit(lambda: _email(sent, kind, url))
+    return len(sent)
 
 
 def _email(user_ids, kind: str, url: str) -> None:
