@@ -2,7 +2,9 @@
 work in one tap: the count on the card equals the rows of the list it opens (and the data)."""
 
 import pytest
+from django.apps import apps as django_apps
 
+from households.surveys.instrument_loader import load_instrument_v1
 from tests.browser.conftest import PHONE, close_checking_csp, log_in, watch_for_csp_violations
 from tests.factories import TEST_PASSWORD
 from tests.home import conftest as home_fixtures
@@ -37,6 +39,12 @@ JOURNEYS = {
 }
 
 
+@pytest.fixture
+def survey_instrument(official_areas):
+    """The instrument rows a data migration loads; a transactional test's flush removes them."""
+    load_instrument_v1(django_apps)
+
+
 def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -46,7 +54,15 @@ def _count(page, key) -> int:
 
 
 def test_every_role_reaches_its_work_from_the_home_page(
-    browser, live_server, screenshot, work_world, request, agency, executive, admin_user
+    browser,
+    live_server,
+    screenshot,
+    survey_instrument,
+    work_world,
+    request,
+    agency,
+    executive,
+    admin_user,
 ):
     users = {role: request.getfixturevalue(role) for role in JOURNEYS}
     users["executive"] = executive
