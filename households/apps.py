@@ -23,3 +23,15 @@ class HouseholdsConfig(AppConfig):
         from .audit_labels import AUDIT_ACTION_LABELS
 
         register_action_labels(AUDIT_ACTION_LABELS)
+
+        from ppaos.accounts.home import add_home_cards
+
+        from .home import checking_cards, executive_cards, field_work_cards
+
+        add_home_cards(field_work_cards)
+        add_home_cards(checking_cards)
+        add_home_cards(executive_cards)
+
+        from .surveys.notices import register_kinds
+
+        register_kinds()

@@ -143,7 +143,7 @@ class ProgrammeExitForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    occurred_on = forms.DateField(label=_("Left on"), required=False, widget=DateInput)
+    occurred_on = EraDateField(label=_("Left on"), required=False)
 
 
 class MakeHeadForm(forms.Form):

@@ -21,6 +21,7 @@ from households.models import (
     WelfareRegistrant,
 )
 from ppaos.audit.models import AuditEvent
+from ppaos.core.xlsx_cells import text_cell
 from ppaos.thai.thai_dates import format_thai_date
 
 from .models import DataSubjectRequest, ExportStatus

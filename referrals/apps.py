@@ -17,3 +17,15 @@ class ReferralsConfig(AppConfig):
         from .audit_labels import AUDIT_ACTION_LABELS
 
         register_action_labels(AUDIT_ACTION_LABELS)
+
+        from ppaos.accounts.home import add_home_cards
+
+        from .home import agency_cards, facilitator_cards, officer_cards
+
+        add_home_cards(facilitator_cards)
+        add_home_cards(officer_cards)
+        add_home_cards(agency_cards)
+
+        from .reminders import register_kinds
+
+        register_kinds()

@@ -3,7 +3,9 @@ nothing. Agency staff are scoped by agency and read through `referrals_for_agenc
 carries the few fields an agency needs (PDPA data minimisation)."""
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from households.models import Household, Level, Relation
@@ -17,6 +19,7 @@ from ppaos.accounts.policy import (
     scope_queryset,
 )
 from ppaos.areas.models import ancestor_codes
+from ppaos.notifications.selectors import waiting_notices_for
 
 from . import routing, transitions
 from .models import Agency, Notification, Referral, ReferralFollowUp, ReferralStatus, Service
@@ -254,14 +257,28 @@ def suggested_services_for(household, standing: routing.Standing | None = None) 
 
 
 def unread_notification_count(user) -> int:
-    if not user.is_authenticated:
-        return 0
+    """Unread referral notifications."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def _count_of(queryset) -> Subquery:
+    rows = queryset.order_by().values("recipient").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def unread_notifications_context(user) -> dict:
-    """The navigation's unread-notification badge (ppaos.accounts.context_processors)."""
-    return {"unread_notifications": unread_notification_count(user)}
+    """The navigation's badge (ppaos.accounts.context_processors): unread referral notifications
+    and notices whose work still waits, in one query."""
+    unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+    waiting = waiting_notices_for(OuterRef("pk"))
+    counts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(unread=_count_of(unread), waiting=_count_of(waiting))
+        .values_list("unread", "waiting")
+        .first()
+    )
+    return {"unread_notifications": sum(counts or (0, 0))}
 
 
 def notifications_for(user):
@@ -275,3 +292,49 @@ def overdue_q(today=None) -> Q:
     `transitions.is_overdue`, from the same `transitions.OVERDUE_STATES`)."""
     today = today or timezone.localdate()
     return Q(due_on__lt=today, status__in=transitions.OVERDUE_STATES)
+
+
+# Work lists (home page cards and their lists) -------------------------------------------------
+
+WORK_LISTS = ("follow_up", "overdue")
+
+
+def referral_work_list(user, kind: str):
+    """Referrals in the user's areas waiting for them: `follow_up` (completed, the help not yet
+    confirmed with the household) or `overdue` (past due while the agency must act)."""
+    queryset = referrals_visible_to(user).order_by("due_on", "completed_at", "id")
+    if kind == "follow_up":
+        return queryset.filter(status=ReferralStatus.COMPLETED).filter(
+            ~Exists(ReferralFollowUp.objects.filter(referral=OuterRef("pk")))
+        )
+    if kind == "overdue":
+        return queryset.filter(overdue_q())
+    return queryset.none()
+
+
+AGENCY_TABS = ("approved", "accepted", "in_progress", "overdue")
+
+
+def agency_inbox_rows(user, status: str):
+    """The agency inbox filtered as its tab: open, one status, or overdue."""
+    queryset = referrals_for_agency(user)
+    if status == "open":
+        return queryset.exclude(status=ReferralStatus.COMPLETED)
+    if status == "overdue":
+        return queryset.filter(overdue_q())
+    if status in ReferralStatus.values:
+        return queryset.filter(status=status)
+    return queryset
+
+
+def agency_inbox_counts(user) -> dict[str, int]:
+    """How many rows each inbox tab has: the tabs' own filters over `referrals_for_agency`, in
+    one query."""
+    tabs = {s: Q(status=s) for s in ReferralStatus.values}
+    tabs["open"] = ~Q(status=ReferralStatus.COMPLETED)
+    tabs["overdue"] = overdue_q()
+    return (
+        referrals_for_agency(user)
+        .order_by()
+        .aggregate(**{tab: Count("id", filter=condition) for tab, condition in tabs.items()})
+    )

@@ -33,6 +33,7 @@ from .models import (
     Service,
     Urgency,
 )
+from .reminders import referral_acted_on
 from .selectors import agency_serves, parties_of
 
 # How each transition reads in a sentence ("… cannot be approved").
@@ -126,6 +127,7 @@ def _agency_staff_ids(agency_id: int) -> list[int]:
 
 def _notify_next(referral: Referral, previous: str, actor) -> None:
     """Close the notifications the step answered, and tell whoever must act next."""
+    referral_acted_on(referral)
     Notification.objects.filter(referral=referral, read_at__isnull=True).exclude(
         kind__in=[NotificationKind.COMPLETED, NotificationKind.REJECTED]
     ).update(read_at=timezone.now())

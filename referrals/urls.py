@@ -12,6 +12,8 @@ urlpatterns = [
     path("r/<uuid:public_id>/", views.referral_detail, name="referral_detail"),
     path("r/<uuid:public_id>/follow-up/", views.record_follow_up, name="record_follow_up"),
     path("r/<uuid:public_id>/<slug:name>/", views.referral_step, name="referral_step"),
+    path("waiting/follow-up/", views.follow_up_list, name="follow_up_list"),
+    path("waiting/overdue/", views.overdue_list, name="overdue_list"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:notification_id>/", views.open_notification, name="open_notification"),
 ]

@@ -25,6 +25,8 @@ from ppaos.accounts.policy import (
     role_grants,
 )
 from ppaos.audit.reads import audit_page_read
+from ppaos.notifications.selectors import recent_notices_for
+from ppaos.notifications.services import mark_read as mark_notices_read
 
 from . import selectors, services
 from .forms import (
@@ -263,17 +265,44 @@ def agency_inbox(request):
     """The agency's work queue: only name, contact, address and the need of each household."""
     ensure_role_allows(request.user, Action.ACT_ON_REFERRAL)
     status = request.GET.get("status", "open")
-    queryset = selectors.referrals_for_agency(request.user)
-    if status == "open":
-        queryset = queryset.exclude(status=ReferralStatus.COMPLETED)
-    elif status in (s.value for s in ReferralStatus):
-        queryset = queryset.filter(status=status)
-    page = _page(request, queryset)
+    page = _page(request, selectors.agency_inbox_rows(request.user, status))
     rows = selectors.with_contact_names(page.object_list)
     audit_page_read(request, kind="agency_referral", count=len(rows))
     return render(
-        request, "referrals/agency_inbox.html", {"rows": rows, "page": page, "status": status}
+        request,
+        "referrals/agency_inbox.html",
+        {
+            "rows": rows,
+            "page": page,
+            "status": status,
+            "counts": selectors.agency_inbox_counts(request.user),
+        },
     )
+
+
+def _work_list(request, kind):
+    page = _page(request, selectors.referral_work_list(request.user, kind))
+    audit_page_read(request, kind="referral", count=len(page.object_list))
+    return render(
+        request,
+        "referrals/work_list.html",
+        {"rows": page.object_list, "page": page, "kind": kind},
+    )
+
+
+@login_required
+def follow_up_list(request):
+    """Completed referrals in the facilitator's areas whose help is not yet confirmed."""
+    ensure_role_allows(request.user, Action.PROPOSE_REFERRAL)
+    return _work_list(request, "follow_up")
+
+
+@login_required
+def overdue_list(request):
+    """Referrals past due at the agency, in the user's areas (facilitators and officers)."""
+    if not role_grants(request.user, Action.APPROVE_REFERRAL):
+        ensure_role_allows(request.user, Action.PROPOSE_REFERRAL)
+    return _work_list(request, "overdue")
 
 
 _AGENCY_STEPS = {"accept", "decline", "start", "complete"}
@@ -333,9 +362,11 @@ def agency_step(request, public_id, name):
 def notification_list(request):
     if request.method == "POST":
         services.mark_notifications_read(request.user)
+        mark_notices_read(request.user)
         return redirect("referrals:notifications")
     rows = list(selectors.notifications_for(request.user)[:100])
-    return render(request, "referrals/notifications.html", {"rows": rows})
+    notices = recent_notices_for(request.user)
+    return render(request, "referrals/notifications.html", {"rows": rows, "notices": notices})
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from ppaos.accounts.policy import Action, scope_queryset
@@ -50,14 +50,24 @@ def review_queue_for(user) -> QuerySet:
     )
 
 
-def surveys_to_finish_for(user) -> QuerySet:
+def surveys_to_finish_for(user, status: str = "") -> QuerySet:
     """The user's own surveys still to finish: returned ones first (they carry a comment), then
-    drafts, most recently touched first."""
-    return (
+    drafts, most recently touched first. `status` ("draft" or "returned") keeps one tab."""
+    queryset = (
         surveys_editable_by(user)
         .filter(surveyed_by=user, status__in=transitions.statuses_allowing(transitions.EDIT))
         .order_by("-status", "-updated_at")  # "returned" sorts after "draft": descending first
     )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def surveys_to_finish_counts(user) -> dict[str, int]:
+    """How many of `surveys_to_finish_for(user)` are in each status (the tabs and home page)."""
+    rows = surveys_to_finish_for(user).order_by().values_list("status").annotate(n=Count("id"))
+    counts = dict(rows)
+    return {s: counts.get(s, 0) for s in (SurveyStatus.RETURNED, SurveyStatus.DRAFT)}
 
 
 def current_instrument() -> SurveyInstrument:

@@ -41,7 +41,7 @@ from ..models import (
     SurveyTransition,
 )
 from ..selectors import current_members_of, current_person_ids
-from . import classification, transitions
+from . import classification, notices, transitions
 from .selectors import (
     InstrumentParts,
     current_instrument,
@@ -470,6 +470,7 @@ def submit_survey(*, actor, survey: Survey) -> Survey:
             target=survey,
             area_code=survey.household.area_id,
         )
+        notices.survey_submitted(survey)
     return survey
 
 
@@ -504,6 +505,7 @@ def return_survey(*, actor, survey: Survey, comment: str) -> Survey:
         record_audit_event(
             actor=actor, action="survey.returned", target=survey, area_code=survey.household.area_id
         )
+        notices.survey_returned(survey)
     return survey
 
 
@@ -576,6 +578,7 @@ def verify_survey(*, actor, survey: Survey, comment: str = "") -> Classification
             },
         )
         _add_on_if_new(actor, survey, outcome.level)
+        notices.survey_verified(survey)
     return result
 
 

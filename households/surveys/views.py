@@ -37,6 +37,7 @@ from .selectors import (
     survey_members,
     survey_with_answers,
     surveys_editable_by,
+    surveys_to_finish_counts,
     surveys_to_finish_for,
     surveys_visible_to,
 )
@@ -71,9 +72,18 @@ def _error_text(error: ValidationError) -> str:
 def survey_list(request):
     """The facilitator's surveys to finish: returned ones (with the comment) and drafts."""
     ensure_role_allows(request.user, Action.ENTER_SURVEY)
-    page = Paginator(surveys_to_finish_for(request.user), 50).get_page(request.GET.get("page"))
+    status = request.GET.get("status", "")
+    if status not in (SurveyStatus.DRAFT, SurveyStatus.RETURNED):
+        status = ""
+    rows = surveys_to_finish_for(request.user, status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     audit_page_read(request, kind="survey", count=len(page.object_list))
-    return render(request, "households/survey_list.html", {"page": page})
+    counts = surveys_to_finish_counts(request.user)
+    return render(
+        request,
+        "households/survey_list.html",
+        {"page": page, "status": status, "counts": counts, "total": sum(counts.values())},
+    )
 
 
 @login_required

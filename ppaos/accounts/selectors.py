@@ -63,7 +63,7 @@ def next_steps_for(user) -> list[NavItem]:
 
 def role_assignments_of(user):
     return RoleAssignment.objects.filter(user=user).select_related(
-        "area", "area__parent", "area__parent__parent"
+        "area", "area__parent", "area__parent__parent", "agency"
     )
 
 

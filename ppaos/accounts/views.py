@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from .home import home_cards_for
 from .selectors import next_steps_for, role_assignments_of
 
 
@@ -12,5 +13,6 @@ def home(request):
         {
             "assignments": role_assignments_of(request.user),
             "next_steps": next_steps_for(request.user),
+            "cards": home_cards_for(request.user),
         },
     )

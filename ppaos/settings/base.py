@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "ppaos.audit",
     "ppaos.imports",
     "ppaos.demo",
+    "ppaos.notifications",
     "households",
     "referrals",
     "masterplans",
@@ -171,6 +173,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
+# Periodic tasks (run `celery -A ppaos beat`): the daily overdue-referral reminder.
+CELERY_BEAT_SCHEDULE = {
+    "referral-overdue-reminders": {
+        "task": "referrals.send_overdue_reminders",
+        "schedule": crontab(hour=7, minute=0),  # each morning; at most one reminder a day
+    },
+}
+
+# Notices by email as well as in the app, to users with an address (off unless configured;
+# configure Django's EMAIL_BACKEND / EMAIL_HOST too). NOTIFY_SITE_URL prefixes the link.
+NOTIFY_BY_EMAIL = os.environ.get("NOTIFY_BY_EMAIL", "false").lower() in ("1", "true", "yes")
+NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Monitoring roll-ups: drain queued villages every 5 minutes, rebuild everything nightly.

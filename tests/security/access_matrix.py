@@ -134,6 +134,8 @@ PAGES: dict[str, Rule] = {
     # Referrals
     "referrals:officer_queue":           Rule(A.APPROVE_REFERRAL, methods=GET_POST),
     "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),
+    "referrals:follow_up_list":          Rule(A.PROPOSE_REFERRAL),
+    "referrals:overdue_list":            Rule((A.PROPOSE_REFERRAL, A.APPROVE_REFERRAL)),
     "referrals:agency_referral":         Rule(A.ACT_ON_REFERRAL, "agency_referral"),
     "referrals:agency_step":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
     "referrals:household_referrals":     Rule(CASE_WORKER, "household", write=A.PROPOSE_REFERRAL, methods=GET_POST),

@@ -1,0 +1,70 @@
+"""The home page's work cards, which the apps add (the core imports no app).
+
+A provider is `provider(user) -> list[HomeCard]`, registered from an AppConfig.ready() with
+`add_home_cards`. Each card's count must come from the same scoped selector as the list its link
+opens (filtered the same way), so the number on the home page is the number of rows in the list.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+_HOME_PROVIDERS = []
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    key: str  # stable, for tests and data-testid: "surveys_returned"
+    label: str
+    count: int | None  # None: a link without a number
+    url: str
+    group: str = ""  # the role's heading the card sits under
+    urgent: bool = False  # shown in the warning colour when count > 0
+
+
+def add_home_cards(provider) -> None:
+    """Add `provider(user) -> list[HomeCard]` to the home page (once per provider)."""
+    if provider not in _HOME_PROVIDERS:
+        _HOME_PROVIDERS.append(provider)
+
+
+def url_or_none(name: str, *, query: str = "", args=None) -> str | None:
+    """`reverse(name)` (+ "?query") or None when no such URL is installed (an app not built yet)."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{query}" if query else url
+
+
+def home_cards_for(user) -> list[HomeCard]:
+    cards: list[HomeCard] = []
+    for provider in _HOME_PROVIDERS:
+        cards.extend(provider(user))
+    return cards
+
+
+def admin_cards(user) -> list[HomeCard]:
+    """The administrator's cards: recent imports and the users (core modules only)."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    from ppaos.imports.selectors import import_jobs_visible_to
+
+    from .policy import Action, role_grants
+
+    cards = []
+    if role_grants(user, Action.RUN_IMPORTS):
+        url = url_or_none("imports:job_list")
+        if url:
+            jobs = import_jobs_visible_to(user)
+            cards.append(HomeCard("imports", _("Imports"), jobs.count(), url, _("Administration")))
+    if role_grants(user, Action.MANAGE_USERS):
+        url = url_or_none("accounts:user_list") or url_or_none("admin:accounts_user_changelist")
+        if url:
+            users = get_user_model().objects.all()
+            cards.append(HomeCard("users", _("Users"), users.count(), url, _("Administration")))
+    return cards
+
+
+add_home_cards(admin_cards)

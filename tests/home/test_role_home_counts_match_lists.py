@@ -1,0 +1,121 @@
+"""Each role's home page counts its work, and each count's link opens a list of that many rows."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.home.conftest import EXPECTED
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts(html: str) -> dict[str, int]:
+    return {k: int(v) for k, v in re.findall(r'data-testid="count-([a-z_]+)">(\d+)<', html)}
+
+
+def _links(html: str) -> dict[str, str]:
+    found = re.findall(
+        r'<a href="([^"]+)"\s+class="work-card[^"]*"\s+data-testid="card-([a-z_]+)"', html
+    )
+    return {key: url.replace("&amp;", "&") for url, key in found}
+
+
+def _home(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    return _counts(html), _links(html), html
+
+
+def _rows(client, url, testid) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode().count(f'data-testid="{testid}"')
+
+
+def test_facilitator_home_counts_leads_drafts_returned_and_follow_ups(
+    client, work_world, facilitator
+):
+    counts, links, _html = _home(client, facilitator)
+    for key in ("leads", "surveys_draft", "surveys_returned", "referrals_follow_up"):
+        assert counts[key] == EXPECTED[key], key
+    assert _rows(client, links["surveys_draft"], "survey-row") == EXPECTED["surveys_draft"]
+    assert _rows(client, links["surveys_returned"], "survey-row") == EXPECTED["surveys_returned"]
+    assert (
+        _rows(client, links["referrals_follow_up"], "work-row") == EXPECTED["referrals_follow_up"]
+    )
+    worklist = client.get(links["leads"]).content.decode()
+    assert f'data-testid="worklist-count">{EXPECTED["leads"]}<' in worklist
+
+
+def test_survey_list_tabs_show_counts(client, work_world, facilitator):
+    client.force_login(facilitator)
+    html = client.get(reverse("households:survey_list")).content.decode()
+    assert "(3)" in html and "(1)" in html and "(2)" in html
+    assert html.count('data-testid="survey-row"') == 3
+
+
+def test_manager_home_counts_surveys_to_verify(client, work_world, area_manager):
+    counts, links, _html = _home(client, area_manager)
+    assert counts["surveys_to_verify"] == EXPECTED["surveys_to_verify"]
+    assert counts["duplicates"] == 0 and counts["transfers"] == 0
+    assert _rows(client, links["surveys_to_verify"], "open-review") == 1
+
+
+def test_officer_home_counts_referrals_to_approve_declined_and_overdue(
+    client, work_world, provincial_officer
+):
+    counts, links, _html = _home(client, provincial_officer)
+    for key in ("referrals_to_approve", "referrals_declined", "referrals_overdue"):
+        assert counts[key] == EXPECTED[key], key
+    assert _rows(client, links["referrals_to_approve"], "queue-row") == 2
+    assert _rows(client, links["referrals_declined"], "queue-row") == 1
+    assert _rows(client, links["referrals_overdue"], "work-row") == 1
+
+
+def test_agency_home_names_the_agency_and_counts_each_state(
+    client, work_world, agency_staff, agency
+):
+    counts, links, html = _home(client, agency_staff)
+    assert agency.name_th in html
+    assert "agency (set up with the referrals module)" not in html
+    for key in ("agency_new", "agency_accepted", "agency_in_progress", "agency_overdue"):
+        assert counts[key] == EXPECTED[key], key
+        assert _rows(client, links[key], "inbox-row") == EXPECTED[key], key
+    inbox = client.get(reverse("referrals:agency_inbox")).content.decode()
+    assert re.search(r'data-testid="tab-overdue">[^<]*\(1\)', inbox)
+
+
+def test_executive_home_counts_households_by_level_without_names(
+    client, executive, facilitator, area_manager
+):
+    from households.surveys.services import submit_survey, verify_survey
+    from tests.households.surveys.survey_helpers import fill_survey, started_survey
+
+    for score in (1, 4):
+        survey = submit_survey(
+            actor=facilitator,
+            survey=fill_survey(facilitator, started_survey(facilitator), score=score),
+        )
+        verify_survey(actor=area_manager, survey=survey)
+    counts, _links, html = _home(client, executive)
+    assert counts["households_surveyed"] == 2
+    assert sum(v for k, v in counts.items() if k.startswith("level_")) == 2
+    assert "ศรีมุกดา" not in html  # no household names on an executive's page
+
+
+def test_admin_home_counts_users_and_imports(client, admin_user, facilitator):
+    from django.contrib.auth import get_user_model
+
+    counts, links, _html = _home(client, admin_user)
+    assert counts["users"] == get_user_model().objects.count()
+    assert counts["imports"] == 0
+    assert "users" in links and "imports" in links
+
+
+def test_user_without_role_sees_no_work_cards(client, no_role_user):
+    counts, _links, html = _home(client, no_role_user)
+    assert counts == {}
+    assert 'data-testid="no-roles"' in html
