@@ -20,7 +20,7 @@ ATTRIBUTION = (
 
 
 def boundaries_dir() -> Path:
-    return Path(getattr(settings, "BOUNDARIES_DIR", "/work/shared/data/boundaries"))
+    return Path(settings.BOUNDARIES_DIR)
 
 
 @lru_cache(maxsize=32)

@@ -147,6 +147,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# District and subdistrict boundary shapes (GeoJSON per province, keyed by official codes) for the
+# dashboard's map: the project's shared data beside the checkout unless set.
+BOUNDARIES_DIR = Path(
+    os.environ.get("BOUNDARIES_DIR", BASE_DIR.parent / "shared" / "data" / "boundaries")
+)
 MEDIA_URL = "media/"  # no route serves it: stored files leave through ppaos/core/stored_files.py
 # Who sends the bytes of a permitted download: "django" (FileResponse), "nginx" (X-Accel-Redirect
 # to PROTECTED_FILES_INTERNAL_URL, an `internal` location aliased to MEDIA_ROOT) or "sendfile"
