@@ -179,10 +179,18 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 # Periodic tasks (run `celery -A ppaos beat`): the daily overdue-referral reminder.
+# Periodic tasks (Celery beat), all in one table: overdue referral reminders each morning (at
+# most one a day); monitoring roll-ups drain queued villages every 5 minutes and rebuild nightly.
 CELERY_BEAT_SCHEDULE = {
     "referral-overdue-reminders": {
         "task": "referrals.send_overdue_reminders",
-        "schedule": crontab(hour=7, minute=0),  # each morning; at most one reminder a day
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "monitoring-drain": {"task": "monitoring.drain_pending_villages", "schedule": 300.0},
+    "monitoring-rebuild": {"task": "monitoring.full_rebuild", "schedule": 86400.0},
+    "privacy-data-request-reminders": {  # the 30-day clock of data-subject requests
+        "task": "privacy.tasks.send_data_request_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 
@@ -192,11 +200,6 @@ NOTIFY_BY_EMAIL = os.environ.get("NOTIFY_BY_EMAIL", "false").lower() in ("1", "t
 NOTIFY_SITE_URL = os.environ.get("NOTIFY_SITE_URL", "")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Monitoring roll-ups: drain queued villages every 5 minutes, rebuild everything nightly.
-CELERY_BEAT_SCHEDULE = {
-    "monitoring-drain": {"task": "monitoring.drain_pending_villages", "schedule": 300.0},
-    "monitoring-rebuild": {"task": "monitoring.full_rebuild", "schedule": 86400.0},
-}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
