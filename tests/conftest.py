@@ -7,6 +7,8 @@ Area tree used throughout (official codes; villages are created here):
     48 นครพนม (a neighbouring province)
 """
 
+import os
+
 import pytest
 
 from ppaos.accounts.models import Role
@@ -117,3 +119,11 @@ def celery_worker(django_db_setup, django_db_blocker):
         process = start_worker(name="session")
     yield process
     stop_worker(process)
+
+
+@pytest.fixture(autouse=True)
+def _media_root_as_the_workers(settings):
+    """Celery workers are started with this run's environment (tests/imports/conftest.py puts a
+    temporary MEDIA_ROOT there): the test process stores and reads files where they do."""
+    if os.environ.get("MEDIA_ROOT"):
+        settings.MEDIA_ROOT = os.environ["MEDIA_ROOT"]

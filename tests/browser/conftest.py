@@ -104,3 +104,14 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("[data-testid=login-submit]")
     page.wait_for_selector("[data-testid=my-roles]")
+
+
+@pytest.fixture
+def survey_instrument(official_areas):
+    """The instrument rows a data migration loads; a transactional test's flush (every browser
+    test is one) removes them, so a journey that builds surveys loads them again."""
+    from django.apps import apps as django_apps
+
+    from households.surveys.instrument_loader import load_instrument_v1
+
+    load_instrument_v1(django_apps)

@@ -17,7 +17,7 @@ LEVELS = ["in_hardship", "struggling", "getting_by", "doing_well"]
 
 
 @pytest.fixture
-def province(villages):
+def province(villages, survey_instrument):
     rng = random.Random(49)
     for code, count in (("49010101", 40), ("49010102", 25), ("49010201", 30), ("49020101", 20)):
         for _ in range(count):

@@ -34,7 +34,7 @@ def _log_request(page, person, kind):
 
 def test_officer_gets_the_copy_and_withdraws_consent_on_a_phone(
     browser, live_server, celery_worker, facilitator, area_manager, provincial_officer,
-    screenshot, tmp_path,
+    screenshot, tmp_path, survey_instrument,
 ):  # fmt: skip
     household, person = classified_household_with_disabled_member(facilitator, area_manager)
     page = _page(browser, live_server, PHONE)

@@ -9,21 +9,13 @@ level and why.
 import datetime
 
 import pytest
-from django.apps import apps as django_apps
 
 from households.models import Survey, SurveyAccounts, SurveyStatus
-from households.surveys.instrument_loader import load_instrument_v1
 from ppaos.accounts.models import Role
 from tests.browser.conftest import log_in
 from tests.factories import TEST_PASSWORD, RegistrantFactory, UserFactory, assign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def survey_instrument(official_areas):
-    """The instrument rows a data migration loads; a transactional test's flush removes them."""
-    load_instrument_v1(django_apps)
 
 
 def _no_sideways_scroll(page):
@@ -205,13 +197,15 @@ def test_household_survey_journey_on_a_phone(phone_page, screenshot, villages, s
     page.goto(f"{page.base_url}/households/surveys/review/")
     page.click("[data-testid=open-review]")
     page.click("[data-testid=verify-survey]")
-    page.wait_for_selector("[data-testid=review-queue]")
+    # After verifying, the survey page offers the way back to the household.
+    page.wait_for_selector("[data-testid=after-verify]")
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.VERIFIED
     assert survey.result.level == "struggling"  # every item 2, debt 1: 1.95
 
     # 13. The household page shows the level and why, in plain words.
-    page.goto(f"{page.base_url}/households/h/{survey.household.public_id}/")
+    page.click("[data-testid=back-to-household]")
+    page.wait_for_selector("[data-testid=household-title]")
     history = page.locator("[data-testid=level-history]")
     history.scroll_into_view_if_needed()
     text = history.inner_text()

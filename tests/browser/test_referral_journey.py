@@ -117,6 +117,6 @@ def test_referral_journey_on_a_phone(phone_page, screenshot, villages):
     assert page.locator("[data-testid=unread-count]").count() == 0
     page.goto(f"{page.base_url}/households/h/{household.public_id}/")
     outcome = page.inner_text("[data-testid=referral-outcome]")
-    assert "ซ่อมหลังคาและผนังเสร็จแล้ว" in outcome and "25,000.00" in outcome
+    assert "ซ่อมหลังคาและผนังเสร็จแล้ว" in outcome and "25,000 บาท" in outcome
     _no_sideways_scroll(page)
     screenshot(page, "referral-08-household-outcome")

@@ -2,9 +2,7 @@
 work in one tap: the count on the card equals the rows of the list it opens (and the data)."""
 
 import pytest
-from django.apps import apps as django_apps
 
-from households.surveys.instrument_loader import load_instrument_v1
 from tests.browser.conftest import PHONE, close_checking_csp, log_in, watch_for_csp_violations
 from tests.factories import TEST_PASSWORD
 from tests.home import conftest as home_fixtures
@@ -37,12 +35,6 @@ JOURNEYS = {
         ("agency_overdue", "inbox-row"),
     ],
 }
-
-
-@pytest.fixture
-def survey_instrument(official_areas):
-    """The instrument rows a data migration loads; a transactional test's flush removes them."""
-    load_instrument_v1(django_apps)
 
 
 def _no_sideways_scroll(page):

@@ -27,9 +27,10 @@ CE_DATE = re.compile(
     rf"\b\d{{1,2}}\s*(?:{THAI_MONTHS}|{ENGLISH_MONTHS})\w*\s*20\d\d\b"
     r"|\b\d{1,2}/\d{1,2}/20\d\d\b|\b20\d\d-\d\d-\d\d\b"
 )
-# A number written with an exponent (\d[Ee][+-]?\d) standing alone, not a piece of a UUID or a
-# token ("33e6155e-…" in a link or a hidden input is no amount).
-EXPONENT = re.compile(r"(?<![\w-])\d+(?:\.\d+)?[Ee][+-]?\d+(?![\w-])")
+# A number written with an exponent standing alone, as Python writes one (Decimal "1E+3",
+# "2.5E+3", float "1e-07": the exponent always has its sign), not a piece of a UUID, a hex id or a
+# token ("33e6155e-…" in a link, "8e939428" in an audit label, is no amount).
+EXPONENT = re.compile(r"(?<![\w-])\d+(?:\.\d+)?[Ee][+-]\d+(?![\w-])")
 TAG = re.compile(r"<[^>]*>")
 INPUT_VALUE = re.compile(r'<input[^>]*\bvalue="([^"]*)"')
 LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"')
