@@ -121,9 +121,16 @@ def celery_worker(django_db_setup, django_db_blocker):
     stop_worker(process)
 
 
-@pytest.fixture(autouse=True)
-def _media_root_as_the_workers(settings):
+@pytest.fixture(autouse=True, scope="session")
+def _media_root_as_the_workers():
     """Celery workers are started with this run's environment (tests/imports/conftest.py puts a
-    temporary MEDIA_ROOT there): the test process stores and reads files where they do."""
-    if os.environ.get("MEDIA_ROOT"):
-        settings.MEDIA_ROOT = os.environ["MEDIA_ROOT"]
+    temporary MEDIA_ROOT there): the test process stores and reads files where they do, from the
+    start of the run (module-scoped data such as the access matrix's stores files too)."""
+    from django.test.utils import override_settings
+
+    media_root = os.environ.get("MEDIA_ROOT")
+    if not media_root:
+        yield
+        return
+    with override_settings(MEDIA_ROOT=media_root):
+        yield
