@@ -23,6 +23,9 @@ else
     "$PY" manage.py seed_demo --seed "$SEED"
 fi
 
+say "Computing the dashboard's roll-ups"
+"$PY" manage.py rebuild_rollups
+
 say "Starting the Celery worker (with beat) — log: var/log/celery.log"
 .venv/bin/celery -A ppaos worker --beat --loglevel INFO --concurrency 2 \
     --schedule var/celerybeat-schedule >var/log/celery.log 2>&1 &
