@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.http import Http404
-from django.utils import timezone
 
 from households.surveys.models import LEVEL_THAI, Level
 from ppaos.accounts.policy import Action, area_prefixes_for, can, ensure_role_allows
 from ppaos.areas.models import Area
-from ppaos.thai.thai_dates import format_thai_date
+from ppaos.core.display import format_datetime
 
 from . import suppression
 from .models import AreaRollup, RollupRefresh
@@ -73,8 +72,7 @@ def data_as_of() -> str | None:
     refresh = RollupRefresh.objects.only("finished_at").first()
     if refresh is None:
         return None
-    moment = timezone.localtime(refresh.finished_at)
-    return f"{format_thai_date(moment.date())} {moment:%H:%M}"
+    return format_datetime(refresh.finished_at)
 
 
 def _figures(codes: list[str], fiscal_years: list[int]) -> dict[tuple[str, int], dict[str, float]]:

@@ -8,7 +8,7 @@ import tempfile
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
 from households.models import (
     CapitalAnswer,
@@ -21,8 +21,8 @@ from households.models import (
     WelfareRegistrant,
 )
 from ppaos.audit.models import AuditEvent
+from ppaos.core.display import format_datetime
 from ppaos.core.xlsx_cells import text_cell
-from ppaos.thai.thai_dates import format_thai_date
 
 from .models import DataSubjectRequest, ExportStatus
 
@@ -41,11 +41,8 @@ SHEETS = {
 def _cell(sheet, value):
     if value is None:
         value = ""
-    if hasattr(value, "hour"):
-        local = timezone.localtime(value)
-        value = f"{format_thai_date(local.date())} {local:%H:%M}"
-    elif hasattr(value, "year"):
-        value = format_thai_date(value)
+    if hasattr(value, "year"):  # the export is in Thai: the one display rule, Buddhist era
+        value = format_datetime(value, "th")
     return text_cell(sheet, value if isinstance(value, int | float) else str(value))
 
 
