@@ -45,3 +45,19 @@ def persons_read_by(*, user_id: int, start, end, area_prefix: str) -> list[dict]
         .annotate(reads=Count("id"), first=Min("created_at"), last=Max("created_at"))
         .order_by("object_type", "object_id")
     )
+
+
+def user_named(username: str):
+    """The account a breach report names as the suspected reader (None when there is none)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).first()
+
+
+def breach_area_of(user) -> str:
+    """The area a breach recorded by `user` is filed under: the first area they handle data
+    requests for ("" when none, which the service refuses)."""
+    from ppaos.accounts.policy import Action, area_prefixes_for
+
+    prefixes = area_prefixes_for(user, Action.HANDLE_DATA_REQUESTS)
+    return prefixes[0] if prefixes else ""

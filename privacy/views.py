@@ -2,7 +2,6 @@
 and finds records in the user's scoped querysets (404 outside the area)."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -130,13 +129,6 @@ def breach_list(request):
     return render(request, "privacy/breach_list.html", {"rows": rows})
 
 
-def _province_of(user) -> str:
-    from ppaos.accounts.policy import area_prefixes_for
-
-    prefixes = area_prefixes_for(user, ACTION)
-    return prefixes[0] if prefixes else ""
-
-
 @login_required
 def breach_create(request):
     ensure_role_grants(request.user, ACTION)
@@ -145,14 +137,14 @@ def breach_create(request):
         data = form.cleaned_data
         suspect = None
         if data["suspect_username"]:
-            suspect = get_user_model().objects.filter(username=data["suspect_username"]).first()
+            suspect = selectors.user_named(data["suspect_username"])
             if suspect is None:
                 form.add_error("suspect_username", _("No user with this username."))
         if not form.errors:
             try:
                 report = services.record_breach(
                     actor=request.user,
-                    area_code=_province_of(request.user),
+                    area_code=selectors.breach_area_of(request.user),
                     what_happened=data["what_happened"],
                     found_at=data["found_at"],
                     suspect_user=suspect,
