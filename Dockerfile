@@ -1,6 +1,7 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=ppaos.settings.production
 RUN apt-get update && apt-get install -y --no-install-recommends gettext postgresql-client \
+    chromium fonts-thai-tlwg poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./

@@ -17,10 +17,10 @@ from households.surveys.models import (
     SurveyAccounts,
     SurveyStatus,
 )
-from ppaos.accounts.policy import Action, can, scope_queryset
+from ppaos.accounts.policy import Action, can, scope_q, scope_queryset
 from ppaos.thai.thai_dates import be_to_ce
 
-from .models import MasterPlan, Project
+from .models import MasterPlan, PlanPdf, Project
 
 SMALL_GROUP = 5  # fewer households than this are shown as "<5" outside the village's workers
 TOP_INDICATORS = 10
@@ -35,6 +35,18 @@ def plans_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
 
 def plans_editable_by(user) -> QuerySet:
     return plans_visible_to(user, Action.DRAFT_MASTER_PLAN)
+
+
+def plan_pdfs_visible_to(user) -> QuerySet:
+    """The printed plans' PDFs the user may fetch: those of the plans they see, and a PDF made
+    with exact small counts only for the village's own workers (DRAFT_MASTER_PLAN there)."""
+    exact_allowed = scope_q(user, Action.DRAFT_MASTER_PLAN, area_field="plan__area_id")
+    return scope_queryset(
+        user,
+        PlanPdf.objects.select_related("plan"),
+        Action.VIEW_HOUSEHOLD,
+        area_field="plan__area_id",
+    ).filter(Q(exact_counts=False) | exact_allowed)
 
 
 def projects_visible_to(user, action: Action = Action.VIEW_HOUSEHOLD) -> QuerySet:
@@ -183,8 +195,12 @@ def compute_data_section(area_code: str, survey_round: int) -> dict:
 
 def data_for_reader(user, plan: MasterPlan) -> dict:
     """The plan's data section with small groups masked for readers outside the village."""
-    exact = is_village_worker(user, plan.area_id)
-    data = plan.data or {}
+    return masked_data_section(plan.data or {}, exact=is_village_worker(user, plan.area_id))
+
+
+def masked_data_section(data: dict, *, exact: bool) -> dict:
+    """A data section as a reader sees it: as computed for the village's own workers (`exact`),
+    small groups as "<5" for everyone else."""
     if exact or not data:
         return data
     masked = dict(data)

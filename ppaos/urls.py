@@ -24,6 +24,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("referrals/", include("referrals.urls")),
     path("plans/", include("masterplans.urls")),
+    path("plans/", include("masterplans.print_urls")),
     path("monitoring/", include("monitoring.urls")),
     path("imports/", include("ppaos.imports.urls")),
     path("privacy/", include("privacy.urls")),

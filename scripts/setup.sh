@@ -21,11 +21,13 @@ apt_install() {
     fi
 }
 
-# gettext compiles the Thai translations; the Thai font renders pages and screenshots properly.
-system_packages=(gettext fonts-thai-tlwg)
+# gettext compiles the Thai translations; the Thai font renders pages and screenshots properly;
+# the Celery workers print the community master plan's PDF with Debian's Chromium (never
+# `playwright install`), and poppler-utils (pdftotext, pdftoppm) reads it back.
+system_packages=(gettext fonts-thai-tlwg chromium poppler-utils)
 if [ "${PPAOS_EXTRAS:-}" = "dev" ]; then
-    # Browser tests drive Debian's Chromium (never `playwright install`).
-    system_packages+=(chromium chromium-driver)
+    # Browser tests drive the same Chromium.
+    system_packages+=(chromium-driver)
 fi
 apt_install "${system_packages[@]}"
 

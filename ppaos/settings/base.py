@@ -147,6 +147,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The Debian Chromium the Celery workers print PDFs with (the printed master plan).
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # District and subdistrict boundary shapes (GeoJSON per province, keyed by official codes) for the
 # dashboard's map: the project's shared data beside the checkout unless set.
 BOUNDARIES_DIR = Path(

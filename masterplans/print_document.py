@@ -1,0 +1,295 @@
+"""The printed community master plan: what it holds (reads only) and its HTML.
+
+One template (templates/masterplans/print/plan.html) serves the page a facilitator prints from
+the browser and the PDF the Celery worker makes with Chromium. The PDF's HTML is rendered here,
+server-side, with its stylesheet and fonts inlined (data: URLs): Chromium loads it without a
+session and without the network.
+
+The printed plan names no household and no person: projects show how many households they
+target. It goes to the village forum, the LAO and the district, and a paper copy cannot be
+recalled; the names stay in the application, behind the access policy. Readers outside the
+village's own workers see groups of fewer than five households as "<5" (selectors.SMALL_GROUP).
+"""
+
+import base64
+import hashlib
+import re
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.db.models import Count, Max, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy as _p
+
+from households.surveys.models import Capital, Level, SurveyAccounts
+from ppaos.thai.thai_money import baht_text
+
+from .models import LocalAdministrativeOrganisation, MasterPlan, Project
+from .selectors import HIGHEST_SCORE, masked_data_section, shown_count
+from .transitions import State
+
+TEMPLATE = "masterplans/print/plan.html"
+STYLESHEET = "css/plan_print.css"
+
+STATE_LABELS = {
+    State.DRAFT: _("Draft"),
+    State.RANKED: _p("printed plan", "Ranked at the village forum"),
+    State.ENDORSED: _p("printed plan", "Endorsed in the community plan"),
+    State.SUBMITTED: _p("printed plan", "Submitted to the LAO"),
+    State.IN_LOCAL_PLAN: _p("printed plan", "In the LAO's local development plan"),
+    State.IN_BUDGET: _p("printed plan", "In the budget ordinance"),
+    State.DONE: _("Done"),
+    State.NOT_ADOPTED: _p("printed plan", "Not adopted"),
+}
+
+PERSON_GROUPS = (
+    ("elderly", _("Elderly (60 and over)")),
+    ("disabled", _("With a disability")),
+    ("bedridden", _("Bedridden")),
+    ("children", _("Children (under 18)")),
+    ("chronically_ill", _("Chronic illness")),
+)
+
+
+def _number(value) -> Decimal | None:
+    """A figure of the data section as a number; None for a masked "<5" or a missing figure."""
+    if value is None or isinstance(value, str) and value.startswith("<"):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def bars(rows: list[dict], key: str = "value", top=None) -> list[dict]:
+    """Each row with `pct`: its bar's length in percent of the largest value (or of `top`),
+    for the small SVG bar charts. A masked or missing value draws no bar."""
+    numbers = [_number(row[key]) for row in rows]
+    largest = Decimal(top) if top is not None else max((n for n in numbers if n), default=None)
+    for row, number in zip(rows, numbers, strict=True):
+        pct = number * 100 / largest if number and largest else Decimal(0)
+        row["pct"] = str(max(Decimal(0), min(Decimal(100), pct)).quantize(Decimal("0.1")))
+    return rows
+
+
+def _share(part, whole) -> str | None:
+    part, whole = _number(part), _number(whole)
+    if part is None or not whole:
+        return None
+    return str((part * 100 / whole).quantize(Decimal("0.1")))
+
+
+def _places(plan: MasterPlan) -> dict:
+    village = plan.area
+    subdistrict = village.parent
+    district = subdistrict.parent if subdistrict else None
+    province = district.parent if district else None
+    return {
+        "village": village.name_th,
+        "village_number": int(village.code[6:8]) if len(village.code) == 8 else None,
+        "subdistrict": subdistrict.name_th if subdistrict else "",
+        "district": district.name_th if district else "",
+        "province": province.name_th if province else "",
+        "code": village.code,
+    }
+
+
+def _data_rows(data: dict) -> dict:
+    """The data section arranged for the printed tables and charts."""
+    if not data:
+        return {}
+    households = data.get("households", 0)
+    levels = bars(
+        [
+            {
+                "level": level.value,
+                "label": level.label,
+                "value": data.get("levels", {}).get(level.value, 0),
+            }
+            for level in Level
+        ]
+    )
+    for row in levels:
+        row["share"] = _share(row["value"], households)
+    persons = data.get("persons", {})
+    groups = bars(
+        [{"label": label, "value": persons.get(key, 0)} for key, label in PERSON_GROUPS]
+    )
+    accounts = data.get("accounts", {})
+    income = bars(
+        [
+            {
+                "label": SurveyAccounts._meta.get_field(f"income_{source}").verbose_name,
+                "value": value,
+            }
+            for source, value in accounts.get("income", {}).items()
+        ]
+    )
+    for row in income:
+        row["share"] = _share(row["value"], accounts.get("income_total"))
+    spending = [
+        {
+            "kind": "consumption",
+            "label": SurveyAccounts._meta.get_field("expense_consumption").verbose_name,
+            "value": accounts.get("consumption", "0"),
+        },
+        {
+            "kind": "production",
+            "label": SurveyAccounts._meta.get_field("expense_production").verbose_name,
+            "value": accounts.get("production", "0"),
+        },
+    ]
+    spending_total = sum((_number(r["value"]) or Decimal(0)) for r in spending)
+    for row in spending:
+        row["share"] = _share(row["value"], spending_total)
+        row["pct"] = row["share"] or "0"
+    debt_formal = _number(accounts.get("debt_formal")) or Decimal(0)
+    debt_informal = _number(accounts.get("debt_informal")) or Decimal(0)
+    money = bars(
+        [
+            {
+                "label": SurveyAccounts._meta.get_field("debt_formal").verbose_name,
+                "value": str(debt_formal),
+            },
+            {
+                "label": SurveyAccounts._meta.get_field("debt_informal").verbose_name,
+                "value": str(debt_informal),
+            },
+            {
+                "label": SurveyAccounts._meta.get_field("savings").verbose_name,
+                "value": accounts.get("savings", "0"),
+            },
+        ]
+    )
+    capitals = bars(
+        [
+            {
+                "label": Capital(row["capital"]).label,
+                "value": row["average"],
+                "deficit": row["deficit"],
+                "households": row["households"],
+            }
+            for row in data.get("capitals", [])
+        ],
+        top=HIGHEST_SCORE,
+    )
+    indicators = bars(
+        [
+            {**row, "value": row["households"], "share": _share(row["households"], households)}
+            for row in data.get("indicators_failed", [])
+        ]
+    )
+    return {
+        "households": households,
+        "target_poor": data.get("target_poor", 0),
+        "target_poor_share": _share(data.get("target_poor", 0), households),
+        "persons_total": persons.get("total", 0),
+        "levels": levels,
+        "groups": groups,
+        "accounts_households": accounts.get("households", 0),
+        "income": income,
+        "income_total": accounts.get("income_total", "0"),
+        "spending": spending,
+        "spending_total": str(spending_total),
+        "money": money,
+        "debt_total": str(debt_formal + debt_informal),
+        "capitals": capitals,
+        "indicators": indicators,
+        "survey_round": data.get("survey_round"),
+    }
+
+
+def _projects(plan: MasterPlan, *, exact: bool) -> list[Project]:
+    projects = list(
+        Project.objects.filter(plan=plan)
+        .select_related("problem", "lao")
+        .annotate(target_count=Count("target_households"))
+        .order_by("problem__rank", "id")
+    )
+    for project in projects:
+        project.targets_shown = shown_count(project.target_count, exact=exact)
+        project.state_label = STATE_LABELS.get(project.state, project.state)
+    return projects
+
+
+def print_context(plan: MasterPlan, *, exact: bool) -> dict:
+    """Everything the printed plan shows. `exact`: made for the village's own workers."""
+    problems = list(plan.problems.order_by("rank", "id"))
+    for problem in problems:
+        problem.capital_label = Capital(problem.capital).label if problem.capital else ""
+    projects = _projects(plan, exact=exact)
+    requested = sum((p.budget_requested for p in projects), Decimal(0))
+    adopted = sum((p.budget_adopted or Decimal(0) for p in projects), Decimal(0))
+    laos = LocalAdministrativeOrganisation.objects.filter(
+        areas__code__in=_prefixes(plan.area_id)
+    ).distinct()
+    return {
+        "plan": plan,
+        "places": _places(plan),
+        "laos": list(laos),
+        "data": _data_rows(masked_data_section(plan.data or {}, exact=exact)),
+        "problems": problems,
+        "projects": projects,
+        "budget_requested": requested,
+        "budget_requested_words": baht_text(requested),
+        "budget_adopted": adopted,
+        "budget_adopted_words": baht_text(adopted),
+        "adopted_count": sum(1 for p in projects if p.budget_adopted is not None),
+        "exact_counts": exact,
+        "printed_at": timezone.now(),
+    }
+
+
+def _prefixes(code: str) -> list[str]:
+    return [code[:n] for n in (2, 4, 6, 8) if len(code) >= n]
+
+
+def plan_fingerprint(plan: MasterPlan) -> str:
+    """Names the content a printed plan is made from: the plan, its problems and projects
+    (a project's step into the LAO's plan or budget changes it), and their target counts."""
+    projects = Project.objects.filter(plan=plan).aggregate(
+        n=Count("id", distinct=True),
+        last=Max("updated_at"),
+        targets=Count("target_households"),
+        budget=Sum("budget_requested"),
+    )
+    problems = plan.problems.aggregate(n=Count("id"), last=Max("updated_at"))
+    parts = [
+        plan.status,
+        plan.updated_at.isoformat(),
+        str(projects["n"]),
+        str(projects["last"]),
+        str(projects["targets"]),
+        str(projects["budget"]),
+        str(problems["n"]),
+        str(problems["last"]),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+_FONT_URL = re.compile(r'url\("\.\./vendor/sarabun/([a-z0-9-]+\.woff2)"\)')
+
+
+@cache
+def inline_stylesheet() -> str:
+    """The print stylesheet with its fonts as data: URLs, for a page loaded without a server."""
+    path = Path(finders.find(STYLESHEET))
+    css = path.read_text(encoding="utf-8")
+    fonts = path.parent.parent / "vendor" / "sarabun"
+
+    def embed(match) -> str:
+        data = base64.b64encode((fonts / match.group(1)).read_bytes()).decode()
+        return f'url("data:font/woff2;base64,{data}")'
+
+    return _FONT_URL.sub(embed, css)
+
+
+def render_plan_html(plan: MasterPlan, *, exact: bool) -> str:
+    """The printed plan as one self-contained HTML document (for Chromium's PDF)."""
+    context = print_context(plan, exact=exact)
+    context.update(for_pdf=True, inline_css=inline_stylesheet())
+    return render_to_string(TEMPLATE, context)

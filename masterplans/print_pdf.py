@@ -1,0 +1,150 @@
+"""The printed plan as a PDF: asked for on the page, made by a Celery worker with Chromium.
+
+`request_plan_pdf` (a write: checks the policy, audits) hands out a PDF already made for an
+endorsed plan whose content has not changed since (same fingerprint, same kind of reader), or one
+already being made; otherwise it queues a new one. `build_plan_pdf` (the task body) renders the
+HTML server-side, gives it to Chromium with `set_content` (no session, no network: every request
+but the document's own data: URLs is refused) and stores the PDF under a random name.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+
+from ppaos.accounts.policy import Action, require
+from ppaos.audit.services import record_audit_event
+
+from .models import MasterPlan
+from .print_document import plan_fingerprint, render_plan_html
+from .print_models import PdfStatus, PlanPdf
+from .selectors import is_village_worker
+
+logger = logging.getLogger(__name__)
+
+PDF_MARGIN = {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
+FOOTER = (
+    '<div style="width:100%;font-size:8pt;color:#555;padding:0 15mm;'
+    "font-family:'Laksaman','Garuda',sans-serif;display:flex;justify-content:space-between\">"
+    "<span>{title}</span><span><span class=\"pageNumber\"></span> / "
+    '<span class="totalPages"></span></span></div>'
+)
+
+
+def reusable_pdf(plan: MasterPlan, *, exact: bool, fingerprint: str) -> PlanPdf | None:
+    """A PDF that may be handed out again: one being made for the same content and reader, or,
+    for an endorsed plan, one made from the same content (the plan is frozen)."""
+    same = PlanPdf.objects.filter(plan=plan, exact_counts=exact, fingerprint=fingerprint)
+    waiting = same.filter(status__in=[PdfStatus.PENDING, PdfStatus.RUNNING]).first()
+    if waiting:
+        return waiting
+    if plan.is_frozen:
+        return same.filter(status=PdfStatus.READY, plan_endorsed=True).first()
+    return None
+
+
+def request_plan_pdf(*, actor, plan: MasterPlan) -> tuple[PlanPdf, bool]:
+    """The PDF of `plan` for `actor`, and whether it was queued now (False: handed out again)."""
+    require(actor, Action.VIEW_HOUSEHOLD, plan)
+    exact = is_village_worker(actor, plan.area_id)
+    with transaction.atomic():
+        plan = MasterPlan.objects.select_for_update().get(pk=plan.pk)
+        fingerprint = plan_fingerprint(plan)
+        found = reusable_pdf(plan, exact=exact, fingerprint=fingerprint)
+        if found:
+            record_audit_event(
+                actor=actor, action="masterplan.pdf_reused", target=plan, details={"pdf": found.pk}
+            )
+            return found, False
+        pdf = PlanPdf.objects.create(
+            plan=plan,
+            exact_counts=exact,
+            plan_endorsed=plan.is_frozen,
+            fingerprint=fingerprint,
+            requested_by=actor,
+        )
+        record_audit_event(
+            actor=actor,
+            action="masterplan.pdf_requested",
+            target=plan,
+            details={"pdf": pdf.pk, "exact_counts": exact},
+        )
+        from .tasks import build_plan_pdf_task
+
+        pdf_id = pdf.pk
+        transaction.on_commit(lambda: build_plan_pdf_task.delay(pdf_id))
+    return pdf, True
+
+
+def latest_pdf(plan: MasterPlan, *, exact: bool) -> PlanPdf | None:
+    return PlanPdf.objects.filter(plan=plan, exact_counts=exact).order_by("-created_at").first()
+
+
+def html_to_pdf(html: str, *, title: str) -> bytes:
+    """`html` printed to A4 by the Debian Chromium; nothing but data: URLs is loaded."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=settings.CHROMIUM_PATH,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page()
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.continue_() if route.request.url.startswith("data:") else route.abort()
+                ),
+            )
+            page.set_content(html, wait_until="load", timeout=60_000)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            return page.pdf(
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                margin=PDF_MARGIN,
+                display_header_footer=True,
+                header_template="<div></div>",
+                footer_template=FOOTER.format(title=title),
+            )
+        finally:
+            browser.close()
+
+
+def build_plan_pdf(pdf_id: int) -> str:
+    """The Celery task's body: make the PDF `pdf_id` asks for. Returns its final status."""
+    updated = PlanPdf.objects.filter(
+        pk=pdf_id, status__in=[PdfStatus.PENDING, PdfStatus.RUNNING]
+    ).update(status=PdfStatus.RUNNING, updated_at=timezone.now())
+    if not updated:
+        return PlanPdf.objects.filter(pk=pdf_id).values_list("status", flat=True).first() or ""
+    pdf = PlanPdf.objects.select_related("plan__area").get(pk=pdf_id)
+    plan = pdf.plan
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            html = render_plan_html(plan, exact=pdf.exact_counts)
+            title = f"{plan.area.name_th} · {plan.fiscal_year}"
+            content = html_to_pdf(html, title=_escape(title))
+    except Exception:
+        # No personal data in the log: the record is named by its id only.
+        logger.exception("plan PDF %s failed", pdf_id)
+        PlanPdf.objects.filter(pk=pdf_id).update(
+            status=PdfStatus.FAILED, finished_at=timezone.now()
+        )
+        return PdfStatus.FAILED
+    pdf.file.save("plan.pdf", ContentFile(content), save=False)
+    pdf.size_bytes = len(content)
+    pdf.status = PdfStatus.READY
+    pdf.finished_at = timezone.now()
+    pdf.save(update_fields=["file", "size_bytes", "status", "finished_at", "updated_at"])
+    return PdfStatus.READY
+
+
+def _escape(text: str) -> str:
+    from django.utils.html import escape
+
+    return str(escape(text))
