@@ -184,4 +184,5 @@ class ProjectTransition(models.Model):
     def __str__(self) -> str:
         return f"{self.project_id} {self.from_state}→{self.to_state}"
 
+
 from .print_models import PdfStatus, PlanPdf  # noqa: E402, F401  (the printed plan's PDFs)

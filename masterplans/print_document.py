@@ -36,13 +36,13 @@ TEMPLATE = "masterplans/print/plan.html"
 STYLESHEET = "css/plan_print.css"
 
 STATE_LABELS = {
-    State.DRAFT: _("Draft"),
+    State.DRAFT: _p("printed plan", "Being drafted"),
     State.RANKED: _p("printed plan", "Ranked at the village forum"),
     State.ENDORSED: _p("printed plan", "Endorsed in the community plan"),
     State.SUBMITTED: _p("printed plan", "Submitted to the LAO"),
     State.IN_LOCAL_PLAN: _p("printed plan", "In the LAO's local development plan"),
     State.IN_BUDGET: _p("printed plan", "In the budget ordinance"),
-    State.DONE: _("Done"),
+    State.DONE: _p("printed plan", "Carried out"),
     State.NOT_ADOPTED: _p("printed plan", "Not adopted"),
 }
 
@@ -116,17 +116,16 @@ def _data_rows(data: dict) -> dict:
     for row in levels:
         row["share"] = _share(row["value"], households)
     persons = data.get("persons", {})
-    groups = bars(
-        [{"label": label, "value": persons.get(key, 0)} for key, label in PERSON_GROUPS]
-    )
+    groups = bars([{"label": label, "value": persons.get(key, 0)} for key, label in PERSON_GROUPS])
     accounts = data.get("accounts", {})
     income = bars(
         [
             {
                 "label": SurveyAccounts._meta.get_field(f"income_{source}").verbose_name,
-                "value": value,
+                "value": accounts.get("income", {}).get(source, "0"),
             }
-            for source, value in accounts.get("income", {}).items()
+            # In the order of the household account book (JSON keeps no order of its own).
+            for source in (name.removeprefix("income_") for name in SurveyAccounts.INCOME_FIELDS)
         ]
     )
     for row in income:

@@ -28,7 +28,7 @@ PDF_MARGIN = {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
 FOOTER = (
     '<div style="width:100%;font-size:8pt;color:#555;padding:0 15mm;'
     "font-family:'Laksaman','Garuda',sans-serif;display:flex;justify-content:space-between\">"
-    "<span>{title}</span><span><span class=\"pageNumber\"></span> / "
+    '<span>{title}</span><span><span class="pageNumber"></span> / '
     '<span class="totalPages"></span></span></div>'
 )
 

@@ -25,7 +25,10 @@ def village_plan(facilitator, area_manager, *, endorse=False):
     )
     lao.areas.add("490101")
     plan = services.create_plan(actor=area_manager, area_code="49010101", fiscal_year=2570)
-    services.update_plan(actor=area_manager, plan=plan, vision="ชุมชนพึ่งตนเอง ปลอดหนี้นอกระบบ",
+    services.update_plan(
+        actor=area_manager,
+        plan=plan,
+        vision="ชุมชนพึ่งตนเอง ปลอดหนี้นอกระบบ",
         forum_date=FORUM_DATE,
     )
     debt = services.add_problem(

@@ -131,6 +131,10 @@ PAGES: dict[str, Rule] = {
     "privacy:breach_create":             Rule(A.HANDLE_DATA_REQUESTS, methods=GET_POST, strict=True),
     "privacy:breach_detail":             Rule(A.HANDLE_DATA_REQUESTS, "breach", methods=GET_POST),
     "privacy:breach_affected":           Rule(A.HANDLE_DATA_REQUESTS, "breach"),
+    # The printed community master plan and its PDF (masterplans/print_urls.py)
+    "plan_print:plan_print":             Rule(A.VIEW_HOUSEHOLD, "plan"),
+    "plan_print:pdf_panel":              Rule(A.VIEW_HOUSEHOLD, "plan", methods=GET_POST),
+    "plan_print:pdf_download":           Rule(A.VIEW_HOUSEHOLD, "plan_pdf"),
     # Referrals
     "referrals:officer_queue":           Rule(A.APPROVE_REFERRAL, methods=GET_POST),
     "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),

@@ -66,6 +66,7 @@ AREA_KINDS = (
     "breach",
     "plan",
     "project",
+    "plan_pdf",
 )
 RELATIONS = {
     **{kind: tuple(AREAS) for kind in AREA_KINDS},
@@ -274,6 +275,17 @@ def _master_plan(builder, village):
     return plan, project
 
 
+def _plan_pdf(builder, plan) -> Record:
+    """A ready PDF of the printed plan, made for readers outside the village (small groups
+    masked), so every role that reads the plan may fetch it."""
+    from masterplans.models import PlanPdf
+
+    pdf = PlanPdf(plan=plan, fingerprint="matrix", requested_by=builder, status="ready")
+    pdf.file.save("plan.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    pdf.save()
+    return Record(pdf, {"public_id": pdf.public_id})
+
+
 def build_world() -> World:
     """Build every user and record (call inside a transaction that is rolled back)."""
     from households.models import DuplicateCandidate, Membership
@@ -350,6 +362,7 @@ def build_world() -> World:
         plan, project = _master_plan(builder, village)
         records[("plan", relation)] = Record(plan, {"public_id": plan.public_id})
         records[("project", relation)] = Record(project, {"public_id": project.public_id})
+        records[("plan_pdf", relation)] = _plan_pdf(builder, plan)
     own_household = records[("household", "own_subdistrict")].obj
     for relation, service in (("own_agency", service_x), ("other_agency", service_y)):
         referral = _referral(builder, own_household, service, approved=True)
