@@ -7,6 +7,7 @@ HTML server-side, gives it to Chromium with `set_content` (no session, no networ
 but the document's own data: URLs is refused) and stores the PDF under a random name.
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -24,6 +25,9 @@ from .selectors import is_village_worker
 
 logger = logging.getLogger(__name__)
 
+# A PDF still waiting or being made after this long lost its worker (a broker restart can drop
+# the message): it is not handed out again, and the page offers to make a new one.
+STALLED_AFTER = dt.timedelta(minutes=10)
 PDF_MARGIN = {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
 FOOTER = (
     '<div style="width:100%;font-size:8pt;color:#555;padding:0 15mm;'
@@ -37,7 +41,10 @@ def reusable_pdf(plan: MasterPlan, *, exact: bool, fingerprint: str) -> PlanPdf 
     """A PDF that may be handed out again: one being made for the same content and reader, or,
     for an endorsed plan, one made from the same content (the plan is frozen)."""
     same = PlanPdf.objects.filter(plan=plan, exact_counts=exact, fingerprint=fingerprint)
-    waiting = same.filter(status__in=[PdfStatus.PENDING, PdfStatus.RUNNING]).first()
+    waiting = same.filter(
+        status__in=[PdfStatus.PENDING, PdfStatus.RUNNING],
+        updated_at__gte=timezone.now() - STALLED_AFTER,
+    ).first()
     if waiting:
         return waiting
     if plan.is_frozen:
@@ -79,7 +86,11 @@ def request_plan_pdf(*, actor, plan: MasterPlan) -> tuple[PlanPdf, bool]:
 
 
 def latest_pdf(plan: MasterPlan, *, exact: bool) -> PlanPdf | None:
-    return PlanPdf.objects.filter(plan=plan, exact_counts=exact).order_by("-created_at").first()
+    """The newest PDF of `plan` for this kind of reader, `stalled` set when its worker is gone."""
+    pdf = PlanPdf.objects.filter(plan=plan, exact_counts=exact).order_by("-created_at").first()
+    if pdf is not None:
+        pdf.stalled = pdf.in_progress and pdf.updated_at < timezone.now() - STALLED_AFTER
+    return pdf
 
 
 def html_to_pdf(html: str, *, title: str) -> bytes:

@@ -134,3 +134,25 @@ def test_a_draft_plan_gets_a_new_pdf_each_time_it_has_changed(
     with django_capture_on_commit_callbacks(execute=False):
         second, queued = request_plan_pdf(actor=facilitator, plan=plan)
     assert queued and second.pk != first.pk  # a draft is never handed out again
+
+
+def test_a_pdf_whose_worker_was_lost_is_offered_again(
+    client, facilitator, plan, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from masterplans.print_pdf import STALLED_AFTER, request_plan_pdf
+
+    with django_capture_on_commit_callbacks(execute=False):
+        lost, _ = request_plan_pdf(actor=facilitator, plan=plan)
+    PlanPdf.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - STALLED_AFTER - dt.timedelta(seconds=1)
+    )
+    client.force_login(facilitator)
+    panel = client.get(reverse("plan_print:pdf_panel", args=[plan.public_id])).content.decode()
+    assert "hx-trigger" not in panel and 'data-testid="pdf-failed"' in panel
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again, queued = request_plan_pdf(actor=facilitator, plan=plan)
+    assert queued and again.pk != lost.pk and len(callbacks) == 1
