@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/plan_pdf.py [--runs 5] [--problems 8] [--projects 20]
 
-Renders the printed plan's template (masterplans/print/plan.html, stylesheet and fonts inlined)
+Renders the printed plan's template (masterplans/print/plan.html, as the task does)
 for a made-up village plan of the given size, then prints it with the Debian Chromium through
 Playwright (masterplans.print_pdf.html_to_pdf: a browser started per PDF, as in the task).
 Prints the HTML render time and the PDF time (min and median of --runs), the page count
@@ -31,7 +31,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ppaos.settings.base")
 def _context(problems: int, projects: int) -> dict:
     from django.utils import timezone
 
-    from masterplans.print_document import _data_rows, inline_stylesheet
+    from masterplans.print_document import PDF_STATIC, STYLESHEET, _data_rows
     from ppaos.thai.thai_money import baht_text
 
     data = {
@@ -143,7 +143,8 @@ def _context(problems: int, projects: int) -> dict:
         "exact_counts": False,
         "printed_at": timezone.now(),
         "for_pdf": True,
-        "inline_css": inline_stylesheet(),
+        "pdf_static": PDF_STATIC,
+        "stylesheet": STYLESHEET,
     }
 
 

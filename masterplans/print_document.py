@@ -1,9 +1,9 @@
 """The printed community master plan: what it holds (reads only) and its HTML.
 
 One template (templates/masterplans/print/plan.html) serves the page a facilitator prints from
-the browser and the PDF the Celery worker makes with Chromium. The PDF's HTML is rendered here,
-server-side, with its stylesheet and fonts inlined (data: URLs): Chromium loads it without a
-session and without the network.
+the browser and the PDF the Celery worker makes with Chromium. The PDF's HTML is rendered here, server-side;
+Chromium loads it without a session and without the network, its stylesheet and fonts served
+from the static files on disk (PDF_STATIC, static_file_for).
 
 The printed plan names no household and no person: projects show how many households they
 target. It goes to the village forum, the LAO and the district, and a paper copy cannot be
@@ -11,11 +11,8 @@ recalled; the names stay in the application, behind the access policy. Readers o
 village's own workers see groups of fewer than five households as "<5" (selectors.SMALL_GROUP).
 """
 
-import base64
 import hashlib
-import re
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -240,6 +237,7 @@ def print_context(plan: MasterPlan, *, exact: bool) -> dict:
         "adopted_count": sum(1 for p in projects if p.budget_adopted is not None),
         "exact_counts": exact,
         "printed_at": timezone.now(),
+        "stylesheet": STYLESHEET,
     }
 
 
@@ -270,25 +268,25 @@ def plan_fingerprint(plan: MasterPlan) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-_FONT_URL = re.compile(r'url\("\.\./vendor/sarabun/([a-z0-9-]+\.woff2)"\)')
+# The origin the PDF's page asks its stylesheet and fonts from. Nothing answers it on the
+# network: print_pdf.html_to_pdf serves these requests from the static files on disk.
+PDF_ORIGIN = "https://plan-print.invalid"
+PDF_STATIC = f"{PDF_ORIGIN}/static/"
 
 
-@cache
-def inline_stylesheet() -> str:
-    """The print stylesheet with its fonts as data: URLs, for a page loaded without a server."""
-    path = Path(finders.find(STYLESHEET))
-    css = path.read_text(encoding="utf-8")
-    fonts = path.parent.parent / "vendor" / "sarabun"
-
-    def embed(match) -> str:
-        data = base64.b64encode((fonts / match.group(1)).read_bytes()).decode()
-        return f'url("data:font/woff2;base64,{data}")'
-
-    return _FONT_URL.sub(embed, css)
+def static_file_for(url: str) -> Path | None:
+    """The local static file a PDF page's request for `url` asks for (None: refuse it)."""
+    if not url.startswith(PDF_STATIC):
+        return None
+    relative = url.removeprefix(PDF_STATIC).split("?")[0]
+    if ".." in relative.split("/"):
+        return None
+    found = finders.find(relative)
+    return Path(found) if found else None
 
 
 def render_plan_html(plan: MasterPlan, *, exact: bool) -> str:
-    """The printed plan as one self-contained HTML document (for Chromium's PDF)."""
+    """The printed plan as one HTML document for Chromium's PDF (its assets: PDF_STATIC)."""
     context = print_context(plan, exact=exact)
-    context.update(for_pdf=True, inline_css=inline_stylesheet())
+    context.update(for_pdf=True, pdf_static=PDF_STATIC)
     return render_to_string(TEMPLATE, context)

@@ -3,8 +3,9 @@
 `request_plan_pdf` (a write: checks the policy, audits) hands out a PDF already made for an
 endorsed plan whose content has not changed since (same fingerprint, same kind of reader), or one
 already being made; otherwise it queues a new one. `build_plan_pdf` (the task body) renders the
-HTML server-side, gives it to Chromium with `set_content` (no session, no network: every request
-but the document's own data: URLs is refused) and stores the PDF under a random name.
+HTML server-side, gives it to Chromium with `set_content` (no session, no network: its stylesheet
+and fonts come from the static files on disk, every other request is refused) and stores the
+PDF under a random name.
 """
 
 import datetime as dt
@@ -19,7 +20,7 @@ from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
 
 from .models import MasterPlan
-from .print_document import plan_fingerprint, render_plan_html
+from .print_document import plan_fingerprint, render_plan_html, static_file_for
 from .print_models import PdfStatus, PlanPdf
 from .selectors import is_village_worker
 
@@ -94,7 +95,7 @@ def latest_pdf(plan: MasterPlan, *, exact: bool) -> PlanPdf | None:
 
 
 def html_to_pdf(html: str, *, title: str) -> bytes:
-    """`html` printed to A4 by the Debian Chromium; nothing but data: URLs is loaded."""
+    """`html` printed to A4 by the Debian Chromium; it loads nothing but the local static files."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -105,12 +106,7 @@ def html_to_pdf(html: str, *, title: str) -> bytes:
         )
         try:
             page = browser.new_page()
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_() if route.request.url.startswith("data:") else route.abort()
-                ),
-            )
+            page.route("**/*", _local_only)
             page.set_content(html, wait_until="load", timeout=60_000)
             page.evaluate("document.fonts.ready.then(() => true)")
             return page.pdf(
@@ -124,6 +120,16 @@ def html_to_pdf(html: str, *, title: str) -> bytes:
             )
         finally:
             browser.close()
+
+
+def _local_only(route) -> None:
+    """The PDF page's requests: its stylesheet and fonts from the static files on disk, nothing
+    from the network."""
+    found = static_file_for(route.request.url)
+    if found is None:
+        route.abort()
+    else:
+        route.fulfill(path=str(found))
 
 
 def build_plan_pdf(pdf_id: int) -> str:

@@ -156,3 +156,18 @@ def test_a_pdf_whose_worker_was_lost_is_offered_again(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         again, queued = request_plan_pdf(actor=facilitator, plan=plan)
     assert queued and again.pk != lost.pk and len(callbacks) == 1
+
+
+def test_the_pdf_page_gets_its_stylesheet_and_fonts_from_disk_and_nothing_else():
+    from masterplans.print_document import PDF_STATIC, static_file_for
+
+    assert static_file_for(PDF_STATIC + "css/plan_print.css").name == "plan_print.css"
+    font = static_file_for(PDF_STATIC + "vendor/sarabun/sarabun-thai-400-normal.woff2")
+    assert font.read_bytes()[:4] == b"wOF2"
+    for refused in (
+        "https://example.org/static/css/plan_print.css",
+        PDF_STATIC + "../ppaos/settings/base.py",
+        PDF_STATIC + "css/missing.css",
+        "file:///etc/passwd",
+    ):
+        assert static_file_for(refused) is None, refused
