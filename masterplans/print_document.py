@@ -1,9 +1,9 @@
 """The printed community master plan: what it holds (reads only) and its HTML.
 
 One template (templates/masterplans/print/plan.html) serves the page a facilitator prints from
-the browser and the PDF the Celery worker makes with Chromium. The PDF's HTML is rendered here, server-side;
-Chromium loads it without a session and without the network, its stylesheet and fonts served
-from the static files on disk (PDF_STATIC, static_file_for).
+the browser and the PDF the Celery worker makes with Chromium. The PDF's HTML is rendered
+here, server-side; Chromium loads it without a session and without the network, its stylesheet
+and fonts served from the static files on disk (PDF_STATIC, static_file_for).
 
 The printed plan names no household and no person: projects show how many households they
 target. It goes to the village forum, the LAO and the district, and a paper copy cannot be
