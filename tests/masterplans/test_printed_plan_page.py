@@ -171,3 +171,10 @@ def test_the_pdf_page_gets_its_stylesheet_and_fonts_from_disk_and_nothing_else()
         "file:///etc/passwd",
     ):
         assert static_file_for(refused) is None, refused
+
+
+def test_the_plan_page_can_link_the_printed_plan_with_one_include(plan):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("masterplans/print/_plan_actions.html", {"plan": plan})
+    assert reverse("plan_print:plan_print", args=[plan.public_id]) in html
