@@ -28,58 +28,80 @@ LOCK_KEY = 4_913_001  # pg advisory lock: one writer of the roll-ups at a time
 DEBOUNCE_SECONDS = getattr(settings, "MONITORING_DEBOUNCE_SECONDS", 30)
 _DEBOUNCE_KEY = "ppaos:monitoring:drain-scheduled"
 
-# Figures per village and round. `{where_result}` etc. narrow to the villages being refreshed.
+# Figures per village and round. Each source is counted per village first (one scan, FILTER
+# counts), then unpivoted into (code, fy, metric, value) rows: the ROLLUP above it sums a few
+# hundred thousand village rows, not one row per person and figure. `{and_result}` etc. narrow
+# to the villages being refreshed. Ages are compared as dates (born on or before the cut-off),
+# which equals age() at 1 October of the round and costs no date arithmetic per person.
 _BASE_SQL = """
-SELECT r.area_id AS code, r.fiscal_year AS fy, m.metric, m.value
-  FROM households_classificationresult r
- CROSS JOIN LATERAL (VALUES ('hh', 1), ('level:' || r.level, 1),
-                            ('target_poor', r.target_poor::int)) AS m(metric, value)
- WHERE length(r.area_id) = 8 {and_result}
+SELECT v.code, v.fy, m.metric, m.value
+  FROM (SELECT r.area_id AS code, r.fiscal_year AS fy, r.level, count(*) AS n,
+               count(*) FILTER (WHERE r.target_poor) AS target_poor
+          FROM households_classificationresult r
+         WHERE length(r.area_id) = 8 {and_result}
+         GROUP BY 1, 2, 3) v
+ CROSS JOIN LATERAL (VALUES ('hh', v.n), ('level:' || v.level, v.n),
+                            ('target_poor', v.target_poor)) AS m(metric, value)
 UNION ALL
-SELECT r.area_id, r.fiscal_year, m.metric, 1
-  FROM households_classificationresult r
-  JOIN households_membership ms ON ms.household_id = r.household_id AND ms.left_on IS NULL
-  JOIN households_person p ON p.id = ms.person_id
- CROSS JOIN LATERAL (
-     SELECT date_part('year', age(make_date(r.fiscal_year - 544, 10, 1), p.birth_date)) AS age
- ) a
- CROSS JOIN LATERAL (VALUES ('persons', true), ('persons:disability', p.has_disability),
-                            ('persons:chronic_illness', p.has_chronic_illness),
-                            ('persons:bedridden', p.is_bedridden),
-                            ('persons:elderly', coalesce(a.age >= 60, false)),
-                            ('persons:child', coalesce(a.age < 18, false))) AS m(metric, flag)
- WHERE m.flag AND length(r.area_id) = 8 {and_result}
+SELECT v.code, v.fy, m.metric, m.value
+  FROM (SELECT r.area_id AS code, r.fiscal_year AS fy, count(*) AS persons,
+               count(*) FILTER (WHERE p.has_disability) AS disability,
+               count(*) FILTER (WHERE p.has_chronic_illness) AS chronic_illness,
+               count(*) FILTER (WHERE p.is_bedridden) AS bedridden,
+               count(*) FILTER (WHERE p.birth_date <= make_date(r.fiscal_year - 604, 10, 1))
+                   AS elderly,
+               count(*) FILTER (WHERE p.birth_date > make_date(r.fiscal_year - 562, 10, 1))
+                   AS child
+          FROM households_classificationresult r
+          JOIN households_membership ms ON ms.household_id = r.household_id AND ms.left_on IS NULL
+          JOIN households_person p ON p.id = ms.person_id
+         WHERE length(r.area_id) = 8 {and_result}
+         GROUP BY 1, 2) v
+ CROSS JOIN LATERAL (VALUES ('persons', v.persons), ('persons:disability', v.disability),
+                            ('persons:chronic_illness', v.chronic_illness),
+                            ('persons:bedridden', v.bedridden),
+                            ('persons:elderly', v.elderly),
+                            ('persons:child', v.child)) AS m(metric, value)
 UNION ALL
-SELECT f.area_id, y.fy, m.metric, m.value
-  FROM referrals_referral f
-  JOIN referrals_service s ON s.id = f.service_id
- CROSS JOIN LATERAL (
-     SELECT (extract(year FROM f.created_at AT TIME ZONE 'Asia/Bangkok')::int + 543
-             + CASE WHEN extract(month FROM f.created_at AT TIME ZONE 'Asia/Bangkok') >= 10
-                    THEN 1 ELSE 0 END) AS fy,
-            (f.due_on IS NOT NULL AND f.due_on < %(today)s
-             AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
-            (f.status = 'completed')::int AS done
- ) y
- CROSS JOIN LATERAL (VALUES ('ref:' || f.status, 1), ('ref_overdue', y.overdue),
-                            ('help_count', y.done),
-                            ('help_value', CASE WHEN y.done = 1
-                                                THEN coalesce(f.help_value, 0) ELSE 0 END),
-                            ('help_kind:' || s.kind, y.done),
-                            ('agency:' || f.agency_id || ':total', 1),
-                            ('agency:' || f.agency_id || ':overdue', y.overdue),
-                            ('agency:' || f.agency_id || ':completed', y.done)) AS m(metric, value)
- WHERE m.value <> 0 AND f.status <> 'draft' AND length(f.area_id) = 8 {and_referral}
+SELECT v.code, v.fy, m.metric, m.value
+  FROM (SELECT f.area_id AS code, y.fy, f.status, f.agency_id, s.kind, count(*) AS n,
+               sum(y.overdue) AS overdue, sum(y.done) AS done,
+               sum(CASE WHEN y.done = 1 THEN coalesce(f.help_value, 0) ELSE 0 END) AS help_value
+          FROM referrals_referral f
+          JOIN referrals_service s ON s.id = f.service_id
+         CROSS JOIN LATERAL (
+             SELECT (extract(year FROM f.created_at AT TIME ZONE 'Asia/Bangkok')::int + 543
+                     + CASE WHEN extract(month FROM f.created_at AT TIME ZONE 'Asia/Bangkok') >= 10
+                            THEN 1 ELSE 0 END) AS fy,
+                    (f.due_on IS NOT NULL AND f.due_on < %(today)s
+                     AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
+                    (f.status = 'completed')::int AS done
+         ) y
+         WHERE f.status <> 'draft' AND length(f.area_id) = 8 {and_referral}
+         GROUP BY 1, 2, 3, 4, 5) v
+ CROSS JOIN LATERAL (VALUES ('ref:' || v.status, v.n), ('ref_overdue', v.overdue),
+                            ('help_count', v.done), ('help_value', v.help_value),
+                            ('help_kind:' || v.kind, v.done),
+                            ('agency:' || v.agency_id || ':total', v.n),
+                            ('agency:' || v.agency_id || ':overdue', v.overdue),
+                            ('agency:' || v.agency_id || ':completed', v.done))
+       AS m(metric, value)
+ WHERE m.value <> 0
 UNION ALL
-SELECT w.area_id, 0, m.metric, 1
-  FROM households_welfareregistrant w
-  LEFT JOIN LATERAL (SELECT rf.finding FROM households_registrantfinding rf
-                      WHERE rf.registrant_id = w.id
-                      ORDER BY rf.created_at DESC, rf.id DESC LIMIT 1) lf ON true
- CROSS JOIN LATERAL (VALUES ('reg_total', true), ('reg_reviewed', lf.finding IS NOT NULL),
-                            ('reg_finding:' || lf.finding, lf.finding IS NOT NULL))
-       AS m(metric, flag)
- WHERE m.flag AND length(w.area_id) = 8 {and_registrant}
+SELECT v.code, 0, m.metric, m.value
+  FROM (SELECT w.area_id AS code, lf.finding, count(*) AS n
+          FROM households_welfareregistrant w
+          LEFT JOIN LATERAL (SELECT rf.finding FROM households_registrantfinding rf
+                              WHERE rf.registrant_id = w.id
+                              ORDER BY rf.created_at DESC, rf.id DESC LIMIT 1) lf ON true
+         WHERE length(w.area_id) = 8 {and_registrant}
+         GROUP BY 1, 2) v
+ CROSS JOIN LATERAL (VALUES ('reg_total', v.n),
+                            ('reg_reviewed', CASE WHEN v.finding IS NOT NULL THEN v.n ELSE 0 END),
+                            ('reg_finding:' || v.finding,
+                             CASE WHEN v.finding IS NOT NULL THEN v.n ELSE 0 END))
+       AS m(metric, value)
+ WHERE m.value <> 0 AND m.metric IS NOT NULL
 """
 
 
