@@ -32,16 +32,20 @@ _DEBOUNCE_KEY = "ppaos:monitoring:drain-scheduled"
 # counts), then unpivoted into (code, fy, metric, value) rows: the ROLLUP above it sums a few
 # hundred thousand village rows, not one row per person and figure. `{and_result}` etc. narrow
 # to the villages being refreshed. Ages are compared as dates (born on or before the cut-off),
-# which equals age() at 1 October of the round and costs no date arithmetic per person.
+# which equals age() at 1 October of the round and costs no date arithmetic per person. Records
+# filed above village level are dropped after the counting (length(code) = 8 on the groups): on
+# the scans the planner cannot estimate it and would pick nested loops over millions of rows
+# (OFFSET 0 keeps PostgreSQL from pushing the filter back down into the scans).
 _BASE_SQL = """
 SELECT v.code, v.fy, m.metric, m.value
   FROM (SELECT r.area_id AS code, r.fiscal_year AS fy, r.level, count(*) AS n,
                count(*) FILTER (WHERE r.target_poor) AS target_poor
           FROM households_classificationresult r
-         WHERE length(r.area_id) = 8 {and_result}
-         GROUP BY 1, 2, 3) v
+         WHERE true {and_result}
+         GROUP BY 1, 2, 3 OFFSET 0) v
  CROSS JOIN LATERAL (VALUES ('hh', v.n), ('level:' || v.level, v.n),
                             ('target_poor', v.target_poor)) AS m(metric, value)
+ WHERE length(v.code) = 8
 UNION ALL
 SELECT v.code, v.fy, m.metric, m.value
   FROM (SELECT r.area_id AS code, r.fiscal_year AS fy, count(*) AS persons,
@@ -55,13 +59,14 @@ SELECT v.code, v.fy, m.metric, m.value
           FROM households_classificationresult r
           JOIN households_membership ms ON ms.household_id = r.household_id AND ms.left_on IS NULL
           JOIN households_person p ON p.id = ms.person_id
-         WHERE length(r.area_id) = 8 {and_result}
-         GROUP BY 1, 2) v
+         WHERE true {and_result}
+         GROUP BY 1, 2 OFFSET 0) v
  CROSS JOIN LATERAL (VALUES ('persons', v.persons), ('persons:disability', v.disability),
                             ('persons:chronic_illness', v.chronic_illness),
                             ('persons:bedridden', v.bedridden),
                             ('persons:elderly', v.elderly),
                             ('persons:child', v.child)) AS m(metric, value)
+ WHERE length(v.code) = 8
 UNION ALL
 SELECT v.code, v.fy, m.metric, m.value
   FROM (SELECT f.area_id AS code, y.fy, f.status, f.agency_id, s.kind, count(*) AS n,
@@ -77,8 +82,8 @@ SELECT v.code, v.fy, m.metric, m.value
                      AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
                     (f.status = 'completed')::int AS done
          ) y
-         WHERE f.status <> 'draft' AND length(f.area_id) = 8 {and_referral}
-         GROUP BY 1, 2, 3, 4, 5) v
+         WHERE f.status <> 'draft' {and_referral}
+         GROUP BY 1, 2, 3, 4, 5 OFFSET 0) v
  CROSS JOIN LATERAL (VALUES ('ref:' || v.status, v.n), ('ref_overdue', v.overdue),
                             ('help_count', v.done), ('help_value', v.help_value),
                             ('help_kind:' || v.kind, v.done),
@@ -86,7 +91,7 @@ SELECT v.code, v.fy, m.metric, m.value
                             ('agency:' || v.agency_id || ':overdue', v.overdue),
                             ('agency:' || v.agency_id || ':completed', v.done))
        AS m(metric, value)
- WHERE m.value <> 0
+ WHERE m.value <> 0 AND length(v.code) = 8
 UNION ALL
 SELECT v.code, 0, m.metric, m.value
   FROM (SELECT w.area_id AS code, lf.finding, count(*) AS n
@@ -94,14 +99,14 @@ SELECT v.code, 0, m.metric, m.value
           LEFT JOIN LATERAL (SELECT rf.finding FROM households_registrantfinding rf
                               WHERE rf.registrant_id = w.id
                               ORDER BY rf.created_at DESC, rf.id DESC LIMIT 1) lf ON true
-         WHERE length(w.area_id) = 8 {and_registrant}
-         GROUP BY 1, 2) v
+         WHERE true {and_registrant}
+         GROUP BY 1, 2 OFFSET 0) v
  CROSS JOIN LATERAL (VALUES ('reg_total', v.n),
                             ('reg_reviewed', CASE WHEN v.finding IS NOT NULL THEN v.n ELSE 0 END),
                             ('reg_finding:' || v.finding,
                              CASE WHEN v.finding IS NOT NULL THEN v.n ELSE 0 END))
        AS m(metric, value)
- WHERE m.value <> 0 AND m.metric IS NOT NULL
+ WHERE m.value <> 0 AND m.metric IS NOT NULL AND length(v.code) = 8
 """
 
 
@@ -142,12 +147,22 @@ def _params(codes=None) -> dict:
     return params
 
 
+# Memory for the hash joins and aggregates of one refresh (SET LOCAL: this transaction only), so
+# a province's persons are joined in memory rather than in batches on disk.
+WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
+
+
+def _more_memory(cursor) -> None:
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+
+
 def full_rebuild() -> RollupRefresh:
     """Every figure from the records, into a new table swapped in one transaction."""
     started = time.monotonic()
     started_at = timezone.now()
     new, old = f"{TABLE}_new", f"{TABLE}_old"
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _more_memory(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {new}")
         cursor.execute(f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING ALL)")
         cursor.execute(_ROLLUP_SQL.format(target=new, base=_base_sql(False)), _params())
@@ -230,6 +245,7 @@ def refresh_villages(codes) -> RollupRefresh | None:
     ancestors = sorted({c[:n] for c in codes for n in (2, 4, 6, 8)})
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _more_memory(cursor)
         cursor.execute(_DELTA_SQL.format(base=_base_sql(True), table=TABLE), _params(codes))
         cursor.execute(f"DELETE FROM {TABLE} WHERE area_code = ANY(%s) AND value = 0", [ancestors])
         return RollupRefresh.objects.create(
