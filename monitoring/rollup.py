@@ -69,7 +69,7 @@ SELECT v.code, v.fy, m.metric, m.value
  WHERE length(v.code) = 8
 UNION ALL
 SELECT v.code, v.fy, m.metric, m.value
-  FROM (SELECT f.area_id AS code, y.fy, f.status, f.agency_id, s.kind, count(*) AS n,
+  FROM (SELECT f.area_id AS code, y.fy, f.status, f.agency_id, s.kind, y.days, count(*) AS n,
                sum(y.overdue) AS overdue, sum(y.done) AS done,
                sum(CASE WHEN y.done = 1 THEN coalesce(f.help_value, 0) ELSE 0 END) AS help_value
           FROM referrals_referral f
@@ -80,18 +80,24 @@ SELECT v.code, v.fy, m.metric, m.value
                             THEN 1 ELSE 0 END) AS fy,
                     (f.due_on IS NOT NULL AND f.due_on < %(today)s
                      AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
-                    (f.status = 'completed')::int AS done
+                    (f.status = 'completed')::int AS done,
+                    least(365, greatest(0, floor(extract(epoch FROM
+                        f.completed_at - coalesce(f.submitted_at, f.created_at)) / 86400)))::int
+                        AS days
          ) y
          WHERE f.status <> 'draft' {and_referral}
-         GROUP BY 1, 2, 3, 4, 5 OFFSET 0) v
+         GROUP BY 1, 2, 3, 4, 5, 6 OFFSET 0) v
  CROSS JOIN LATERAL (VALUES ('ref:' || v.status, v.n), ('ref_overdue', v.overdue),
                             ('help_count', v.done), ('help_value', v.help_value),
                             ('help_kind:' || v.kind, v.done),
                             ('agency:' || v.agency_id || ':total', v.n),
                             ('agency:' || v.agency_id || ':overdue', v.overdue),
-                            ('agency:' || v.agency_id || ':completed', v.done))
+                            ('agency:' || v.agency_id || ':completed', v.done),
+                            ('agency:' || v.agency_id || ':help_value', v.help_value),
+                            ('ref_days:' || v.days, v.done),
+                            ('agency:' || v.agency_id || ':days:' || v.days, v.done))
        AS m(metric, value)
- WHERE m.value <> 0 AND length(v.code) = 8
+ WHERE m.value <> 0 AND m.metric IS NOT NULL AND length(v.code) = 8
 UNION ALL
 SELECT v.code, 0, m.metric, m.value
   FROM (SELECT w.area_id AS code, lf.finding, count(*) AS n
