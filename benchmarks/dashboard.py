@@ -550,7 +550,7 @@ def measure_http(database_url: str, runs: int, requests: int) -> dict[str, list]
         browser.login("executive", "ppaos-demo")
         for run in range(1, runs + 1):
             for label, (path, headers) in pages.items():
-                for _ in range(2 if label.startswith("transitions") else 3):  # warm both workers
+                for _ in range(1 if label.startswith("transitions") else 3):  # warm the workers
                     browser.request("GET", path, headers=headers)
                 before = log.read_text().count("\n") if log.exists() else 0
                 wall = []
