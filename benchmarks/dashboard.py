@@ -54,6 +54,12 @@ def parse_args():
     parser.add_argument("--reuse", action="store_true", help="keep an existing seeded database")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument(
+        "--skip-page",
+        action="append",
+        default=[],
+        help="leave a page out of the HTTP part (its label's start, e.g. 'transitions')",
+    )
     parser.add_argument("--seed-only", action="store_true", help="seed the database and stop")
     return parser.parse_args()
 
@@ -519,7 +525,7 @@ def api_paths() -> list[str]:
     return [p.replace("^", "").replace("$", "") for p in found]
 
 
-def measure_http(database_url: str, runs: int, requests: int) -> dict[str, list]:
+def measure_http(database_url: str, runs: int, requests: int, skip=()) -> dict[str, list]:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -536,6 +542,9 @@ def measure_http(database_url: str, runs: int, requests: int) -> dict[str, list]
         "transitions (district)": ("/monitoring/area/4901/transitions/", {}),
         "transitions (province)": ("/monitoring/area/49/transitions/", {}),
     }
+    for label in [label for label in pages if label.startswith(tuple(skip))]:
+        print(f"    {label}: left out (--skip-page)")
+        del pages[label]
     apis = api_paths()
     for path in apis:
         pages[f"API {path}"] = (path, {})
@@ -641,7 +650,9 @@ def main() -> None:
     http_results = {}
     if not args.skip_http:
         print("\nHTTP through gunicorn (2 workers), signed in as the executive:")
-        http_results = measure_http(database_url, args.http_runs or args.runs, args.requests)
+        http_results = measure_http(
+            database_url, args.http_runs or args.runs, args.requests, args.skip_page
+        )
 
     print(f"\nSummary ({args.households:,} households, min and median over runs):")
     summary("full roll-up", full, target="≤ 10 s")
