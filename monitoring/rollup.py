@@ -126,12 +126,16 @@ def _base_sql(villages: bool) -> str:
     )
 
 
+# CREATE TABLE … AS, not INSERT … SELECT: PostgreSQL 15 plans the SELECT of a CREATE TABLE AS
+# in parallel (scans and hash joins over the persons on every core) but never an INSERT's.
+# Columns typed as monitoring_arearollup's; the constraints and indexes follow (_finish_table).
 _ROLLUP_SQL = """
-INSERT INTO {target} (area_code, level, fiscal_year, metric, value)
-SELECT area_code,
-       CASE length(area_code) WHEN 2 THEN 'province' WHEN 4 THEN 'district'
-            WHEN 6 THEN 'subdistrict' ELSE 'village' END,
-       fy, metric, value
+CREATE TABLE {target} AS
+SELECT area_code::varchar(8) AS area_code,
+       (CASE length(area_code) WHEN 2 THEN 'province' WHEN 4 THEN 'district'
+             WHEN 6 THEN 'subdistrict' ELSE 'village' END)::varchar(12) AS level,
+       fy::smallint AS fiscal_year, metric::varchar(40) AS metric,
+       value::numeric(16, 2) AS value
   FROM (SELECT CASE WHEN grouping(b.code) = 0 THEN b.code
                     WHEN grouping(substr(b.code, 1, 6)) = 0 THEN substr(b.code, 1, 6)
                     WHEN grouping(substr(b.code, 1, 4)) = 0 THEN substr(b.code, 1, 4)
@@ -170,13 +174,10 @@ def full_rebuild() -> RollupRefresh:
     with transaction.atomic(), connection.cursor() as cursor:
         _more_memory(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {new}")
-        # The rows first, the indexes after: building an index once is cheaper than keeping it
-        # up to date through hundreds of thousands of inserts.
-        cursor.execute(
-            f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
-        )
+        # The rows first, the constraints and indexes after: building an index once is cheaper
+        # than keeping it up to date through hundreds of thousands of inserts.
         cursor.execute(_ROLLUP_SQL.format(target=new, base=_base_sql(False)), _params())
-        _copy_indexes(cursor, new)
+        _finish_table(cursor, new)
         cursor.execute(f"ANALYZE {new}")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -203,9 +204,27 @@ def full_rebuild() -> RollupRefresh:
         )
 
 
-def _copy_indexes(cursor, new: str) -> None:
-    """The primary key and every index of the roll-up table, on the table `new` (names end in
-    _new; the swap gives them the names the migrations know)."""
+def _finish_table(cursor, new: str) -> None:
+    """The NOT NULLs, CHECKs, primary key and every index of the roll-up table, on the table
+    `new` (index names end in _new; the swap gives them the names the migrations know)."""
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+        "AND NOT attisdropped AND attnotnull",
+        [TABLE],
+    )
+    not_null = [row[0] for row in cursor.fetchall()]
+    if not_null:
+        cursor.execute(
+            f"ALTER TABLE {new} " + ", ".join(f'ALTER COLUMN "{c}" SET NOT NULL' for c in not_null)
+        )
+    # CHECK names belong to their table: the new one takes the same names.
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'c' ORDER BY conname",
+        [TABLE],
+    )
+    for name, definition in cursor.fetchall():
+        cursor.execute(f'ALTER TABLE {new} ADD CONSTRAINT "{name}" {definition}')
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype = 'p'",
