@@ -60,6 +60,11 @@ def parse_args():
         default=[],
         help="leave a page out of the HTTP part (its label's start, e.g. 'transitions')",
     )
+    parser.add_argument(
+        "--steps",
+        default="rollup,incremental,transitions,report,http",
+        help="comma-separated: rollup, incremental, transitions, report, http",
+    )
     parser.add_argument("--seed-only", action="store_true", help="seed the database and stop")
     return parser.parse_args()
 
@@ -332,13 +337,18 @@ def measure_incremental(runs: int) -> dict[str, list[float]]:
 
     from monitoring import rollup
 
-    results: dict[str, list[float]] = {"one district": [], "whole province": []}
+    results: dict[str, list[float]] = {
+        "one subdistrict": [],
+        "one district": [],
+        "whole province": [],
+    }
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(area_id) FROM households_household WHERE area_id LIKE '4905%%'")
-        district = (cursor.fetchone()[0] or "4901")[:4]
+        village = cursor.fetchone()[0] or "49010101"
+    prefixes = {"one subdistrict": village[:6], "one district": village[:4], "whole province": "49"}
     for run in range(1, runs + 1):
         for label in results:
-            prefix = district if label == "one district" else "49"
+            prefix = prefixes[label]
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT id FROM households_household WHERE area_id LIKE %s "
@@ -637,33 +647,39 @@ def main() -> None:
     if args.seed_only:
         return
 
-    print("\nFull roll-up (GROUP BY ROLLUP into a new table, swapped in):")
-    full = measure_full_rebuild(args.runs)
-    print("\nIncremental refresh after 1,000 verifications:")
-    incremental = measure_incremental(args.runs)
-    print("\nTransition matrix (round 2568 → 2569):")
-    transitions = measure_transitions(args.runs)
-    print("\nxlsx report:")
-    report = measure_xlsx_report(args.runs)
-    if report is None:
-        print("    not available (no report service in monitoring yet)")
-    http_results = {}
-    if not args.skip_http:
+    steps = set(args.steps.split(","))
+    full, incremental, transitions, report, http_results = [], {}, {}, None, {}
+    if "rollup" in steps:
+        print("\nFull roll-up (GROUP BY ROLLUP into a new table, swapped in):")
+        full = measure_full_rebuild(args.runs)
+    if "incremental" in steps:
+        print("\nIncremental refresh after 1,000 verifications:")
+        incremental = measure_incremental(args.runs)
+    if "transitions" in steps:
+        print("\nTransition matrix (round 2568 → 2569):")
+        transitions = measure_transitions(args.runs)
+    if "report" in steps:
+        print("\nxlsx report:")
+        report = measure_xlsx_report(args.runs)
+        if report is None:
+            print("    not available (no report service in monitoring yet)")
+    if "http" in steps and not args.skip_http:
         print("\nHTTP through gunicorn (2 workers), signed in as the executive:")
         http_results = measure_http(
             database_url, args.http_runs or args.runs, args.requests, args.skip_page
         )
 
     print(f"\nSummary ({args.households:,} households, min and median over runs):")
-    summary("full roll-up", full, target="≤ 10 s")
+    if full:
+        summary("full roll-up", full, target="≤ 10 s")
     for label, values in incremental.items():
         summary(f"incremental, 1,000 verifications in {label}", values, target="≤ 1 s")
     for label, values in transitions.items():
         summary(label, [v * 1000 for v in values], unit="ms")
-    if report is None:
-        print("  xlsx report: not available")
-    else:
+    if report:
         summary("xlsx report", report, target="≤ 30 s")
+    elif "report" in steps:
+        print("  xlsx report: not available")
     for label, rows in http_results.items():
         p50s, p95s, s95s = zip(*rows, strict=True)
         print(
