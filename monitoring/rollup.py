@@ -28,58 +28,91 @@ LOCK_KEY = 4_913_001  # pg advisory lock: one writer of the roll-ups at a time
 DEBOUNCE_SECONDS = getattr(settings, "MONITORING_DEBOUNCE_SECONDS", 30)
 _DEBOUNCE_KEY = "ppaos:monitoring:drain-scheduled"
 
-# Figures per village and round. `{where_result}` etc. narrow to the villages being refreshed.
+# Figures per village and round. Each source is counted per village first (one scan, FILTER
+# counts), then unpivoted into (code, fy, metric, value) rows: the ROLLUP above it sums a few
+# hundred thousand village rows, not one row per person and figure. `{and_result}` etc. narrow
+# to the villages being refreshed. Ages are compared as dates (born on or before the cut-off),
+# which equals age() at 1 October of the round and costs no date arithmetic per person. Records
+# filed above village level are dropped after the counting (length(code) = 8 on the groups): on
+# the scans the planner cannot estimate it and would pick nested loops over millions of rows
+# (OFFSET 0 keeps PostgreSQL from pushing the filter back down into the scans).
 _BASE_SQL = """
-SELECT r.area_id AS code, r.fiscal_year AS fy, m.metric, m.value
-  FROM households_classificationresult r
- CROSS JOIN LATERAL (VALUES ('hh', 1), ('level:' || r.level, 1),
-                            ('target_poor', r.target_poor::int)) AS m(metric, value)
- WHERE length(r.area_id) = 8 {and_result}
+SELECT v.code, v.fy, m.metric, m.value
+  FROM (SELECT r.area_id AS code, r.fiscal_year AS fy, r.level, count(*) AS n,
+               count(*) FILTER (WHERE r.target_poor) AS target_poor
+          FROM households_classificationresult r
+         WHERE true {and_result}
+         GROUP BY 1, 2, 3 OFFSET 0) v
+ CROSS JOIN LATERAL (VALUES ('hh', v.n), ('level:' || v.level, v.n),
+                            ('target_poor', v.target_poor)) AS m(metric, value)
+ WHERE length(v.code) = 8
 UNION ALL
-SELECT r.area_id, r.fiscal_year, m.metric, 1
-  FROM households_classificationresult r
-  JOIN households_membership ms ON ms.household_id = r.household_id AND ms.left_on IS NULL
-  JOIN households_person p ON p.id = ms.person_id
- CROSS JOIN LATERAL (
-     SELECT date_part('year', age(make_date(r.fiscal_year - 544, 10, 1), p.birth_date)) AS age
- ) a
- CROSS JOIN LATERAL (VALUES ('persons', true), ('persons:disability', p.has_disability),
-                            ('persons:chronic_illness', p.has_chronic_illness),
-                            ('persons:bedridden', p.is_bedridden),
-                            ('persons:elderly', coalesce(a.age >= 60, false)),
-                            ('persons:child', coalesce(a.age < 18, false))) AS m(metric, flag)
- WHERE m.flag AND length(r.area_id) = 8 {and_result}
+SELECT v.code, v.fy, m.metric, m.value
+  FROM (SELECT r.area_id AS code, r.fiscal_year AS fy, count(*) AS persons,
+               count(*) FILTER (WHERE p.has_disability) AS disability,
+               count(*) FILTER (WHERE p.has_chronic_illness) AS chronic_illness,
+               count(*) FILTER (WHERE p.is_bedridden) AS bedridden,
+               count(*) FILTER (WHERE p.birth_date <= make_date(r.fiscal_year - 604, 10, 1))
+                   AS elderly,
+               count(*) FILTER (WHERE p.birth_date > make_date(r.fiscal_year - 562, 10, 1))
+                   AS child
+          FROM households_classificationresult r
+          JOIN households_membership ms ON ms.household_id = r.household_id AND ms.left_on IS NULL
+          JOIN households_person p ON p.id = ms.person_id
+         WHERE true {and_result}
+         GROUP BY 1, 2 OFFSET 0) v
+ CROSS JOIN LATERAL (VALUES ('persons', v.persons), ('persons:disability', v.disability),
+                            ('persons:chronic_illness', v.chronic_illness),
+                            ('persons:bedridden', v.bedridden),
+                            ('persons:elderly', v.elderly),
+                            ('persons:child', v.child)) AS m(metric, value)
+ WHERE length(v.code) = 8
 UNION ALL
-SELECT f.area_id, y.fy, m.metric, m.value
-  FROM referrals_referral f
-  JOIN referrals_service s ON s.id = f.service_id
- CROSS JOIN LATERAL (
-     SELECT (extract(year FROM f.created_at AT TIME ZONE 'Asia/Bangkok')::int + 543
-             + CASE WHEN extract(month FROM f.created_at AT TIME ZONE 'Asia/Bangkok') >= 10
-                    THEN 1 ELSE 0 END) AS fy,
-            (f.due_on IS NOT NULL AND f.due_on < %(today)s
-             AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
-            (f.status = 'completed')::int AS done
- ) y
- CROSS JOIN LATERAL (VALUES ('ref:' || f.status, 1), ('ref_overdue', y.overdue),
-                            ('help_count', y.done),
-                            ('help_value', CASE WHEN y.done = 1
-                                                THEN coalesce(f.help_value, 0) ELSE 0 END),
-                            ('help_kind:' || s.kind, y.done),
-                            ('agency:' || f.agency_id || ':total', 1),
-                            ('agency:' || f.agency_id || ':overdue', y.overdue),
-                            ('agency:' || f.agency_id || ':completed', y.done)) AS m(metric, value)
- WHERE m.value <> 0 AND f.status <> 'draft' AND length(f.area_id) = 8 {and_referral}
+SELECT v.code, v.fy, m.metric, m.value
+  FROM (SELECT f.area_id AS code, y.fy, f.status, f.agency_id, s.kind, y.days, count(*) AS n,
+               sum(y.overdue) AS overdue, sum(y.done) AS done,
+               sum(CASE WHEN y.done = 1 THEN coalesce(f.help_value, 0) ELSE 0 END) AS help_value
+          FROM referrals_referral f
+          JOIN referrals_service s ON s.id = f.service_id
+         CROSS JOIN LATERAL (
+             SELECT (extract(year FROM f.created_at AT TIME ZONE 'Asia/Bangkok')::int + 543
+                     + CASE WHEN extract(month FROM f.created_at AT TIME ZONE 'Asia/Bangkok') >= 10
+                            THEN 1 ELSE 0 END) AS fy,
+                    (f.due_on IS NOT NULL AND f.due_on < %(today)s
+                     AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
+                    (f.status = 'completed')::int AS done,
+                    least(365, greatest(0, floor(extract(epoch FROM
+                        f.completed_at - coalesce(f.submitted_at, f.created_at)) / 86400)))::int
+                        AS days
+         ) y
+         WHERE f.status <> 'draft' {and_referral}
+         GROUP BY 1, 2, 3, 4, 5, 6 OFFSET 0) v
+ CROSS JOIN LATERAL (VALUES ('ref:' || v.status, v.n), ('ref_overdue', v.overdue),
+                            ('help_count', v.done), ('help_value', v.help_value),
+                            ('help_kind:' || v.kind, v.done),
+                            ('agency:' || v.agency_id || ':total', v.n),
+                            ('agency:' || v.agency_id || ':overdue', v.overdue),
+                            ('agency:' || v.agency_id || ':completed', v.done),
+                            ('agency:' || v.agency_id || ':help_value', v.help_value),
+                            ('ref_days:' || v.days, v.done),
+                            ('agency:' || v.agency_id || ':days:' || v.days, v.done))
+       AS m(metric, value)
+ WHERE m.value <> 0 AND m.metric IS NOT NULL AND length(v.code) = 8
 UNION ALL
-SELECT w.area_id, 0, m.metric, 1
-  FROM households_welfareregistrant w
-  LEFT JOIN LATERAL (SELECT rf.finding FROM households_registrantfinding rf
-                      WHERE rf.registrant_id = w.id
-                      ORDER BY rf.created_at DESC, rf.id DESC LIMIT 1) lf ON true
- CROSS JOIN LATERAL (VALUES ('reg_total', true), ('reg_reviewed', lf.finding IS NOT NULL),
-                            ('reg_finding:' || lf.finding, lf.finding IS NOT NULL))
-       AS m(metric, flag)
- WHERE m.flag AND length(w.area_id) = 8 {and_registrant}
+SELECT v.code, 0, m.metric, m.value
+  FROM (SELECT w.area_id AS code, lf.finding, count(*) AS n
+          FROM households_welfareregistrant w
+          LEFT JOIN LATERAL (SELECT rf.finding FROM households_registrantfinding rf
+                              WHERE rf.registrant_id = w.id
+                              ORDER BY rf.created_at DESC, rf.id DESC LIMIT 1) lf ON true
+         WHERE true {and_registrant}
+         GROUP BY 1, 2 OFFSET 0) v
+ CROSS JOIN LATERAL (VALUES ('reg_total', v.n),
+                            ('reg_reviewed', CASE WHEN v.finding IS NOT NULL THEN v.n ELSE 0 END),
+                            ('reg_finding:' || v.finding,
+                             CASE WHEN v.finding IS NOT NULL THEN v.n ELSE 0 END))
+       AS m(metric, value)
+ WHERE m.value <> 0 AND m.metric IS NOT NULL AND length(v.code) = 8
 """
 
 
@@ -93,12 +126,16 @@ def _base_sql(villages: bool) -> str:
     )
 
 
+# CREATE TABLE … AS, not INSERT … SELECT: PostgreSQL 15 plans the SELECT of a CREATE TABLE AS
+# in parallel (scans and hash joins over the persons on every core) but never an INSERT's.
+# Columns typed as monitoring_arearollup's; the constraints and indexes follow (_finish_table).
 _ROLLUP_SQL = """
-INSERT INTO {target} (area_code, level, fiscal_year, metric, value)
-SELECT area_code,
-       CASE length(area_code) WHEN 2 THEN 'province' WHEN 4 THEN 'district'
-            WHEN 6 THEN 'subdistrict' ELSE 'village' END,
-       fy, metric, value
+CREATE TABLE {target} AS
+SELECT area_code::varchar(8) AS area_code,
+       (CASE length(area_code) WHEN 2 THEN 'province' WHEN 4 THEN 'district'
+             WHEN 6 THEN 'subdistrict' ELSE 'village' END)::varchar(12) AS level,
+       fy::smallint AS fiscal_year, metric::varchar(40) AS metric,
+       value::numeric(16, 2) AS value
   FROM (SELECT CASE WHEN grouping(b.code) = 0 THEN b.code
                     WHEN grouping(substr(b.code, 1, 6)) = 0 THEN substr(b.code, 1, 6)
                     WHEN grouping(substr(b.code, 1, 4)) = 0 THEN substr(b.code, 1, 4)
@@ -120,15 +157,27 @@ def _params(codes=None) -> dict:
     return params
 
 
+# Memory for the hash joins and aggregates of one refresh (SET LOCAL: this transaction only), so
+# a province's persons are joined in memory rather than in batches on disk.
+WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
+
+
+def _more_memory(cursor) -> None:
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+
+
 def full_rebuild() -> RollupRefresh:
     """Every figure from the records, into a new table swapped in one transaction."""
     started = time.monotonic()
     started_at = timezone.now()
     new, old = f"{TABLE}_new", f"{TABLE}_old"
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _more_memory(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {new}")
-        cursor.execute(f"CREATE TABLE {new} (LIKE {TABLE} INCLUDING ALL)")
+        # The rows first, the constraints and indexes after: building an index once is cheaper
+        # than keeping it up to date through hundreds of thousands of inserts.
         cursor.execute(_ROLLUP_SQL.format(target=new, base=_base_sql(False)), _params())
+        _finish_table(cursor, new)
         cursor.execute(f"ANALYZE {new}")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -153,6 +202,45 @@ def full_rebuild() -> RollupRefresh:
         return RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.FULL, seconds=time.monotonic() - started
         )
+
+
+def _finish_table(cursor, new: str) -> None:
+    """The NOT NULLs, CHECKs, primary key and every index of the roll-up table, on the table
+    `new` (index names end in _new; the swap gives them the names the migrations know)."""
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+        "AND NOT attisdropped AND attnotnull",
+        [TABLE],
+    )
+    not_null = [row[0] for row in cursor.fetchall()]
+    if not_null:
+        cursor.execute(
+            f"ALTER TABLE {new} " + ", ".join(f'ALTER COLUMN "{c}" SET NOT NULL' for c in not_null)
+        )
+    # CHECK names belong to their table: the new one takes the same names.
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'c' ORDER BY conname",
+        [TABLE],
+    )
+    for name, definition in cursor.fetchall():
+        cursor.execute(f'ALTER TABLE {new} ADD CONSTRAINT "{name}" {definition}')
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'p'",
+        [TABLE],
+    )
+    keys = cursor.fetchall()
+    for _name, definition in keys:
+        cursor.execute(f'ALTER TABLE {new} ADD CONSTRAINT "{new}_pkey" {definition}')
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname <> ALL(%s)",
+        [TABLE, [name for name, _ in keys]],
+    )
+    for name, definition in cursor.fetchall():
+        columns = definition.split(" USING ", 1)[1]
+        unique = "UNIQUE " if definition.startswith("CREATE UNIQUE") else ""
+        cursor.execute(f'CREATE {unique}INDEX "{name[:55]}_new" ON {new} USING {columns}')
 
 
 _OLD_DEFINITIONS: dict[str, str] = {}
@@ -208,6 +296,7 @@ def refresh_villages(codes) -> RollupRefresh | None:
     ancestors = sorted({c[:n] for c in codes for n in (2, 4, 6, 8)})
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _more_memory(cursor)
         cursor.execute(_DELTA_SQL.format(base=_base_sql(True), table=TABLE), _params(codes))
         cursor.execute(f"DELETE FROM {TABLE} WHERE area_code = ANY(%s) AND value = 0", [ancestors])
         return RollupRefresh.objects.create(

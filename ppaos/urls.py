@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from ppaos.accounts import views as account_views
+from ppaos.db_routers import replica_reads
 
 # Swagger UI with its start-up script as a separate same-origin file (no inline script under the
 # Content-Security-Policy); only its small inline <style> needs allowing, on this page alone.
@@ -25,13 +26,14 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("plans/", include("masterplans.urls")),
     path("plans/", include("masterplans.print_urls")),
-    path("monitoring/", include("monitoring.urls")),
+    # The dashboard and its API read from the replica when one is configured (ppaos/db_routers.py).
+    path("monitoring/", replica_reads(include("monitoring.urls"))),
     path("imports/", include("ppaos.imports.urls")),
     path("privacy/", include("privacy.urls")),
     path("api/v1/", include("households.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
     path("api/v1/", include("masterplans.api.urls")),
-    path("api/v1/", include("monitoring.api.urls")),
+    path("api/v1/", replica_reads(include("monitoring.api.urls"))),
     path("api/v1/", include("ppaos.imports.api.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -26,8 +26,11 @@ fi
 say "Computing the dashboard's roll-ups"
 "$PY" manage.py rebuild_rollups
 
-say "Starting the Celery worker (with beat) — log: var/log/celery.log"
-.venv/bin/celery -A ppaos worker --beat --loglevel INFO --concurrency 2 \
+# One worker for every queue here (the default, roll-ups, reports); a province puts the roll-up and
+# report workers on other hosts instead (README § Scaling out, docker-compose.yml).
+QUEUES="${CELERY_TASK_DEFAULT_QUEUE:-ppaos},${CELERY_ROLLUPS_QUEUE:-rollups},${CELERY_REPORTS_QUEUE:-reports}"
+say "Starting the Celery worker (with beat) on queues $QUEUES — log: var/log/celery.log"
+.venv/bin/celery -A ppaos worker --beat --loglevel INFO --concurrency 2 --queues "$QUEUES" \
     --schedule var/celerybeat-schedule >var/log/celery.log 2>&1 &
 worker_pid=$!
 trap 'kill $worker_pid 2>/dev/null || true' EXIT INT TERM

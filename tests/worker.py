@@ -30,9 +30,10 @@ def start_worker(
     env: dict[str, str] | None = None,
     queue: str | None = None,
 ):
-    """Start `celery worker` as a child process consuming this run's queue (or `queue`); wait
-    until it works. `env` adds to or overrides the worker's environment."""
-    queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+    """Start `celery worker` as a child process consuming this run's queues — the default, the
+    roll-ups' and the reports' (or only `queue`, comma-separated names); wait until it works.
+    `env` adds to or overrides the worker's environment."""
+    queue = queue or run_queues()
     base_env = env
     env = os.environ.copy()
     env.update(
@@ -83,6 +84,16 @@ def start_worker(
             return process
     stop_worker(process)
     raise RuntimeError(f"worker did not answer within 60 s; see {log_path}")
+
+
+def run_queues() -> str:
+    """This run's queues, as `celery worker --queues` takes them."""
+    names = [
+        settings.CELERY_TASK_DEFAULT_QUEUE,
+        settings.CELERY_ROLLUPS_QUEUE,
+        settings.CELERY_REPORTS_QUEUE,
+    ]
+    return ",".join(dict.fromkeys(names))
 
 
 def stop_worker(process, *, kill: bool = False) -> None:

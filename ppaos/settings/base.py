@@ -1,7 +1,9 @@
 """Settings read from environment variables, with defaults that work on a developer machine.
 
 Environment: DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS,
-TIME_ZONE, IMPORT_MAX_UPLOAD_MB. See README.md § Configuration.
+TIME_ZONE, IMPORT_MAX_UPLOAD_MB, DATABASE_REPLICA_URL, DATABASE_REPLICA_PIN_SECONDS,
+CELERY_TASK_DEFAULT_QUEUE, CELERY_ROLLUPS_QUEUE, CELERY_REPORTS_QUEUE.
+See README.md § Configuration.
 """
 
 import os
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A browser that just wrote reads the primary for a while (only with a replica configured).
+    "ppaos.db_routers.PinToPrimaryAfterWrite",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,6 +114,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+# A streaming replica of the primary (PostgreSQL's own replication), off unless set: the dashboard's
+# pages and API and the report task read from it (they opt in: ppaos/db_routers.py); everything
+# else and every write uses the primary. A browser that wrote reads the primary for
+# DATABASE_REPLICA_PIN_SECONDS afterwards, so it sees its own change while the replica catches up.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    # Tests never build a database for it: it is the primary's copy.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["ppaos.db_routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -172,7 +189,24 @@ CACHES = {
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+# Queues: roll-ups and reports have their own, so their workers can run on other hosts
+# (docker-compose.yml: worker-rollups, worker-reports); everything else uses the default queue.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "ppaos")
+CELERY_ROLLUPS_QUEUE = os.environ.get("CELERY_ROLLUPS_QUEUE", "rollups")
+CELERY_REPORTS_QUEUE = os.environ.get("CELERY_REPORTS_QUEUE", "reports")
+
+
+def celery_task_routes(rollups: str, reports: str) -> dict:
+    """Task name patterns → queue, first match wins (reports before the other monitoring tasks)."""
+    return {
+        "monitoring.*report*": {"queue": reports},
+        "monitoring.full_rebuild": {"queue": rollups},
+        "monitoring.drain_pending_villages": {"queue": rollups},
+        "monitoring.*rollup*": {"queue": rollups},
+    }
+
+
+CELERY_TASK_ROUTES = celery_task_routes(CELERY_ROLLUPS_QUEUE, CELERY_REPORTS_QUEUE)
 CELERY_TASK_ACKS_LATE = True  # a job whose worker dies is delivered again, not lost
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -180,7 +214,6 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
-# Periodic tasks (run `celery -A ppaos beat`): the daily overdue-referral reminder.
 # Periodic tasks (Celery beat), all in one table: overdue referral reminders each morning (at
 # most one a day); monitoring roll-ups drain queued villages every 5 minutes and rebuild nightly.
 CELERY_BEAT_SCHEDULE = {

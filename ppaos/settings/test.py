@@ -14,6 +14,12 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Each test run gets its own queue, so a worker started by another run on this machine (another
 # developer, CI) never takes this run's tasks.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", f"ppaos-test-{os.getpid()}")
+# The roll-up and report queues carry the run's prefix too (a worker started by tests/worker.py
+# inherits CELERY_TASK_DEFAULT_QUEUE, so it derives the same names).
+_prefix = CELERY_TASK_DEFAULT_QUEUE
+CELERY_ROLLUPS_QUEUE = os.environ.get("CELERY_ROLLUPS_QUEUE", f"{_prefix}-rollups")
+CELERY_REPORTS_QUEUE = os.environ.get("CELERY_REPORTS_QUEUE", f"{_prefix}-reports")
+CELERY_TASK_ROUTES = celery_task_routes(CELERY_ROLLUPS_QUEUE, CELERY_REPORTS_QUEUE)  # noqa: F405
 
 # Importers declared by a test (dotted paths, comma-separated), for the Celery worker that test
 # starts: it reads them from its environment (tests/imports/test_importer_protocol.py).

@@ -1,0 +1,117 @@
+"""The replica router (ppaos/db_routers.py): only code that opts in reads from the replica, never
+a write, never a browser that has just written, never inside a transaction on the primary."""
+
+import copy
+import time
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+from django.urls import resolve
+
+from ppaos.accounts.models import User
+from ppaos.db_routers import (
+    PIN_COOKIE,
+    PinToPrimaryAfterWrite,
+    ReplicaRouter,
+    _wrap_view,
+    pinned_to_primary,
+    read_alias,
+    read_from_replica,
+)
+
+# Adding the alias to DATABASES is what setting DATABASE_REPLICA_URL does; Django warns about it.
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+
+
+def with_replica():
+    databases = copy.deepcopy(settings.DATABASES)
+    databases["replica"] = {**databases["default"], "TEST": {"MIRROR": "default"}}
+    return override_settings(DATABASES=databases)
+
+
+def test_without_a_replica_every_read_uses_the_primary():
+    assert "replica" not in settings.DATABASES
+    with read_from_replica():
+        assert read_alias(User) == "default"
+        assert ReplicaRouter().db_for_read(User) == "default"
+
+
+def test_reads_go_to_the_replica_only_inside_the_opt_in():
+    with with_replica():
+        assert read_alias(User) == "default"
+        with read_from_replica():
+            assert ReplicaRouter().db_for_read(User) == "replica"
+        assert read_alias(User) == "default"
+
+
+def test_writes_and_migrations_always_use_the_primary():
+    router = ReplicaRouter()
+    with with_replica(), read_from_replica():
+        assert router.db_for_write(User) == "default"
+        assert router.allow_migrate("default", "accounts") is True
+        assert router.allow_migrate("replica", "accounts") is False
+
+
+def test_sessions_and_pinned_blocks_stay_on_the_primary():
+    with with_replica(), read_from_replica():
+        assert read_alias(Session) == "default"
+        with pinned_to_primary():
+            assert read_alias(User) == "default"
+        assert read_alias(User) == "replica"
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_on_the_primary_reads_stay_there():
+    # pytest-django runs this test inside a transaction on the primary.
+    with with_replica(), read_from_replica():
+        assert read_alias(User) == "default"
+
+
+def _alias_view(request):
+    with read_from_replica():
+        return HttpResponse(read_alias(User))
+
+
+def test_a_write_pins_the_browser_to_the_primary_for_a_while():
+    middleware = PinToPrimaryAfterWrite(_alias_view)
+    factory = RequestFactory()
+    with with_replica(), override_settings(DATABASE_REPLICA_PIN_SECONDS=30):
+        assert middleware(factory.get("/")).content == b"replica"
+        posted = middleware(factory.post("/"))
+        assert posted.content == b"default"  # the writing request itself
+        cookie = posted.cookies[PIN_COOKIE]
+        assert cookie["max-age"] == 30
+        assert int(cookie.value) >= time.time() + 29
+        after = factory.get("/")
+        after.COOKIES[PIN_COOKIE] = cookie.value
+        assert middleware(after).content == b"default"
+        expired = factory.get("/")
+        expired.COOKIES[PIN_COOKIE] = str(int(time.time()) - 1)
+        assert middleware(expired).content == b"replica"
+        forged = factory.get("/")
+        forged.COOKIES[PIN_COOKIE] = "not a time"
+        assert middleware(forged).content == b"replica"
+
+
+def test_without_a_replica_the_middleware_sets_no_cookie():
+    response = PinToPrimaryAfterWrite(_alias_view)(RequestFactory().post("/"))
+    assert PIN_COOKIE not in response.cookies
+
+
+def test_the_dashboard_urls_opt_in_and_others_do_not():
+    assert resolve("/monitoring/").func.reads_from_replica is True
+    assert resolve("/monitoring/area/49/").func.reads_from_replica is True
+    for other in ("/", "/referrals/queue/", "/login/", "/api/v1/docs/"):
+        assert not getattr(resolve(other).func, "reads_from_replica", False), other
+
+
+def test_a_wrapped_view_reads_from_the_replica_and_an_unwrapped_one_does_not():
+    def probe(request):
+        return HttpResponse(read_alias(User))
+
+    with with_replica():
+        assert _wrap_view(probe)(RequestFactory().get("/")).content == b"replica"
+        assert probe(RequestFactory().get("/")).content == b"default"
