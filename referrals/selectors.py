@@ -3,9 +3,7 @@ nothing. Agency staff are scoped by agency and read through `referrals_for_agenc
 carries the few fields an agency needs (PDPA data minimisation)."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from households.models import Household, Level, Relation
@@ -19,10 +17,9 @@ from ppaos.accounts.policy import (
     scope_queryset,
 )
 from ppaos.areas.models import ancestor_codes
-from ppaos.notifications.selectors import waiting_notices_for
 
 from . import routing, transitions
-from .models import Agency, Notification, Referral, ReferralFollowUp, ReferralStatus, Service
+from .models import Agency, Referral, ReferralFollowUp, ReferralStatus, Service
 
 # The only columns an agency's pages and API read (name, contact, address, the need).
 AGENCY_FIELDS = (
@@ -251,40 +248,6 @@ def suggested_services_for(household, standing: routing.Standing | None = None) 
         return []
     kinds = routing.suggested_kinds(standing, routing_rules())
     return routing.rank_services(services_serving(household.area_id), kinds)
-
-
-# Notifications --------------------------------------------------------------------------------
-
-
-def unread_notification_count(user) -> int:
-    """Unread referral notifications."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def _count_of(queryset) -> Subquery:
-    rows = queryset.order_by().values("recipient").annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def unread_notifications_context(user) -> dict:
-    """The navigation's badge (ppaos.accounts.context_processors): unread referral notifications
-    and notices whose work still waits, in one query."""
-    unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-    waiting = waiting_notices_for(OuterRef("pk"))
-    counts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(unread=_count_of(unread), waiting=_count_of(waiting))
-        .values_list("unread", "waiting")
-        .first()
-    )
-    return {"unread_notifications": sum(counts or (0, 0))}
-
-
-def notifications_for(user):
-    return Notification.objects.filter(recipient=user).select_related(
-        "referral", "referral__service"
-    )
 
 
 def overdue_q(today=None) -> Q:

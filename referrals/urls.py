@@ -14,6 +14,4 @@ urlpatterns = [
     path("r/<uuid:public_id>/<slug:name>/", views.referral_step, name="referral_step"),
     path("waiting/follow-up/", views.follow_up_list, name="follow_up_list"),
     path("waiting/overdue/", views.overdue_list, name="overdue_list"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:notification_id>/", views.open_notification, name="open_notification"),
 ]

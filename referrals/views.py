@@ -18,15 +18,12 @@ from households import services as household_services
 from households.selectors import current_persons_of
 from ppaos.accounts.policy import (
     Action,
-    agency_ids_for,
     can,
     ensure_role_allows,
     has_any_assignment,
     role_grants,
 )
 from ppaos.audit.reads import audit_page_read
-from ppaos.notifications.selectors import recent_notices_for
-from ppaos.notifications.services import mark_read as mark_notices_read
 
 from . import selectors, services
 from .forms import (
@@ -37,7 +34,7 @@ from .forms import (
     ProposeReferralForm,
     RerouteForm,
 )
-from .models import NotificationKind, ReferralStatus
+from .models import ReferralStatus
 from .services import ReferralRefused
 
 
@@ -356,33 +353,3 @@ def agency_step(request, public_id, name):
         if name in ("decline", "complete"):
             return redirect("referrals:agency_inbox")
     return redirect("referrals:agency_referral", referral.public_id)
-
-
-@login_required
-def notification_list(request):
-    if request.method == "POST":
-        services.mark_notifications_read(request.user)
-        mark_notices_read(request.user)
-        return redirect("referrals:notifications")
-    rows = list(selectors.notifications_for(request.user)[:100])
-    notices = recent_notices_for(request.user)
-    return render(request, "referrals/notifications.html", {"rows": rows, "notices": notices})
-
-
-@login_required
-def open_notification(request, notification_id):
-    """Go to the page where the notification's step is taken; a POST (the notification's button)
-    also marks it read. A GET changes nothing."""
-    notification = get_object_or_404(selectors.notifications_for(request.user), pk=notification_id)
-    if request.method == "POST":
-        services.mark_notifications_read(request.user, notification_ids=[notification.pk])
-    referral = notification.referral
-    for_agency = referral.agency_id in agency_ids_for(request.user) and notification.kind in (
-        NotificationKind.TO_ACCEPT,
-        NotificationKind.CANCELLED,
-    )
-    if for_agency:
-        if referral.status == ReferralStatus.CANCELLED:
-            return redirect("referrals:agency_inbox")
-        return redirect("referrals:agency_referral", referral.public_id)
-    return redirect("referrals:referral_detail", referral.public_id)

@@ -108,7 +108,7 @@ def test_referral_journey_on_a_phone(phone_page, screenshot, villages):
     # goes to the referral. The household page shows the outcome.
     log_in(page, "somsri", TEST_PASSWORD)
     assert page.inner_text("[data-testid=unread-count]") == "1"
-    page.goto(f"{page.base_url}/referrals/notifications/")
+    page.goto(f"{page.base_url}/notifications/")
     page.wait_for_selector("[data-testid=open-notification]")
     _no_sideways_scroll(page)
     screenshot(page, "referral-08-notifications")
