@@ -249,6 +249,35 @@ class ReferralTransition(TimeStampedModel):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
+class ReferralProgressNote(TimeStampedModel):
+    """What the agency did so far on a referral it is working on (a visit made, papers sent).
+    Append-only: written by `services.add_progress_note`, never edited; shown in the referral's
+    history to whoever may see the referral."""
+
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="progress_notes",
+        verbose_name=_("referral"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    text = models.TextField(_("progress note"))
+
+    class Meta:
+        ordering = ["referral_id", "created_at", "id"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        constraints = [
+            models.CheckConstraint(name="progress_note_not_empty", condition=~Q(text=""))
+        ]
+
+    def __str__(self) -> str:
+        # No text here: this string goes into the audit log.
+        return f"{_('Progress note')} {self.pk}"
+
+
 class HelpArrived(models.TextChoices):
     YES = "yes", _("Yes, the help arrived")
     PARTLY = "partly", _("Partly")

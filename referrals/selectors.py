@@ -167,6 +167,28 @@ def referral_history(referral):
     return _history().filter(referral=referral).order_by("created_at", "id")
 
 
+def progress_notes_of(referral):
+    from .models import ReferralProgressNote
+
+    return (
+        ReferralProgressNote.objects.filter(referral=referral)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def referral_timeline(referral) -> list:
+    """The referral's history: its state changes and the agency's progress notes, in time order
+    (each row has `is_note`). For whoever may see the referral."""
+    steps = list(referral_history(referral))
+    notes = list(progress_notes_of(referral))
+    for row in steps:
+        row.is_note = False
+    for row in notes:
+        row.is_note = True
+    return sorted(steps + notes, key=lambda row: (row.created_at, row.is_note, row.pk))
+
+
 def referrals_awaiting_follow_up(household):
     """Completed referrals of the household whose help the facilitator has not yet confirmed:
     the next survey asks about each (`referrals/_follow_up.html`)."""
@@ -285,6 +307,8 @@ def agency_inbox_rows(user, status: str):
         return queryset.exclude(status=ReferralStatus.COMPLETED)
     if status == "overdue":
         return queryset.filter(overdue_q())
+    if status == ReferralStatus.COMPLETED:  # the latest done first, by when it was done
+        return queryset.filter(status=status).order_by("-completed_at", "-id")
     if status in ReferralStatus.values:
         return queryset.filter(status=status)
     return queryset

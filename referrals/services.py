@@ -24,6 +24,7 @@ from .models import (
     HelpEffect,
     Referral,
     ReferralFollowUp,
+    ReferralProgressNote,
     ReferralStatus,
     ReferralTransition,
     Service,
@@ -327,6 +328,41 @@ def record_follow_up(
             details={"arrived": arrived, "effect": effect},
         )
     return follow_up
+
+
+PROGRESS_NOTE_MAX = 2000
+
+
+def add_progress_note(actor, *, referral: Referral, text: str) -> ReferralProgressNote:
+    """The agency writes down what it did so far on a referral it is working on (accepted or in
+    progress); the note joins the referral's history. Only staff of the referral's agency."""
+    text = text.strip()
+    if not text:
+        raise ReferralRefused(_("Write what was done."), code="note_required")
+    if len(text) > PROGRESS_NOTE_MAX:
+        raise ReferralRefused(
+            _("A progress note has at most %(n)s characters.") % {"n": PROGRESS_NOTE_MAX},
+            code="invalid",
+        )
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+        if transitions.Party.AGENCY not in parties_of(actor, locked):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if locked.status not in transitions.AGENCY_WORKING_STATES:
+            raise ReferralRefused(
+                _("Only a referral the agency is working on takes progress notes: it is “%(s)s”.")
+                % {"s": _status_label(locked.status)},
+                code="not_in_table",
+            )
+        note = ReferralProgressNote.objects.create(referral=locked, author=actor, text=text)
+        record_audit_event(
+            actor=actor,
+            action="referral.progress_noted",
+            target=locked,
+            area_code=locked.area_id,
+            details={"status": locked.status},
+        )
+    return note
 
 
 def record_agency_view(actor, *, referral: Referral) -> None:

@@ -25,12 +25,13 @@ from ppaos.accounts.policy import (
 )
 from ppaos.audit.reads import audit_page_read
 
-from . import selectors, services
+from . import selectors, services, transitions
 from .forms import (
     BatchDecisionForm,
     CompleteForm,
     FollowUpForm,
     NoteForm,
+    ProgressNoteForm,
     ProposeReferralForm,
     RerouteForm,
 )
@@ -127,7 +128,7 @@ def referral_detail(request, public_id):
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "history": selectors.referral_history(referral),
+            "history": selectors.referral_timeline(referral),
             "steps": [s for s in steps if s.name != "reroute"],
             "can_reroute": any(s.name == "reroute" for s in steps),
             "reroute_form": RerouteForm(services=selectors.services_serving(referral.area_id)),
@@ -312,6 +313,7 @@ def agency_referral(request, public_id):
     (referral,) = selectors.with_contact_names([referral])
     services.record_agency_view(request.user, referral=referral)
     steps = selectors.transitions_for(request.user, referral)
+    may_note = referral.status in transitions.AGENCY_WORKING_STATES
     return render(
         request,
         "referrals/agency_referral.html",
@@ -320,8 +322,28 @@ def agency_referral(request, public_id):
             "steps": [s for s in steps if s.name != "complete"],
             "complete_form": CompleteForm() if any(s.name == "complete" for s in steps) else None,
             "note_form": NoteForm(),
+            "progress_form": ProgressNoteForm() if may_note else None,
+            "progress_notes": selectors.progress_notes_of(referral),
         },
     )
+
+
+@login_required
+@require_POST
+def agency_note(request, public_id):
+    """The agency adds a progress note to a referral it is working on."""
+    ensure_role_allows(request.user, Action.ACT_ON_REFERRAL)
+    referral = get_object_or_404(selectors.referrals_for_agency(request.user), public_id=public_id)
+    form = ProgressNoteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ReferralRefused(_("Write what was done."), code="note_required")
+        services.add_progress_note(request.user, referral=referral, text=form.cleaned_data["text"])
+    except ReferralRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Progress note saved."))
+    return redirect(f"{reverse('referrals:agency_referral', args=[referral.public_id])}#progress")
 
 
 @login_required

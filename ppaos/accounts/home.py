@@ -12,14 +12,19 @@ from django.urls import NoReverseMatch, reverse
 _HOME_PROVIDERS = []
 
 
+WORK = "work"  # something waits for the user: "Waiting for you"
+FIGURES = "figures"  # figures to read (the executive's headline figures): "Figures"
+
+
 @dataclass(frozen=True)
 class HomeCard:
     key: str  # stable, for tests and data-testid: "surveys_returned"
     label: str
-    count: int | None  # None: a link without a number
+    count: object  # a number; None: a link without one; "<5"/"x": a figure hidden (monitoring)
     url: str
     group: str = ""  # the role's heading the card sits under
     urgent: bool = False  # shown in the warning colour when count > 0
+    section: str = WORK  # WORK or FIGURES: the home page's heading over the card
 
 
 def add_home_cards(provider) -> None:
@@ -42,6 +47,15 @@ def home_cards_for(user) -> list[HomeCard]:
     for provider in _HOME_PROVIDERS:
         cards.extend(provider(user))
     return cards
+
+
+def home_sections_for(user) -> dict[str, list[HomeCard]]:
+    """The cards split by heading: work waiting for the user, and figures to read."""
+    cards = home_cards_for(user)
+    return {
+        WORK: [card for card in cards if card.section == WORK],
+        FIGURES: [card for card in cards if card.section == FIGURES],
+    }
 
 
 def admin_cards(user) -> list[HomeCard]:

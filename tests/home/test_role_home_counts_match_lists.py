@@ -88,21 +88,29 @@ def test_agency_home_names_the_agency_and_counts_each_state(
     assert re.search(r'data-testid="tab-overdue">[^<]*\(1\)', inbox)
 
 
-def test_executive_home_counts_households_by_level_without_names(
-    client, executive, facilitator, area_manager
-):
-    from households.surveys.services import submit_survey, verify_survey
-    from tests.households.surveys.survey_helpers import fill_survey, started_survey
+def test_executive_home_shows_the_dashboards_figures_suppressed_as_there(client, executive):
+    """Figures, not work: under their own heading, from the roll-ups through the dashboard's
+    selector, small counts hidden as on the dashboard, and the way to the dashboard."""
+    from monitoring import selectors as monitoring
+    from monitoring.rollup import full_rebuild
+    from ppaos.areas.models import Area
+    from tests.monitoring.builders import household, result
 
-    for score in (1, 4):
-        survey = submit_survey(
-            actor=facilitator,
-            survey=fill_survey(facilitator, started_survey(facilitator), score=score),
-        )
-        verify_survey(actor=area_manager, survey=survey)
-    counts, _links, html = _home(client, executive)
-    assert counts["households_surveyed"] == 2
-    assert sum(v for k, v in counts.items() if k.startswith("level_")) == 2
+    for index in range(6):  # 6 households in round 2568: 2 in hardship (a small count)
+        result(household("49010101"), 2568, "in_hardship" if index < 2 else "getting_by")
+    full_rebuild()
+    counts, links, html = _home(client, executive)
+    assert 'data-testid="my-work"' not in html  # nothing "waits" for an executive
+    figures = html.split('data-testid="my-figures"')[1]
+    assert "<h2>" in figures and "Figures" in figures.split("</h2>")[0]
+    board = monitoring.dashboard(executive, Area.objects.get(code="49"), None)
+    shown = dict(re.findall(r'data-testid="count-([a-z_]+)">([^<]+)<', html))
+    assert shown["households_surveyed"] == str(board.headlines[0].value) == "6"
+    assert shown["in_hardship"] == "&lt;5"  # 2: hidden, as on the dashboard
+    assert counts["households_surveyed"] == 6
+    assert links["dashboard"] == reverse("monitoring:dashboard")
+    assert links["households_surveyed"] == reverse("monitoring:dashboard")
+    assert "2568" in figures
     assert "ศรีมุกดา" not in html  # no household names on an executive's page
 
 

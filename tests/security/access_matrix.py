@@ -138,6 +138,7 @@ PAGES: dict[str, Rule] = {
     "referrals:overdue_list":            Rule((A.PROPOSE_REFERRAL, A.APPROVE_REFERRAL)),
     "referrals:agency_referral":         Rule(A.ACT_ON_REFERRAL, "agency_referral"),
     "referrals:agency_step":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
+    "referrals:agency_note":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
     "referrals:household_referrals":     Rule(CASE_WORKER, "household", write=A.PROPOSE_REFERRAL, methods=GET_POST),
     "referrals:referral_detail":         Rule(CASE_WORKER, "referral"),
     "referrals:record_follow_up":        Rule(A.PROPOSE_REFERRAL, "referral", methods=POST),
