@@ -27,7 +27,7 @@ def executive_cards(user) -> list[HomeCard]:
     group = _("%(area)s, round %(year)s") % {"area": area.name_th, "year": board.fiscal_year}
     as_of = selectors.data_as_of()
     if as_of:
-        group = f"{group} · {_('data as of %(when)s') % {'when': as_of}}"
+        group = f"{group} · {_('Data as of %(data_as_of)s') % {'data_as_of': as_of}}"
     keys = {"hh": "households_surveyed", "hardship": "in_hardship", "target": "target_poor",
             "overdue": "referrals_overdue_all", "help": "help_delivered"}  # fmt: skip
     cards = [
