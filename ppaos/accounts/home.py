@@ -58,11 +58,15 @@ def home_sections_for(user) -> dict[str, list[HomeCard]]:
     }
 
 
+RECENT_IMPORTS = 3
+
+
 def admin_cards(user) -> list[HomeCard]:
     """The administrator's cards: recent imports and the users (core modules only)."""
     from django.contrib.auth import get_user_model
     from django.utils.translation import gettext as _
 
+    from ppaos.core.display import format_datetime
     from ppaos.imports.selectors import import_jobs_visible_to
 
     from .policy import Action, role_grants
@@ -73,6 +77,18 @@ def admin_cards(user) -> list[HomeCard]:
         if url:
             jobs = import_jobs_visible_to(user)
             cards.append(HomeCard("imports", _("Imports"), jobs.count(), url, _("Administration")))
+            # The latest imports, each a link to its job page (its status, its errors).
+            for job in jobs.order_by("-created_at", "-id")[:RECENT_IMPORTS]:
+                label = f"{job.kind_label} · {job.get_status_display()} · " + format_datetime(
+                    job.created_at
+                )
+                cards.append(
+                    HomeCard(
+                        f"import_{job.public_id}", label, None,
+                        url_or_none("imports:job_detail", args=[job.public_id]),
+                        _("Recent imports"), urgent=job.status == "failed",
+                    )
+                )  # fmt: skip
     if role_grants(user, Action.MANAGE_USERS):
         url = url_or_none("accounts:user_list") or url_or_none("admin:accounts_user_changelist")
         if url:

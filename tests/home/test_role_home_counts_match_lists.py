@@ -16,7 +16,7 @@ def _counts(html: str) -> dict[str, int]:
 
 def _links(html: str) -> dict[str, str]:
     found = re.findall(
-        r'<a href="([^"]+)"\s+class="work-card[^"]*"\s+data-testid="card-([a-z_]+)"', html
+        r'<a href="([^"]+)"\s+class="work-card[^"]*"\s+data-testid="card-([a-z0-9_-]+)"', html
     )
     return {key: url.replace("&amp;", "&") for url, key in found}
 
@@ -102,7 +102,7 @@ def test_executive_home_shows_the_dashboards_figures_suppressed_as_there(client,
     counts, links, html = _home(client, executive)
     assert 'data-testid="my-work"' not in html  # nothing "waits" for an executive
     figures = html.split('data-testid="my-figures"')[1]
-    assert "<h2>" in figures and "Figures" in figures.split("</h2>")[0]
+    assert "<h2>ตัวเลขสำคัญ</h2>" in figures.split("<h3")[0]  # "Figures"
     board = monitoring.dashboard(executive, Area.objects.get(code="49"), None)
     shown = dict(re.findall(r'data-testid="count-([a-z_]+)">([^<]+)<', html))
     assert shown["households_surveyed"] == str(board.headlines[0].value) == "6"
@@ -117,10 +117,28 @@ def test_executive_home_shows_the_dashboards_figures_suppressed_as_there(client,
 def test_admin_home_counts_users_and_imports(client, admin_user, facilitator):
     from django.contrib.auth import get_user_model
 
+    from ppaos.imports.models import ImportJob
+
     counts, links, _html = _home(client, admin_user)
     assert counts["users"] == get_user_model().objects.count()
     assert counts["imports"] == 0
     assert "users" in links and "imports" in links
+    assert links["users"] == reverse("accounts:user_list")
+
+    # The recent imports: the latest three, newest first, each a link to its job page.
+    jobs = [
+        ImportJob.objects.create(
+            created_by=admin_user, kind="registry", file=f"imports/x{i}.csv",
+            original_filename=f"f{i}.csv", status=status,
+        )
+        for i, status in enumerate(["succeeded", "failed", "partly_succeeded", "succeeded"])
+    ]  # fmt: skip
+    counts, links, html = _home(client, admin_user)
+    assert counts["imports"] == 4
+    recent = [key for key in links if key.startswith("import_")]
+    assert recent == [f"import_{job.public_id}" for job in reversed(jobs[1:])]
+    assert links[recent[0]] == reverse("imports:job_detail", args=[jobs[3].public_id])
+    assert "f0.csv" not in html  # file names stay on the imports pages
 
 
 def test_user_without_role_sees_no_work_cards(client, no_role_user):
