@@ -16,7 +16,7 @@ def executive_cards(user) -> list[HomeCard]:
         return []
     area = selectors.dashboard_area(user, None)
     url = url_or_none("monitoring:dashboard") or ""
-    link = HomeCard("dashboard", _("Open the dashboard"), None, url, section=FIGURES)
+    link = HomeCard("dashboard", _("Open the dashboard"), None, url, section=FIGURES, wide=True)
     if area is None:
         return [link]
     board = selectors.dashboard(user, area, None)

@@ -25,6 +25,7 @@ class HomeCard:
     group: str = ""  # the role's heading the card sits under
     urgent: bool = False  # shown in the warning colour when count > 0
     section: str = WORK  # WORK or FIGURES: the home page's heading over the card
+    wide: bool = False  # a long label (a recent import): the card takes the whole row
 
 
 def add_home_cards(provider) -> None:
@@ -71,30 +72,34 @@ def admin_cards(user) -> list[HomeCard]:
 
     from .policy import Action, role_grants
 
-    cards = []
+    cards, recent = [], []
+    group = _("Administration")
     if role_grants(user, Action.RUN_IMPORTS):
         url = url_or_none("imports:job_list")
         if url:
             jobs = import_jobs_visible_to(user)
-            cards.append(HomeCard("imports", _("Imports"), jobs.count(), url, _("Administration")))
+            cards.append(
+                HomeCard("imports", _("Imports"), jobs.count(), url, group, section=FIGURES)
+            )
             # The latest imports, each a link to its job page (its status, its errors).
             for job in jobs.order_by("-created_at", "-id")[:RECENT_IMPORTS]:
-                label = f"{job.kind_label} · {job.get_status_display()} · " + format_datetime(
-                    job.created_at
+                label = " · ".join(
+                    [job.kind_label, job.get_status_display(), format_datetime(job.created_at)]
                 )
-                cards.append(
+                recent.append(
                     HomeCard(
                         f"import_{job.public_id}", label, None,
                         url_or_none("imports:job_detail", args=[job.public_id]),
-                        _("Recent imports"), urgent=job.status == "failed",
+                        _("Recent imports"), section=FIGURES, wide=True,
                     )
                 )  # fmt: skip
     if role_grants(user, Action.MANAGE_USERS):
         url = url_or_none("accounts:user_list") or url_or_none("admin:accounts_user_changelist")
         if url:
             users = get_user_model().objects.all()
-            cards.append(HomeCard("users", _("Users"), users.count(), url, _("Administration")))
-    return cards
+            cards.append(HomeCard("users", _("Users"), users.count(), url, group, section=FIGURES))
+    # Overview, not work waiting: under "Figures", the recent imports after the counts.
+    return cards + recent
 
 
 add_home_cards(admin_cards)
