@@ -153,8 +153,17 @@ def referrals_of_household(household):
     return (
         Referral.objects.filter(household=household)
         .select_related("service", "agency", "person", "follow_up")
-        .prefetch_related(Prefetch("history", queryset=_history().order_by("created_at", "id")))
+        .prefetch_related(
+            Prefetch("history", queryset=_history().order_by("created_at", "id")),
+            Prefetch("progress_notes", queryset=_progress_notes()),
+        )
     )
+
+
+def _progress_notes():
+    from .models import ReferralProgressNote
+
+    return ReferralProgressNote.objects.select_related("author").order_by("created_at", "id")
 
 
 def _history():
@@ -168,13 +177,7 @@ def referral_history(referral):
 
 
 def progress_notes_of(referral):
-    from .models import ReferralProgressNote
-
-    return (
-        ReferralProgressNote.objects.filter(referral=referral)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
+    return _progress_notes().filter(referral=referral)
 
 
 def referral_timeline(referral) -> list:

@@ -54,6 +54,10 @@ def test_the_agency_adds_a_note_seen_in_the_history(
         history = body.split('data-testid="history"')[1]
         assert 'data-testid="history-progress-note"' in history and NOTE in history
         assert history.index("history-progress-note") > history.index("→")
+    # And on the household's referrals page, in the referral's history.
+    url = reverse("referrals:household_referrals", args=[referral.household.public_id])
+    body = as_user(client, facilitator).get(url).content.decode()
+    assert 'data-testid="history-progress-note"' in body and NOTE in body
 
 
 def test_an_empty_note_is_refused_with_a_message(client, make_referral, agency_staff):
