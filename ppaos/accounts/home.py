@@ -44,10 +44,15 @@ def url_or_none(name: str, *, query: str = "", args=None) -> str | None:
 
 
 def home_cards_for(user) -> list[HomeCard]:
+    """Every provider's cards, those of one group together (two apps adding to "Field work"
+    give one heading, where the first of them put it)."""
     cards: list[HomeCard] = []
     for provider in _HOME_PROVIDERS:
         cards.extend(provider(user))
-    return cards
+    first_seen: dict[str, int] = {}
+    for index, card in enumerate(cards):
+        first_seen.setdefault(card.group, index)
+    return sorted(cards, key=lambda card: first_seen[card.group])
 
 
 def home_sections_for(user) -> dict[str, list[HomeCard]]:

@@ -145,3 +145,10 @@ def test_user_without_role_sees_no_work_cards(client, no_role_user):
     counts, _links, html = _home(client, no_role_user)
     assert counts == {}
     assert 'data-testid="no-roles"' in html
+
+
+def test_cards_of_one_group_sit_under_one_heading(client, work_world, area_manager):
+    """The households app and the referrals app both add "Field work" cards: one heading."""
+    _counts, _links, html = _home(client, area_manager)
+    headings = re.findall(r'<h3 class="work-group">([^<]+)</h3>', html)
+    assert len(headings) == len(set(headings)), headings
