@@ -284,12 +284,13 @@ def overdue_q(today=None) -> Q:
 
 # Work lists (home page cards and their lists) -------------------------------------------------
 
-WORK_LISTS = ("follow_up", "overdue")
+WORK_LISTS = ("follow_up", "overdue", "drafts")
 
 
 def referral_work_list(user, kind: str):
     """Referrals in the user's areas waiting for them: `follow_up` (completed, the help not yet
-    confirmed with the household) or `overdue` (past due while the agency must act)."""
+    confirmed with the household), `overdue` (past due while the agency must act) or `drafts`
+    (written but not yet sent on to the provincial officers)."""
     queryset = referrals_visible_to(user).order_by("due_on", "completed_at", "id")
     if kind == "follow_up":
         return queryset.filter(status=ReferralStatus.COMPLETED).filter(
@@ -297,6 +298,8 @@ def referral_work_list(user, kind: str):
         )
     if kind == "overdue":
         return queryset.filter(overdue_q())
+    if kind == "drafts":
+        return queryset.filter(status=ReferralStatus.DRAFT).order_by("created_at", "id")
     return queryset.none()
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("r/<uuid:public_id>/<slug:name>/", views.referral_step, name="referral_step"),
     path("waiting/follow-up/", views.follow_up_list, name="follow_up_list"),
     path("waiting/overdue/", views.overdue_list, name="overdue_list"),
+    path("waiting/drafts/", views.draft_list, name="draft_list"),
 ]

@@ -296,6 +296,13 @@ def follow_up_list(request):
 
 
 @login_required
+def draft_list(request):
+    """Referral drafts in the user's areas, to check and send on (facilitators, area managers)."""
+    ensure_role_allows(request.user, Action.PROPOSE_REFERRAL)
+    return _work_list(request, "drafts")
+
+
+@login_required
 def overdue_list(request):
     """Referrals past due at the agency, in the user's areas (facilitators and officers)."""
     if not role_grants(request.user, Action.APPROVE_REFERRAL):

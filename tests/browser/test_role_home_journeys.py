@@ -21,8 +21,13 @@ JOURNEYS = {
         ("surveys_returned", "survey-row"),
         ("surveys_draft", "survey-row"),
         ("referrals_follow_up", "work-row"),
+        ("referrals_drafts", "work-row"),
     ],
-    "area_manager": [("surveys_to_verify", "open-review"), ("duplicates", "duplicate-card")],
+    "area_manager": [
+        ("surveys_to_verify", "open-review"),
+        ("duplicates", "duplicate-card"),
+        ("referrals_drafts", "work-row"),
+    ],
     "provincial_officer": [
         ("referrals_to_approve", "queue-row"),
         ("referrals_declined", "queue-row"),

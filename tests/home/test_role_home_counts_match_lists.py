@@ -39,8 +39,15 @@ def test_facilitator_home_counts_leads_drafts_returned_and_follow_ups(
     client, work_world, facilitator
 ):
     counts, links, _html = _home(client, facilitator)
-    for key in ("leads", "surveys_draft", "surveys_returned", "referrals_follow_up"):
+    for key in (
+        "leads",
+        "surveys_draft",
+        "surveys_returned",
+        "referrals_follow_up",
+        "referrals_drafts",
+    ):
         assert counts[key] == EXPECTED[key], key
+    assert _rows(client, links["referrals_drafts"], "work-row") == EXPECTED["referrals_drafts"]
     assert _rows(client, links["surveys_draft"], "survey-row") == EXPECTED["surveys_draft"]
     assert _rows(client, links["surveys_returned"], "survey-row") == EXPECTED["surveys_returned"]
     assert (

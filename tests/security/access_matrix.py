@@ -136,6 +136,7 @@ PAGES: dict[str, Rule] = {
     "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),
     "referrals:follow_up_list":          Rule(A.PROPOSE_REFERRAL),
     "referrals:overdue_list":            Rule((A.PROPOSE_REFERRAL, A.APPROVE_REFERRAL)),
+    "referrals:draft_list":              Rule(A.PROPOSE_REFERRAL),
     "referrals:agency_referral":         Rule(A.ACT_ON_REFERRAL, "agency_referral"),
     "referrals:agency_step":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
     "referrals:agency_note":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
