@@ -26,11 +26,10 @@ class HouseholdsConfig(AppConfig):
 
         from ppaos.accounts.home import add_home_cards
 
-        from .home import checking_cards, executive_cards, field_work_cards
+        from .home import checking_cards, field_work_cards
 
         add_home_cards(field_work_cards)
         add_home_cards(checking_cards)
-        add_home_cards(executive_cards)
 
         from .surveys.notices import register_kinds
 

@@ -9,3 +9,9 @@ class MonitoringConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from ppaos.accounts.home import add_home_cards
+
+        from .home import executive_cards
+
+        add_home_cards(executive_cards)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("monitoring/", replica_reads(include("monitoring.urls"))),
     path("imports/", include("ppaos.imports.urls")),
     path("privacy/", include("privacy.urls")),
+    path("notifications/", include("ppaos.notifications.urls")),
     path("api/v1/", include("households.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
     path("api/v1/", include("masterplans.api.urls")),

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ppaos.areas.models import Area
-from ppaos.core.models import PublicIdModel, TimeStampedModel
+from ppaos.core.models import PublicIdModel
 from ppaos.core.stored_files import RandomStoredName
 
 from . import rules
@@ -94,28 +94,6 @@ class DataSubjectRequest(PublicIdModel):
         return rules.request_is_overdue(
             self.due_on, timezone.localdate(), open_=self.status == RequestStatus.OPEN
         )
-
-
-class DataRequestReminder(TimeStampedModel):
-    """An in-app reminder to the officer that a request's 30 days run out (one a day at most)."""
-
-    request = models.ForeignKey(DataSubjectRequest, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    sent_on = models.DateField()
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-sent_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["request", "recipient", "sent_on"], name="dsr_reminder_once_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"reminder {self.sent_on} for {self.request}"
 
 
 class BreachStatus(models.TextChoices):

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from ppaos.accounts.policy import Action, scope_queryset
 from ppaos.audit.models import AuditEvent
 
-from .models import BreachReport, DataRequestReminder, DataSubjectRequest
+from .models import BreachReport, DataSubjectRequest
 
 
 def data_requests_visible_to(user) -> QuerySet:
@@ -22,10 +22,11 @@ def breaches_visible_to(user) -> QuerySet:
     )
 
 
-def unread_reminders_of(user) -> QuerySet:
-    return DataRequestReminder.objects.filter(recipient=user, read_at__isnull=True).select_related(
-        "request"
-    )
+def requests_with_reminders_for(user) -> QuerySet:
+    """The open requests the user has a waiting 30-day reminder about."""
+    from .reminders import requests_waiting_for
+
+    return requests_waiting_for(user)
 
 
 def persons_read_by(*, user_id: int, start, end, area_prefix: str) -> list[dict]:

@@ -22,12 +22,11 @@ from households.surveys.services import classify_survey
 from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
 
-from . import rules
+from . import reminders, rules
 from .models import (
     BreachReport,
     BreachStatus,
     BreachStep,
-    DataRequestReminder,
     DataSubjectRequest,
     ExportStatus,
     RequestKind,
@@ -99,6 +98,7 @@ def _close(request, actor, status: str, outcome: str) -> None:
     request.decided_by = actor
     request.decided_at = timezone.now()
     request.save()
+    reminders.request_closed(request)
 
 
 def complete_data_request(*, actor, request: DataSubjectRequest, outcome: str):
@@ -283,22 +283,9 @@ def anonymous_national_id(pk: int) -> str:
     return first12 + str(national_id_check_digit(first12))
 
 
-# --- The 30-day clock's reminders ---------------------------------------------------------------
+# --- The 30-day clock's reminders (ppaos.notifications notices: privacy/reminders.py) -------
 
-
-def send_data_request_reminders(*, today: date | None = None) -> int:
-    """For every open request due within a week or overdue, one in-app reminder a day to the
-    officer who logged it. Idempotent (one per request, officer and day). Returns how many new."""
-    today = today or timezone.localdate()
-    created = 0
-    for request in DataSubjectRequest.objects.filter(status=RequestStatus.OPEN):
-        if not rules.request_needs_reminder(request.due_on, today, open_=True):
-            continue
-        _, made = DataRequestReminder.objects.get_or_create(
-            request=request, recipient_id=request.identity_checked_by_id, sent_on=today
-        )
-        created += made
-    return created
+send_data_request_reminders = reminders.send_data_request_reminders
 
 
 # --- Breach register (s.37(4)) ---------------------------------------------------------------
@@ -354,9 +341,3 @@ def move_breach(*, actor, report: BreachReport, to_status: str, note: str = "") 
             details={"from": step.from_status, "to": to_status},
         )
     return report
-
-
-def mark_reminders_read(*, actor) -> int:
-    return DataRequestReminder.objects.filter(recipient=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

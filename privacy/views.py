@@ -31,7 +31,7 @@ def _posted(request):
 def request_list(request):
     ensure_role_allows(request.user, ACTION)
     rows = list(selectors.data_requests_visible_to(request.user)[:200])
-    reminders = list(selectors.unread_reminders_of(request.user)[:20])
+    reminders = list(selectors.requests_with_reminders_for(request.user)[:20])
     audit_page_read(request, kind="data_requests", count=len(rows))
     return render(request, "privacy/request_list.html", {"rows": rows, "reminders": reminders})
 

@@ -6,12 +6,6 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self):
-        from ppaos.accounts.context_processors import add_navigation_context
-
-        from .selectors import unread_notifications_context
-
-        add_navigation_context(unread_notifications_context)
-
         from ppaos.audit.action_labels import register_action_labels
 
         from .audit_labels import AUDIT_ACTION_LABELS
@@ -26,6 +20,6 @@ class ReferralsConfig(AppConfig):
         add_home_cards(officer_cards)
         add_home_cards(agency_cards)
 
-        from .reminders import register_kinds
+        from .notices import register_kinds
 
         register_kinds()

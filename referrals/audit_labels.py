@@ -13,6 +13,7 @@ AUDIT_ACTION_LABELS = {
     "referral.start": _("Agency started the help"),
     "referral.complete": _("Referral completed"),
     "referral.reroute": _("Referral sent to another agency"),
+    "referral.progress_noted": _("Agency added a progress note"),
     "referral.followed_up": _("Referral followed up with the household"),
     "referral.viewed": _("Referral viewed"),
     "referral.viewed_by_agency": _("Referral viewed by the agency"),

@@ -46,6 +46,14 @@ class NoteForm(forms.Form):
     )
 
 
+class ProgressNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Progress note: what was done so far"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class CompleteForm(forms.Form):
     outcome = forms.CharField(
         label=_("Outcome: what was done for the household"),

@@ -15,11 +15,15 @@ from .models import Agency, ReferralStatus
 def facilitator_cards(user) -> list[HomeCard]:
     if not role_grants(user, Action.PROPOSE_REFERRAL):
         return []
+    group = _("Field work")
+    drafts = selectors.referral_work_list(user, "drafts").count()
     count = selectors.referral_work_list(user, "follow_up").count()
-    url = url_or_none("referrals:follow_up_list")
     return [
-        HomeCard("referrals_follow_up", _("Referrals to follow up"), count, url, _("Field work"))
-    ]
+        HomeCard("referrals_drafts", _("Referral drafts to send"), drafts,
+                 url_or_none("referrals:draft_list"), group),
+        HomeCard("referrals_follow_up", _("Referrals to follow up"), count,
+                 url_or_none("referrals:follow_up_list"), group),
+    ]  # fmt: skip
 
 
 def officer_cards(user) -> list[HomeCard]:

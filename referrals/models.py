@@ -1,6 +1,6 @@
 """Help referrals (DESIGN.md §2 referrals/): the catalogue of agencies and services, referrals
-with their one state machine (`transitions.py`), the history of every transition, in-app
-notifications and the facilitator's follow-up that closes the loop."""
+with their one state machine (`transitions.py`), the history of every transition (notices are
+ppaos.notifications, sent by `notices.py`) and the facilitator's follow-up that closes the loop."""
 
 from django.conf import settings
 from django.db import models
@@ -249,44 +249,33 @@ class ReferralTransition(TimeStampedModel):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
-class NotificationKind(models.TextChoices):
-    TO_APPROVE = "to_approve", _("A referral waits for your approval")  # to officers
-    DECLINED = "declined", _("An agency declined a referral: re-route it")  # to officers
-    TO_ACCEPT = "to_accept", _("A new referral for your agency")  # to agency staff
-    REJECTED = "rejected", _("Your referral was rejected")  # to the proposer
-    COMPLETED = "completed", _("Help was given: confirm at the next survey")  # to the proposer
-    CANCELLED = "cancelled", _("A referral was cancelled")  # to the agency when it had it
+class ReferralProgressNote(TimeStampedModel):
+    """What the agency did so far on a referral it is working on (a visit made, papers sent).
+    Append-only: written by `services.add_progress_note`, never edited; shown in the referral's
+    history to whoever may see the referral."""
 
-
-class Notification(TimeStampedModel):
-    """An in-app message to the person who must act next on a referral."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
     referral = models.ForeignKey(
-        Referral, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("referral")
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="progress_notes",
+        verbose_name=_("referral"),
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=NotificationKind.choices)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    text = models.TextField(_("progress note"))
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [
-            models.Index(
-                fields=["recipient"],
-                condition=Q(read_at__isnull=True),
-                name="notification_unread_idx",
-            )
+        ordering = ["referral_id", "created_at", "id"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        constraints = [
+            models.CheckConstraint(name="progress_note_not_empty", condition=~Q(text=""))
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id}"
+        # No text here: this string goes into the audit log.
+        return f"{_('Progress note')} {self.pk}"
 
 
 class HelpArrived(models.TextChoices):

@@ -1,31 +1,17 @@
-"""The daily reminder about overdue referrals (ppaos.notifications), and closing it when the
-referral is acted on."""
+"""The daily reminder about overdue referrals (ppaos.notifications); it stops waiting when the
+referral is acted on (notices.referral_acted_on)."""
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from ppaos.accounts.models import Role, RoleAssignment
-from ppaos.notifications.services import mark_handled, notify, register_kind
+from ppaos.notifications.services import notify
 
 from .models import Referral, ReferralStatus, ReferralTransition
+from .notices import OVERDUE as REFERRAL_OVERDUE
+from .notices import subject_of
 from .selectors import overdue_q
-
-REFERRAL_OVERDUE = "referral_overdue"
-
-
-def register_kinds() -> None:
-    register_kind(REFERRAL_OVERDUE, _("A referral is overdue: act on it or say why"))
-
-
-def subject_of(referral) -> str:
-    return f"referral:{referral.public_id}"
-
-
-def referral_acted_on(referral) -> None:
-    """A step was taken on the referral: its overdue reminders stop waiting."""
-    mark_handled(subject_of(referral), kinds=[REFERRAL_OVERDUE])
 
 
 def send_overdue_reminders(today=None) -> int:

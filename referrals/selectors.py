@@ -3,9 +3,7 @@ nothing. Agency staff are scoped by agency and read through `referrals_for_agenc
 carries the few fields an agency needs (PDPA data minimisation)."""
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from households.models import Household, Level, Relation
@@ -19,10 +17,9 @@ from ppaos.accounts.policy import (
     scope_queryset,
 )
 from ppaos.areas.models import ancestor_codes
-from ppaos.notifications.selectors import waiting_notices_for
 
 from . import routing, transitions
-from .models import Agency, Notification, Referral, ReferralFollowUp, ReferralStatus, Service
+from .models import Agency, Referral, ReferralFollowUp, ReferralStatus, Service
 
 # The only columns an agency's pages and API read (name, contact, address, the need).
 AGENCY_FIELDS = (
@@ -156,8 +153,17 @@ def referrals_of_household(household):
     return (
         Referral.objects.filter(household=household)
         .select_related("service", "agency", "person", "follow_up")
-        .prefetch_related(Prefetch("history", queryset=_history().order_by("created_at", "id")))
+        .prefetch_related(
+            Prefetch("history", queryset=_history().order_by("created_at", "id")),
+            Prefetch("progress_notes", queryset=_progress_notes()),
+        )
     )
+
+
+def _progress_notes():
+    from .models import ReferralProgressNote
+
+    return ReferralProgressNote.objects.select_related("author").order_by("created_at", "id")
 
 
 def _history():
@@ -168,6 +174,22 @@ def _history():
 
 def referral_history(referral):
     return _history().filter(referral=referral).order_by("created_at", "id")
+
+
+def progress_notes_of(referral):
+    return _progress_notes().filter(referral=referral)
+
+
+def referral_timeline(referral) -> list:
+    """The referral's history: its state changes and the agency's progress notes, in time order
+    (each row has `is_note`). For whoever may see the referral."""
+    steps = list(referral_history(referral))
+    notes = list(progress_notes_of(referral))
+    for row in steps:
+        row.is_note = False
+    for row in notes:
+        row.is_note = True
+    return sorted(steps + notes, key=lambda row: (row.created_at, row.is_note, row.pk))
 
 
 def referrals_awaiting_follow_up(household):
@@ -253,40 +275,6 @@ def suggested_services_for(household, standing: routing.Standing | None = None) 
     return routing.rank_services(services_serving(household.area_id), kinds)
 
 
-# Notifications --------------------------------------------------------------------------------
-
-
-def unread_notification_count(user) -> int:
-    """Unread referral notifications."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def _count_of(queryset) -> Subquery:
-    rows = queryset.order_by().values("recipient").annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def unread_notifications_context(user) -> dict:
-    """The navigation's badge (ppaos.accounts.context_processors): unread referral notifications
-    and notices whose work still waits, in one query."""
-    unread = Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
-    waiting = waiting_notices_for(OuterRef("pk"))
-    counts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(unread=_count_of(unread), waiting=_count_of(waiting))
-        .values_list("unread", "waiting")
-        .first()
-    )
-    return {"unread_notifications": sum(counts or (0, 0))}
-
-
-def notifications_for(user):
-    return Notification.objects.filter(recipient=user).select_related(
-        "referral", "referral__service"
-    )
-
-
 def overdue_q(today=None) -> Q:
     """Referrals past their due date in a state where the agency must act (the same rule as
     `transitions.is_overdue`, from the same `transitions.OVERDUE_STATES`)."""
@@ -296,12 +284,13 @@ def overdue_q(today=None) -> Q:
 
 # Work lists (home page cards and their lists) -------------------------------------------------
 
-WORK_LISTS = ("follow_up", "overdue")
+WORK_LISTS = ("follow_up", "overdue", "drafts")
 
 
 def referral_work_list(user, kind: str):
     """Referrals in the user's areas waiting for them: `follow_up` (completed, the help not yet
-    confirmed with the household) or `overdue` (past due while the agency must act)."""
+    confirmed with the household), `overdue` (past due while the agency must act) or `drafts`
+    (written but not yet sent on to the provincial officers)."""
     queryset = referrals_visible_to(user).order_by("due_on", "completed_at", "id")
     if kind == "follow_up":
         return queryset.filter(status=ReferralStatus.COMPLETED).filter(
@@ -309,6 +298,8 @@ def referral_work_list(user, kind: str):
         )
     if kind == "overdue":
         return queryset.filter(overdue_q())
+    if kind == "drafts":
+        return queryset.filter(status=ReferralStatus.DRAFT).order_by("created_at", "id")
     return queryset.none()
 
 
@@ -322,6 +313,8 @@ def agency_inbox_rows(user, status: str):
         return queryset.exclude(status=ReferralStatus.COMPLETED)
     if status == "overdue":
         return queryset.filter(overdue_q())
+    if status == ReferralStatus.COMPLETED:  # the latest done first, by when it was done
+        return queryset.filter(status=status).order_by("-completed_at", "-id")
     if status in ReferralStatus.values:
         return queryset.filter(status=status)
     return queryset

@@ -1,6 +1,6 @@
 """Every write about referrals (DESIGN.md §5): keyword-only arguments, the acting user first, one
 transaction, the permission check, the state check against `transitions.TRANSITIONS`, the
-write, a history row, the notifications to whoever acts next, and the audit row.
+write, a history row, the notices to whoever acts next (notices.py), and the audit row.
 
 Changes of state lock the referral row (`select_for_update`): when two officers approve the
 same referral at the same moment, the second waits for the first, then finds it approved and is
@@ -15,25 +15,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.selectors import current_members_of
-from ppaos.accounts.models import Role, RoleAssignment
 from ppaos.accounts.policy import Action, require
-from ppaos.areas.models import ancestor_codes
 from ppaos.audit.services import record_audit_event
 
-from . import transitions
+from . import notices, transitions
 from .models import (
     HelpArrived,
     HelpEffect,
-    Notification,
-    NotificationKind,
     Referral,
     ReferralFollowUp,
+    ReferralProgressNote,
     ReferralStatus,
     ReferralTransition,
     Service,
     Urgency,
 )
-from .reminders import referral_acted_on
 from .selectors import agency_serves, parties_of
 
 # How each transition reads in a sentence ("… cannot be approved").
@@ -103,52 +99,6 @@ def _check_service_offered(service: Service, area_code: str) -> None:
         )
 
 
-def _notify(referral: Referral, kind: str, recipient_ids) -> None:
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=uid, referral=referral, kind=kind) for uid in set(recipient_ids)]
-    )
-
-
-def _officer_ids(referral: Referral) -> list[int]:
-    return list(
-        RoleAssignment.objects.filter(
-            role=Role.PROVINCIAL_OFFICER, area_id__in=ancestor_codes(referral.area_id)
-        ).values_list("user_id", flat=True)
-    )
-
-
-def _agency_staff_ids(agency_id: int) -> list[int]:
-    return list(
-        RoleAssignment.objects.filter(role=Role.AGENCY_STAFF, agency_id=agency_id).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
-def _notify_next(referral: Referral, previous: str, actor) -> None:
-    """Close the notifications the step answered, and tell whoever must act next."""
-    referral_acted_on(referral)
-    Notification.objects.filter(referral=referral, read_at__isnull=True).exclude(
-        kind__in=[NotificationKind.COMPLETED, NotificationKind.REJECTED]
-    ).update(read_at=timezone.now())
-    status = referral.status
-    if status == ReferralStatus.SUBMITTED:
-        _notify(referral, NotificationKind.TO_APPROVE, _officer_ids(referral))
-    elif status == ReferralStatus.APPROVED:
-        _notify(referral, NotificationKind.TO_ACCEPT, _agency_staff_ids(referral.agency_id))
-    elif status == ReferralStatus.DECLINED:
-        _notify(referral, NotificationKind.DECLINED, _officer_ids(referral))
-    elif status == ReferralStatus.REJECTED:
-        _notify(referral, NotificationKind.REJECTED, [referral.proposed_by_id])
-    elif status == ReferralStatus.COMPLETED:
-        _notify(referral, NotificationKind.COMPLETED, [referral.proposed_by_id])
-    elif status == ReferralStatus.CANCELLED:
-        recipients = [] if actor.pk == referral.proposed_by_id else [referral.proposed_by_id]
-        if previous in transitions.AGENCY_VISIBLE_STATES:
-            recipients += _agency_staff_ids(referral.agency_id)
-        _notify(referral, NotificationKind.CANCELLED, [r for r in recipients if r != actor.pk])
-
-
 def _change_state(actor, *, referral: Referral, name: str, note: str = "", **changes) -> Referral:
     """Lock the row, check the table, write the new state, history, notifications and audit."""
     with transaction.atomic():
@@ -198,7 +148,7 @@ def _change_state(actor, *, referral: Referral, name: str, note: str = "", **cha
             agency_id=locked.agency_id if transition.target == ReferralStatus.APPROVED else None,
             note=note.strip(),
         )
-        _notify_next(locked, previous, actor)
+        notices.step_taken(locked, previous, actor)
         record_audit_event(
             actor=actor,
             action=f"referral.{transition.name}",
@@ -369,9 +319,7 @@ def record_follow_up(
         follow_up = ReferralFollowUp.objects.create(
             referral=locked, arrived=arrived, effect=effect, note=note.strip(), recorded_by=actor
         )
-        Notification.objects.filter(referral=locked, recipient=actor, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        notices.followed_up(locked)
         record_audit_event(
             actor=actor,
             action="referral.followed_up",
@@ -382,12 +330,39 @@ def record_follow_up(
     return follow_up
 
 
-def mark_notifications_read(actor, *, notification_ids=None) -> int:
-    """Mark the actor's own notifications read (all of them, or those listed)."""
-    queryset = Notification.objects.filter(recipient=actor, read_at__isnull=True)
-    if notification_ids is not None:
-        queryset = queryset.filter(pk__in=notification_ids)
-    return queryset.update(read_at=timezone.now())
+PROGRESS_NOTE_MAX = 2000
+
+
+def add_progress_note(actor, *, referral: Referral, text: str) -> ReferralProgressNote:
+    """The agency writes down what it did so far on a referral it is working on (accepted or in
+    progress); the note joins the referral's history. Only staff of the referral's agency."""
+    text = text.strip()
+    if not text:
+        raise ReferralRefused(_("Write what was done."), code="note_required")
+    if len(text) > PROGRESS_NOTE_MAX:
+        raise ReferralRefused(
+            _("A progress note has at most %(n)s characters.") % {"n": PROGRESS_NOTE_MAX},
+            code="invalid",
+        )
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+        if transitions.Party.AGENCY not in parties_of(actor, locked):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        if locked.status not in transitions.AGENCY_WORKING_STATES:
+            raise ReferralRefused(
+                _("Only a referral the agency is working on takes progress notes: it is “%(s)s”.")
+                % {"s": _status_label(locked.status)},
+                code="not_in_table",
+            )
+        note = ReferralProgressNote.objects.create(referral=locked, author=actor, text=text)
+        record_audit_event(
+            actor=actor,
+            action="referral.progress_noted",
+            target=locked,
+            area_code=locked.area_id,
+            details={"status": locked.status},
+        )
+    return note
 
 
 def record_agency_view(actor, *, referral: Referral) -> None:

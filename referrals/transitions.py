@@ -81,6 +81,8 @@ OVERDUE_STATES = frozenset({State.APPROVED, State.ACCEPTED, State.IN_PROGRESS})
 AGENCY_VISIBLE_STATES = frozenset(
     {State.APPROVED, State.ACCEPTED, State.IN_PROGRESS, State.COMPLETED}
 )
+# The agency is working on it: it may write progress notes.
+AGENCY_WORKING_STATES = frozenset({State.ACCEPTED, State.IN_PROGRESS})
 
 
 class TransitionRefused(Exception):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("queue/", views.officer_queue, name="officer_queue"),
     path("inbox/", views.agency_inbox, name="agency_inbox"),
     path("inbox/<uuid:public_id>/", views.agency_referral, name="agency_referral"),
+    path("inbox/<uuid:public_id>/notes/", views.agency_note, name="agency_note"),
     path("inbox/<uuid:public_id>/<slug:name>/", views.agency_step, name="agency_step"),
     path("household/<uuid:household_id>/", views.household_referrals, name="household_referrals"),
     path("r/<uuid:public_id>/", views.referral_detail, name="referral_detail"),
@@ -14,6 +15,5 @@ urlpatterns = [
     path("r/<uuid:public_id>/<slug:name>/", views.referral_step, name="referral_step"),
     path("waiting/follow-up/", views.follow_up_list, name="follow_up_list"),
     path("waiting/overdue/", views.overdue_list, name="overdue_list"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:notification_id>/", views.open_notification, name="open_notification"),
+    path("waiting/drafts/", views.draft_list, name="draft_list"),
 ]

@@ -18,26 +18,24 @@ from households import services as household_services
 from households.selectors import current_persons_of
 from ppaos.accounts.policy import (
     Action,
-    agency_ids_for,
     can,
     ensure_role_allows,
     has_any_assignment,
     role_grants,
 )
 from ppaos.audit.reads import audit_page_read
-from ppaos.notifications.selectors import recent_notices_for
-from ppaos.notifications.services import mark_read as mark_notices_read
 
-from . import selectors, services
+from . import selectors, services, transitions
 from .forms import (
     BatchDecisionForm,
     CompleteForm,
     FollowUpForm,
     NoteForm,
+    ProgressNoteForm,
     ProposeReferralForm,
     RerouteForm,
 )
-from .models import NotificationKind, ReferralStatus
+from .models import ReferralStatus
 from .services import ReferralRefused
 
 
@@ -130,7 +128,7 @@ def referral_detail(request, public_id):
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "history": selectors.referral_history(referral),
+            "history": selectors.referral_timeline(referral),
             "steps": [s for s in steps if s.name != "reroute"],
             "can_reroute": any(s.name == "reroute" for s in steps),
             "reroute_form": RerouteForm(services=selectors.services_serving(referral.area_id)),
@@ -298,6 +296,13 @@ def follow_up_list(request):
 
 
 @login_required
+def draft_list(request):
+    """Referral drafts in the user's areas, to check and send on (facilitators, area managers)."""
+    ensure_role_allows(request.user, Action.PROPOSE_REFERRAL)
+    return _work_list(request, "drafts")
+
+
+@login_required
 def overdue_list(request):
     """Referrals past due at the agency, in the user's areas (facilitators and officers)."""
     if not role_grants(request.user, Action.APPROVE_REFERRAL):
@@ -315,6 +320,7 @@ def agency_referral(request, public_id):
     (referral,) = selectors.with_contact_names([referral])
     services.record_agency_view(request.user, referral=referral)
     steps = selectors.transitions_for(request.user, referral)
+    may_note = referral.status in transitions.AGENCY_WORKING_STATES
     return render(
         request,
         "referrals/agency_referral.html",
@@ -323,8 +329,28 @@ def agency_referral(request, public_id):
             "steps": [s for s in steps if s.name != "complete"],
             "complete_form": CompleteForm() if any(s.name == "complete" for s in steps) else None,
             "note_form": NoteForm(),
+            "progress_form": ProgressNoteForm() if may_note else None,
+            "progress_notes": selectors.progress_notes_of(referral),
         },
     )
+
+
+@login_required
+@require_POST
+def agency_note(request, public_id):
+    """The agency adds a progress note to a referral it is working on."""
+    ensure_role_allows(request.user, Action.ACT_ON_REFERRAL)
+    referral = get_object_or_404(selectors.referrals_for_agency(request.user), public_id=public_id)
+    form = ProgressNoteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ReferralRefused(_("Write what was done."), code="note_required")
+        services.add_progress_note(request.user, referral=referral, text=form.cleaned_data["text"])
+    except ReferralRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Progress note saved."))
+    return redirect(f"{reverse('referrals:agency_referral', args=[referral.public_id])}#progress")
 
 
 @login_required
@@ -356,33 +382,3 @@ def agency_step(request, public_id, name):
         if name in ("decline", "complete"):
             return redirect("referrals:agency_inbox")
     return redirect("referrals:agency_referral", referral.public_id)
-
-
-@login_required
-def notification_list(request):
-    if request.method == "POST":
-        services.mark_notifications_read(request.user)
-        mark_notices_read(request.user)
-        return redirect("referrals:notifications")
-    rows = list(selectors.notifications_for(request.user)[:100])
-    notices = recent_notices_for(request.user)
-    return render(request, "referrals/notifications.html", {"rows": rows, "notices": notices})
-
-
-@login_required
-def open_notification(request, notification_id):
-    """Go to the page where the notification's step is taken; a POST (the notification's button)
-    also marks it read. A GET changes nothing."""
-    notification = get_object_or_404(selectors.notifications_for(request.user), pk=notification_id)
-    if request.method == "POST":
-        services.mark_notifications_read(request.user, notification_ids=[notification.pk])
-    referral = notification.referral
-    for_agency = referral.agency_id in agency_ids_for(request.user) and notification.kind in (
-        NotificationKind.TO_ACCEPT,
-        NotificationKind.CANCELLED,
-    )
-    if for_agency:
-        if referral.status == ReferralStatus.CANCELLED:
-            return redirect("referrals:agency_inbox")
-        return redirect("referrals:agency_referral", referral.public_id)
-    return redirect("referrals:referral_detail", referral.public_id)

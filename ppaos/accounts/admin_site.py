@@ -47,6 +47,13 @@ class PolicyAdminMixin:
     def has_delete_permission(self, request, obj=None):
         return self._granted(request) and not self.read_only
 
+    def get_list_display(self, request):
+        """Date and time columns through the one display rule (ppaos/core/display.py): Django's
+        own formats cannot write a Buddhist-era year, so in Thai they would show "1 ธ.ค. 2026"."""
+        return [
+            _shown_by_display_rule(self.model, name) for name in super().get_list_display(request)
+        ]
+
     # Django's own admin log has no client address and may be cleared; the audit log is
     # append-only. Field names are recorded, never their values.
     def log_addition(self, request, obj, message):
@@ -69,6 +76,33 @@ class PolicyAdminMixin:
         for obj in objects:
             record_audit_event(actor=request.user, action="admin.deleted", target=obj)
         return super().log_deletions(request, objects)
+
+
+def _shown_by_display_rule(model, name):
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    from ppaos.core.display import format_date, format_datetime
+
+    if not isinstance(name, str):
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    if isinstance(field, models.DateTimeField):
+        show = format_datetime
+    elif isinstance(field, models.DateField):
+        show = format_date
+    else:
+        return name
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(obj):
+        return show(getattr(obj, name))
+
+    column.__name__ = name
+    return column
 
 
 def _changed_fields(message) -> list[str]:

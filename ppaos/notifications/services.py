@@ -13,10 +13,18 @@ from .models import Notice
 
 # kind -> label (lazy text): registered by the apps that send the kind.
 _KINDS: dict[str, object] = {}
+# Kinds that only tell (a referral rejected or cancelled): nothing is left to do once read.
+_HANDLED_WHEN_READ: set[str] = set()
 
 
-def register_kind(kind: str, label) -> None:
+def register_kind(kind: str, label, *, handled_when_read: bool = False) -> None:
+    """Name a kind of notice. `handled_when_read`: the notice only tells something, so reading
+    it is handling it; otherwise it waits until the app marks its subject handled."""
     _KINDS[kind] = label
+    if handled_when_read:
+        _HANDLED_WHEN_READ.add(kind)
+    else:
+        _HANDLED_WHEN_READ.discard(kind)
 
 
 def kind_label(kind: str) -> str:
@@ -79,8 +87,16 @@ def mark_handled(subject: str, *, kinds=None) -> int:
     return queryset.update(handled_at=timezone.now())
 
 
-def mark_read(user, *, notice_ids=None) -> int:
-    queryset = Notice.objects.filter(recipient=user, read_at__isnull=True)
+def mark_read(user, *, notice_ids=None, kinds=None) -> int:
+    """The user read their notices (all, those listed, or those of `kinds`); a notice that only
+    tells something (`handled_when_read`) stops waiting too."""
+    now = timezone.now()
+    queryset = Notice.objects.filter(recipient=user)
     if notice_ids is not None:
         queryset = queryset.filter(pk__in=notice_ids)
-    return queryset.update(read_at=timezone.now())
+    if kinds is not None:
+        queryset = queryset.filter(kind__in=list(kinds))
+    queryset.filter(kind__in=list(_HANDLED_WHEN_READ), handled_at__isnull=True).update(
+        handled_at=now
+    )
+    return queryset.filter(read_at__isnull=True).update(read_at=now)

@@ -34,7 +34,7 @@ def test_pages_run_under_the_policy(phone_page, villages):
         "/households/",
         f"/households/h/{household.public_id}/",
         f"/referrals/household/{household.public_id}/",
-        "/referrals/notifications/",
+        "/notifications/",
         "/households/duplicates/",
     ):
         response = page.goto(page.base_url + path)
@@ -44,7 +44,7 @@ def test_pages_run_under_the_policy(phone_page, villages):
     assert page.evaluate("htmx.config.allowEval") is False
     assert page.evaluate("document.querySelectorAll('head style').length") == 0
     # The referral styles (moved from an inline <style>) apply.
-    page.goto(page.base_url + "/referrals/notifications/")
+    page.goto(page.base_url + "/notifications/")
     assert page.evaluate(
         "getComputedStyle(document.querySelector('h1')).fontFamily"
     )  # page rendered with app.css

@@ -104,17 +104,20 @@ def test_referral_journey_on_a_phone(phone_page, screenshot, villages):
     assert referral.status == "completed"
     page.click("[data-testid=logout]")
 
-    # 4. The facilitator was told: opening the notification (a button, POST) marks it read and
-    # goes to the referral. The household page shows the outcome.
+    # 4. The facilitator was told: opening the notice (a button, POST) marks it read and goes to
+    # the referral; it still waits (confirm the help at the next survey). The household page
+    # shows the outcome.
     log_in(page, "somsri", TEST_PASSWORD)
     assert page.inner_text("[data-testid=unread-count]") == "1"
-    page.goto(f"{page.base_url}/referrals/notifications/")
-    page.wait_for_selector("[data-testid=open-notification]")
+    page.goto(f"{page.base_url}/notifications/")
+    page.wait_for_selector("[data-testid=open-notice]")
     _no_sideways_scroll(page)
     screenshot(page, "referral-08-notifications")
-    page.click("[data-testid=open-notification]")
+    page.click(
+        "[data-testid=notice-waiting][data-kind=referral_completed] [data-testid=open-notice]"
+    )
     page.wait_for_selector("[data-testid=history]")
-    assert page.locator("[data-testid=unread-count]").count() == 0
+    assert page.inner_text("[data-testid=unread-count]") == "1"  # the follow-up still waits
     page.goto(f"{page.base_url}/households/h/{household.public_id}/")
     outcome = page.inner_text("[data-testid=referral-outcome]")
     assert "ซ่อมหลังคาและผนังเสร็จแล้ว" in outcome and "25,000 บาท" in outcome

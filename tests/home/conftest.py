@@ -21,6 +21,7 @@ EXPECTED = {
     "surveys_returned": 1,
     "surveys_to_verify": 1,
     "referrals_follow_up": 1,
+    "referrals_drafts": 1,
     "referrals_to_approve": 2,
     "referrals_declined": 1,
     "referrals_overdue": 1,
@@ -56,4 +57,5 @@ def work_world(facilitator, area_manager, provincial_officer, agency_staff, make
     )
     make_referral("in_progress")
     make_referral("completed")
+    make_referral("draft")
     return {"returned": returned, "submitted": submitted, "overdue": overdue}

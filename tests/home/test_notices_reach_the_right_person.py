@@ -49,7 +49,7 @@ def test_returned_survey_reaches_its_facilitator_as_a_notice_and_a_home_count(
     home = client.get(reverse("home")).content.decode()
     assert 'data-testid="count-surveys_returned">1<' in home
     assert 'data-testid="unread-count">1<' in home
-    page = client.get(reverse("referrals:notifications")).content.decode()
+    page = client.get(reverse("notifications:list")).content.decode()
     assert page.count('data-testid="notice-waiting"') == 1
 
 

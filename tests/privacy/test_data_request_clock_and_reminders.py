@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 
 from households.models import Membership
-from privacy.models import DataRequestReminder, RequestKind
-from privacy.services import send_data_request_reminders
+from ppaos.notifications.models import Notice
+from privacy.models import RequestKind
+from privacy.reminders import DATA_REQUEST_DUE, subject_of
+from privacy.services import complete_data_request, send_data_request_reminders
 from tests.factories import household_with_head
 from tests.privacy.privacy_helpers import logged_request
 
@@ -52,8 +54,15 @@ def test_reminders_start_a_week_before_the_due_date_once_a_day(provincial_office
 
     assert send_data_request_reminders(today=today) == 1
     assert send_data_request_reminders(today=today) == 0
-    reminder = DataRequestReminder.objects.get()
-    assert (reminder.request, reminder.recipient) == (near, provincial_officer)
+    reminder = Notice.objects.get(kind=DATA_REQUEST_DUE)
+    assert (reminder.subject, reminder.recipient) == (subject_of(near), provincial_officer)
+    assert reminder.url == f"/privacy/requests/{near.public_id}/"
+    assert reminder.handled_at is None
+
+    # Answering the request is handling its reminder: it leaves "waiting".
+    complete_data_request(actor=provincial_officer, request=near, outcome="ตอบแล้ว")
+    reminder.refresh_from_db()
+    assert reminder.handled_at is not None
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,4 +77,4 @@ def test_the_reminder_task_runs_in_the_worker(celery_worker, provincial_officer)
     )
 
     assert task.delay().get(timeout=60) == 1
-    assert DataRequestReminder.objects.filter(recipient=provincial_officer).count() == 1
+    assert Notice.objects.filter(kind=DATA_REQUEST_DUE, recipient=provincial_officer).count() == 1

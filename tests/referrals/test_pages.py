@@ -4,7 +4,8 @@ loop through the browser views, data minimisation for agencies, and query-count 
 import pytest
 from django.urls import reverse
 
-from referrals.models import Notification, Referral, ReferralFollowUp
+from ppaos.notifications.models import Notice
+from referrals.models import Referral, ReferralFollowUp
 from tests.referrals.conftest import make_household
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_officer_approves_a_batch(client, provincial_officer, make_referral, age
     assert "2" in response.content.decode()
     statuses = sorted(Referral.objects.values_list("status", flat=True))
     assert statuses == ["approved", "approved", "submitted"]
-    assert Notification.objects.filter(recipient=agency_staff, read_at__isnull=True).count() == 2
+    assert Notice.objects.filter(recipient=agency_staff, handled_at__isnull=True).count() == 2
 
 
 def test_batch_reject_needs_a_reason(client, provincial_officer, make_referral):
@@ -193,19 +194,22 @@ def test_unread_count_in_the_navigation(client, provincial_officer, make_referra
     make_referral("submitted")
     body = as_user(client, provincial_officer).get(reverse("home")).content.decode()
     assert 'data-testid="unread-count">2<' in body
-    notification = Notification.objects.filter(recipient=provincial_officer).first()
-    response = client.post(reverse("referrals:open_notification", args=[notification.pk]))
+    # Opening a notice to approve does not handle it: approving does.
+    notice = Notice.objects.filter(recipient=provincial_officer).first()
+    response = client.post(reverse("notifications:open", args=[notice.pk]))
     assert response.status_code == 302
+    body = client.get(reverse("home")).content.decode()
+    assert 'data-testid="unread-count">2<' in body
+    referral = Referral.objects.get(public_id=notice.subject.removeprefix("referral:"))
+    client.post(reverse("referrals:referral_step", args=[referral.public_id, "approve"]))
     body = client.get(reverse("home")).content.decode()
     assert 'data-testid="unread-count">1<' in body
 
 
 def test_a_notification_of_someone_else_answers_404(client, facilitator, make_referral):
     make_referral("submitted")
-    notification = Notification.objects.first()
-    response = as_user(client, facilitator).get(
-        reverse("referrals:open_notification", args=[notification.pk])
-    )
+    notice = Notice.objects.first()
+    response = as_user(client, facilitator).get(reverse("notifications:open", args=[notice.pk]))
     assert response.status_code == 404
 
 
@@ -307,26 +311,27 @@ def test_household_page_shows_the_level_label_not_its_code(
 
 def test_opening_a_notification_by_get_changes_nothing(client, provincial_officer, make_referral):
     referral = make_referral("submitted")
-    notification = Notification.objects.get(recipient=provincial_officer)
-    url = reverse("referrals:open_notification", args=[notification.pk])
+    notice = Notice.objects.get(recipient=provincial_officer)
+    url = reverse("notifications:open", args=[notice.pk])
     response = as_user(client, provincial_officer).get(url)
     assert response.status_code == 302
     assert response.url == reverse("referrals:referral_detail", args=[referral.public_id])
-    notification.refresh_from_db()
-    assert notification.read_at is None
-    page = client.get(reverse("referrals:notifications")).content.decode()
+    notice.refresh_from_db()
+    assert notice.read_at is None
+    page = client.get(reverse("notifications:list")).content.decode()
     assert f'method="post" action="{url}"' in page  # the button that marks it read
 
 
 def test_opening_a_notification_by_post_marks_it_read(client, provincial_officer, make_referral):
     referral = make_referral("submitted")
-    notification = Notification.objects.get(recipient=provincial_officer)
+    notice = Notice.objects.get(recipient=provincial_officer)
     response = as_user(client, provincial_officer).post(
-        reverse("referrals:open_notification", args=[notification.pk])
+        reverse("notifications:open", args=[notice.pk])
     )
     assert response.url == reverse("referrals:referral_detail", args=[referral.public_id])
-    notification.refresh_from_db()
-    assert notification.read_at is not None
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert notice.handled_at is None  # read, but the approval still waits
 
 
 def test_batch_reject_refusal_comes_from_the_table_beside_the_reason(

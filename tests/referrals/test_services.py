@@ -10,10 +10,9 @@ from django.db import connection, connections
 from django.utils import timezone, translation
 
 from ppaos.audit.models import AuditEvent
-from referrals import services, transitions
+from ppaos.notifications.models import Notice
+from referrals import notices, services, transitions
 from referrals.models import (
-    Notification,
-    NotificationKind,
     Referral,
     ReferralFollowUp,
     ReferralStatus,
@@ -161,8 +160,8 @@ def test_decline_returns_to_the_officer_who_reroutes_to_another_agency(
     make_referral, provincial_officer, other_service, other_agency_staff
 ):
     referral = make_referral("declined")
-    assert Notification.objects.filter(
-        recipient=provincial_officer, referral=referral, kind=NotificationKind.DECLINED
+    assert Notice.objects.filter(
+        recipient=provincial_officer, subject=notices.subject_of(referral), kind=notices.DECLINED
     ).exists()
     rerouted = services.reroute_referral(
         provincial_officer, referral=referral, service=other_service, note="ส่ง อบต."
@@ -170,33 +169,39 @@ def test_decline_returns_to_the_officer_who_reroutes_to_another_agency(
     assert rerouted.status == "approved"
     assert rerouted.agency_id == other_service.agency_id
     assert rerouted.due_on == timezone.localdate() + datetime.timedelta(days=15)
-    assert Notification.objects.filter(
-        recipient=other_agency_staff, referral=referral, kind=NotificationKind.TO_ACCEPT
+    assert Notice.objects.filter(
+        recipient=other_agency_staff,
+        subject=notices.subject_of(referral),
+        kind=notices.TO_ACCEPT,
+        handled_at__isnull=True,
     ).exists()
+    # The officers' "re-route it" is answered by the re-route.
+    assert not Notice.objects.filter(kind=notices.DECLINED, handled_at__isnull=True).exists()
 
 
 def test_notifications_go_to_whoever_acts_next(
     make_referral, facilitator, provincial_officer, other_province_officer, agency_staff
 ):
     referral = make_referral("submitted")
-    assert list(
-        Notification.objects.filter(referral=referral, read_at__isnull=True).values_list(
-            "recipient_id", "kind"
-        )
-    ) == [(provincial_officer.pk, NotificationKind.TO_APPROVE)]
+    waiting = Notice.objects.filter(subject=notices.subject_of(referral), handled_at__isnull=True)
+    assert list(waiting.values_list("recipient_id", "kind")) == [
+        (provincial_officer.pk, notices.TO_APPROVE)
+    ]
     services.approve_referral(provincial_officer, referral=referral)
-    unread = Notification.objects.filter(referral=referral, read_at__isnull=True)
-    assert list(unread.values_list("recipient_id", "kind")) == [
-        (agency_staff.pk, NotificationKind.TO_ACCEPT)
+    assert list(waiting.values_list("recipient_id", "kind", "url")) == [
+        (agency_staff.pk, notices.TO_ACCEPT, f"/referrals/inbox/{referral.public_id}/")
     ]
 
 
 def test_completion_notifies_the_proposer(make_referral, facilitator):
     referral = make_referral("completed")
-    assert Notification.objects.filter(
-        recipient=facilitator, referral=referral, kind=NotificationKind.COMPLETED,
-        read_at__isnull=True,
-    ).exists()  # fmt: skip
+    waiting = Notice.objects.filter(
+        recipient=facilitator, subject=notices.subject_of(referral), kind=notices.COMPLETED,
+        handled_at__isnull=True,
+    )  # fmt: skip
+    assert waiting.exists()
+    services.record_follow_up(facilitator, referral=referral, arrived="yes", effect="helped")
+    assert not waiting.exists()  # confirmed with the household: handled
 
 
 def test_propose_refuses_a_service_whose_agency_does_not_serve_the_village(
@@ -339,7 +344,7 @@ def test_approval_refused_when_the_service_is_no_longer_offered_there(
     assert service.name_th in refused.value.message or "does not serve" in refused.value.message
     referral.refresh_from_db()
     assert referral.status == "submitted" and referral.due_on is None
-    assert not Notification.objects.filter(kind=NotificationKind.TO_ACCEPT).exists()
+    assert not Notice.objects.filter(kind=notices.TO_ACCEPT).exists()
 
 
 def test_batch_approval_lists_a_service_no_longer_offered(make_referral, provincial_officer,

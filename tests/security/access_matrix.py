@@ -18,7 +18,7 @@ Rule(see, kind=None, *, do=None, write=None, methods=GET, strict=False, ok=None)
 - `kind`: the record the URL addresses (None for lists and creates). One of the builders in
   `access_world.py`: household, person, registrant, survey, referral, duplicate, transfer, area (built in
   each area relation: own subdistrict, neighbouring subdistrict, neighbouring district, another
-  province), agency_referral (own agency / another agency), notification (own / someone
+  province), agency_referral (own agency / another agency), notification (a notice: own / someone
   else's), import_job, import_kind (an importer), agency, service (one each). URL parameters come from the record
   (`public_id`, `id`, `household_id`, `survey_id`, `membership_id`, `code`, `step`, `name`, …).
 - `do`: an Action also required in the record's area for every method (403 when the record is
@@ -140,15 +140,17 @@ PAGES: dict[str, Rule] = {
     "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),
     "referrals:follow_up_list":          Rule(A.PROPOSE_REFERRAL),
     "referrals:overdue_list":            Rule((A.PROPOSE_REFERRAL, A.APPROVE_REFERRAL)),
+    "referrals:draft_list":              Rule(A.PROPOSE_REFERRAL),
     "referrals:agency_referral":         Rule(A.ACT_ON_REFERRAL, "agency_referral"),
     "referrals:agency_step":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
+    "referrals:agency_note":             Rule(A.ACT_ON_REFERRAL, "agency_referral", methods=POST),
     "referrals:household_referrals":     Rule(CASE_WORKER, "household", write=A.PROPOSE_REFERRAL, methods=GET_POST),
     "referrals:referral_detail":         Rule(CASE_WORKER, "referral"),
     "referrals:record_follow_up":        Rule(A.PROPOSE_REFERRAL, "referral", methods=POST),
     "referrals:referral_step":           Rule(CASE_WORKER, "referral", methods=POST),
-    "referrals:notifications":           Rule(ANY_SIGNED_IN, methods=GET_POST),
-    "referrals:open_notification":       Rule(ANY_SIGNED_IN, "notification", methods=GET_POST, ok=REDIRECT),
     # Imports
+    "notifications:list":                Rule(ANY_SIGNED_IN, methods=GET_POST),
+    "notifications:open":                Rule(ANY_SIGNED_IN, "notification", methods=GET_POST, ok=REDIRECT),
     "imports:job_list":                  Rule(A.RUN_IMPORTS),
     "imports:upload":                    Rule(A.RUN_IMPORTS, methods=GET_POST, strict=True),
     "imports:import_template":           Rule(A.RUN_IMPORTS, "import_kind"),

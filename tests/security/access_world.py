@@ -115,15 +115,22 @@ class World:
         return self.records[(kind, relation)]
 
     def _notification(self, relation: str, user) -> Record:
-        """A notification for `user` (own) or for the builder (someone else's), made on demand."""
-        from referrals.models import Notification, NotificationKind
+        """A notice for `user` (own) or for the builder (someone else's), made on demand."""
+        from django.utils import timezone
+
+        from ppaos.notifications.models import Notice
+        from referrals import notices
 
         recipient = user if relation == "own" and user is not None else self.users["_builder"]
         referral = self.records[("agency_referral", "own_agency")].obj
-        notification = Notification.objects.create(
-            recipient=recipient, referral=referral, kind=NotificationKind.TO_ACCEPT
+        notice, _ = Notice.objects.get_or_create(
+            recipient=recipient,
+            kind=notices.TO_ACCEPT,
+            subject=notices.subject_of(referral),
+            day=timezone.localdate(),
+            defaults={"url": notices.agency_url(referral)},
         )
-        return Record(notification, {"notification_id": notification.pk})
+        return Record(notice, {"notice_id": notice.pk})
 
 
 def _ensure_reference_data():
