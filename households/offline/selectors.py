@@ -8,6 +8,7 @@ entering surveys and by OFFLINE_MAX_HOUSEHOLDS / OFFLINE_MAX_LEADS.
 """
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from ppaos.accounts.policy import Action, can
@@ -21,6 +22,7 @@ from ..surveys.selectors import (
     instrument_parts,
     surveys_to_finish_for,
 )
+from ..surveys.transitions import EDIT, statuses_allowing
 from .rules import instrument_rules, members_rules, saved_values
 
 
@@ -62,12 +64,15 @@ def offline_bundle(user, pinned_ids) -> dict:
     today = timezone.localdate()
     round_year = fiscal_year_be(today)
     households = offline_households(user, pinned_ids)
-    surveys = {
-        survey.household_id: survey
-        for survey in Survey.objects.filter(
-            household__in=households, fiscal_year=round_year
-        ).select_related("household", "instrument")
-    }
+    # This round's survey, or else the household's survey still to finish from an earlier round.
+    surveys = {}
+    for survey in (
+        Survey.objects.filter(household__in=households)
+        .filter(Q(fiscal_year=round_year) | Q(status__in=statuses_allowing(EDIT)))
+        .select_related("household", "instrument")
+        .order_by("household_id", "-fiscal_year")
+    ):
+        surveys.setdefault(survey.household_id, survey)
     kept = []
     for household in households:
         survey = surveys.get(household.pk)
