@@ -33,6 +33,7 @@
     return node;
   }
   function clear() { main.textContent = ""; }
+  function add(node) { if (node) main.appendChild(node); }
   function kb(bytes) { return Math.max(1, Math.round((bytes || 0) / 1024)) + " KB"; }
   function showDate(iso) {
     if (!iso) return "";
@@ -217,7 +218,7 @@
       state: "waiting"
     }, extra || {});
     return store.outboxPut(entry).then(function () {
-      flash(words.saved_on_phone);
+      flash("");
       trySending();
     });
   }
@@ -227,11 +228,13 @@
 
   function trySending() {
     if (!navigator.onLine) return;
+    var sentSomething = false;
+    store.waitingCount().then(function (n) { sentSomething = n > 0; });
     store.sync().then(function (fresh) {
       bundle = fresh;
       return store.waitingCount();
     }).then(function (waiting) {
-      if (!waiting && flashMessage === words.saved_on_phone) flash(words.sent);
+      if (!waiting && sentSomething) flash(words.sent);
       render();
     }, function () { render(); });
   }
@@ -240,7 +243,7 @@
   function messageBox() {
     var box = null;
     if (flashMessage) {
-      var cls = flashMessage === words.saved_on_phone ? "warning" : "";
+      var cls = flashMessage === words.sent ? "" : "warning";
       box = el("ul", { className: "messages" }, [
         el("li", { className: cls, "data-testid": "offline-message", text: flashMessage })
       ]);
@@ -259,16 +262,16 @@
   }
 
   function pageHome(entries) {
-    main.appendChild(el("h1", { text: words.my_work }));
-    main.appendChild(messageBox());
-    main.appendChild(waitingBanner(entries));
-    main.appendChild(el("p", { className: "muted small", "data-testid": "offline-kept" }, [
+    add(el("h1", { text: words.my_work }));
+    add(messageBox());
+    add(waitingBanner(entries));
+    add(el("p", { className: "muted small", "data-testid": "offline-kept" }, [
       words.last_sync + ": " + showDate(bundle.synced_at) + " · " + bundle.households.length +
         " " + words.households_kept + " · " + kb(bundle.size)
     ]));
-    main.appendChild(el("h2", { text: words.households }));
+    add(el("h2", { text: words.households }));
     if (!bundle.households.length) {
-      main.appendChild(el("p", { className: "muted", text: words.no_households }));
+      add(el("p", { className: "muted", text: words.no_households }));
     }
     var list = el("ul", { className: "results", "data-testid": "offline-households" });
     bundle.households.forEach(function (h) {
@@ -284,9 +287,9 @@
         waiting ? el("span", { className: "badge warn", text: words.waiting + " " + waiting }) : null
       ]));
     });
-    main.appendChild(list);
-    main.appendChild(el("h2", { text: words.leads }));
-    main.appendChild(el("p", { className: "muted small", text: words.leads_note }));
+    add(list);
+    add(el("h2", { text: words.leads }));
+    add(el("p", { className: "muted small", text: words.leads_note }));
     var leads = el("ul", { className: "plain", "data-testid": "offline-leads" });
     bundle.leads.forEach(function (lead) {
       leads.appendChild(el("li", {}, [
@@ -294,7 +297,7 @@
           (lead.house_number || "—") + " · " + lead.village
       ]));
     });
-    main.appendChild(leads);
+    add(leads);
   }
 
   function surveyBadge(h, entries) {
@@ -305,17 +308,17 @@
   }
 
   function pageHousehold(h, entries) {
-    main.appendChild(el("p", {}, [el("a", { href: "#/", text: "← " + words.home })]));
-    main.appendChild(el("h1", { "data-testid": "offline-household-title",
+    add(el("p", {}, [el("a", { href: "#/", text: "← " + words.home })]));
+    add(el("h1", { "data-testid": "offline-household-title",
       text: words.house + " " + (h.house_number || "—") + " · " + h.village }));
-    main.appendChild(messageBox());
-    main.appendChild(waitingBanner(pendingFor(h, entries)));
+    add(messageBox());
+    add(waitingBanner(pendingFor(h, entries)));
     var members = el("ul", { className: "plain" });
     h.members.members.forEach(function (m) {
       members.appendChild(el("li", {}, [el("strong", { text: m.title }), " · " + m.subtitle +
         (m.age !== null ? " · " + words.age + " " + m.age + " " + words.years : "")]));
     });
-    main.appendChild(el("div", { className: "card" }, [el("h2", { text: words.members }), members]));
+    add(el("div", { className: "card" }, [el("h2", { text: words.members }), members]));
     var card = el("div", { className: "card" }, [
       el("h2", { text: words.survey_round + " " + bundle.round }), surveyBadge(h, entries)
     ]);
@@ -329,8 +332,8 @@
     } else if (h.survey && !editable(h, entries)) {
       card.appendChild(el("p", { className: "muted", text: words.not_editable }));
     }
-    main.appendChild(card);
-    main.appendChild(el("p", {}, [el("a", { href: "/households/h/" + h.id + "/",
+    add(card);
+    add(el("p", {}, [el("a", { href: "/households/h/" + h.id + "/",
       text: words.open_online })]));
   }
 
@@ -404,25 +407,27 @@
   }
 
   var stepErrors = {};
+  var stepTyped = null; // what was typed when the checks refused it, shown again as typed
 
   function pageStep(h, step, entries) {
     var order = bundle.rules.order;
     var values = valuesOf(h, entries);
-    main.appendChild(el("p", {}, [el("a", { href: "#/h/" + h.id,
+    add(el("p", {}, [el("a", { href: "#/h/" + h.id,
       text: "← " + words.house + " " + (h.house_number || "—") + " · " + h.village })]));
-    main.appendChild(stepNav(h, step));
-    main.appendChild(el("h1", { "data-testid": "offline-step-title", text: words.step + " " +
+    add(stepNav(h, step));
+    add(el("h1", { "data-testid": "offline-step-title", text: words.step + " " +
       (order.indexOf(step) + 1) + " " + words.of + " " + order.length + ": " +
       bundle.rules.titles[step] }));
-    main.appendChild(messageBox());
-    main.appendChild(waitingBanner(pendingFor(h, entries)));
+    add(messageBox());
+    add(waitingBanner(pendingFor(h, entries)));
     if (!editable(h, entries)) {
-      main.appendChild(el("p", { className: "card", text: words.not_editable }));
+      add(el("p", { className: "card", text: words.not_editable }));
       return;
     }
     if (step === "review") { pageReview(h, values); return; }
     var rules = stepRules(h, step);
-    var current = values[step];
+    var current = Object.assign({}, values[step], stepTyped || {});
+    stepTyped = null;
     var consentOk = !!values.consent.sensitive_consent;
     var form = el("form", { "data-testid": "offline-survey-form", novalidate: true });
     if (step === "members") {
@@ -471,6 +476,7 @@
       consentChecks(step, read, values.consent);
       stepErrors = read.errors;
       if (Object.keys(read.errors).length) {
+        stepTyped = read.values;
         flash(words.fix_marked);
         render();
         return;
@@ -482,7 +488,7 @@
         window.scrollTo(0, 0);
       });
     });
-    main.appendChild(form);
+    add(form);
   }
 
   function pageReview(h, values) {
@@ -493,13 +499,13 @@
         list.appendChild(el("li", {}, [el("a", { href: "#/s/" + h.id + "/" + p.step,
           text: bundle.rules.titles[p.step] }), ": " + p.count + " " + words.missing]));
       });
-      main.appendChild(el("div", { className: "card problems", "data-testid": "offline-problems" },
+      add(el("div", { className: "card problems", "data-testid": "offline-problems" },
         [el("h2", { text: words.problems }), list]));
     } else {
-      main.appendChild(el("p", { className: "card ok", "data-testid": "offline-complete",
+      add(el("p", { className: "card ok", "data-testid": "offline-complete",
         text: words.complete }));
     }
-    main.appendChild(el("div", { className: "sticky-actions" }, [el("button", {
+    add(el("div", { className: "sticky-actions" }, [el("button", {
       type: "button", className: "btn", "data-testid": "offline-submit", disabled: !!found.length,
       text: words.submit,
       onclick: function () {
@@ -516,15 +522,15 @@
   }
 
   function pageOutbox(entries) {
-    main.appendChild(el("h1", { text: words.outbox }));
-    main.appendChild(messageBox());
+    add(el("h1", { text: words.outbox }));
+    add(messageBox());
     if (!entries.length) {
-      main.appendChild(el("p", { className: "card ok", "data-testid": "offline-outbox-empty",
+      add(el("p", { className: "card ok", "data-testid": "offline-outbox-empty",
         text: words.outbox_empty }));
       return;
     }
-    main.appendChild(waitingBanner(entries));
-    main.appendChild(el("p", {}, [el("button", { type: "button", className: "btn",
+    add(waitingBanner(entries));
+    add(el("p", {}, [el("button", { type: "button", className: "btn",
       "data-testid": "offline-send-now", text: words.send_now, onclick: function () {
         entries.forEach(function (e) {
           if (e.state === "refused") { e.state = "waiting"; store.outboxPut(e); }
@@ -565,7 +571,7 @@
       item.appendChild(actions);
       list.appendChild(item);
     });
-    main.appendChild(list);
+    add(list);
   }
 
   function shown(rule, value) {
@@ -586,17 +592,17 @@
   function pageConflict(entry) {
     var conflict = entry.conflict;
     var h = household(entry.household);
-    main.appendChild(el("p", {}, [el("a", { href: "#/outbox", text: "← " + words.outbox })]));
-    main.appendChild(el("h1", { "data-testid": "offline-conflict-title", text: words.conflict_title }));
-    main.appendChild(el("p", { text: (h ? words.house + " " + (h.house_number || "—") + " · " +
+    add(el("p", {}, [el("a", { href: "#/outbox", text: "← " + words.outbox })]));
+    add(el("h1", { "data-testid": "offline-conflict-title", text: words.conflict_title }));
+    add(el("p", { text: (h ? words.house + " " + (h.house_number || "—") + " · " +
       h.village + " · " : "") + stepTitle(entry.step) }));
     if (!conflict.editable) {
-      main.appendChild(el("p", { className: "card problems", text: words.conflict_locked }));
-      main.appendChild(el("button", { type: "button", className: "btn danger", text: words.discard,
+      add(el("p", { className: "card problems", text: words.conflict_locked }));
+      add(el("button", { type: "button", className: "btn danger", text: words.discard,
         onclick: function () { store.outboxDelete(entry.seq).then(function () { location.hash = "#/outbox"; }); } }));
       return;
     }
-    main.appendChild(el("p", { className: "muted", text: words.conflict_intro }));
+    add(el("p", { className: "muted", text: words.conflict_intro }));
     var rules = h ? stepRules(h, entry.step) : { fields: [] };
     var byName = {};
     rules.fields.forEach(function (rule) { byName[rule.name] = rule; });
@@ -663,15 +669,11 @@
       /* The settled change takes the conflict's place in the queue (same order). */
       resolution.seq = entry.seq;
       store.outboxPut(resolution).then(function () {
-        if (h && h.survey) { h.survey.version = conflict.server_version; }
-        return store.put("bundle", bundle);
-      }).then(function () {
-        flash(words.saved_on_phone);
         location.hash = "#/outbox";
         trySending();
       });
     });
-    main.appendChild(form);
+    add(form);
   }
 
   // ---- routing -------------------------------------------------------------------------------
@@ -699,7 +701,7 @@
       var entries = values[1].filter(function (e) { return !bundle || e.user === bundle.user; });
       clear();
       if (!bundle) {
-        main.appendChild(el("p", { className: "card", text: words.no_households }));
+        add(el("p", { className: "card", text: words.no_households }));
         return;
       }
       var hash = location.hash || routeFromPath();
@@ -713,7 +715,7 @@
         var entry = entries.filter(function (e) { return String(e.seq) === parts[1]; })[0];
         if (entry && entry.conflict) pageConflict(entry); else pageOutbox(entries);
       } else pageHome(entries);
-      flashMessage = flashMessage === words.saved_on_phone ? flashMessage : "";
+      flashMessage = "";
       if (self.PPAOSOfflinePage) self.PPAOSOfflinePage.showStatus();
     });
   }
