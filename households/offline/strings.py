@@ -19,6 +19,7 @@ OFFLINE_STRINGS = {
     "households": _("Households"),
     "leads": _("Registry leads to visit"),
     "leads_note": _("Record what you found when you have a signal."),
+    "no_leads": _("Nothing left to visit in your areas."),
     "no_households": _(
         "No household is kept yet. Open a household while you have a signal and it is kept here."
     ),

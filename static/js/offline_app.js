@@ -290,6 +290,7 @@
     add(list);
     add(el("h2", { text: words.leads }));
     add(el("p", { className: "muted small", text: words.leads_note }));
+    if (!bundle.leads.length) add(el("p", { className: "muted", text: words.no_leads }));
     var leads = el("ul", { className: "plain", "data-testid": "offline-leads" });
     bundle.leads.forEach(function (lead) {
       leads.appendChild(el("li", {}, [
@@ -355,7 +356,6 @@
         disabled: disabled, id: "f_" + rule.name });
       var node = el("div", attrs, [el("label", { className: "check", for: "f_" + rule.name },
         [box, el("span", { text: rule.label })])]);
-      if (disabled) node.appendChild(el("div", { className: "help", text: words.consent_first }));
       return withHelp(node, rule, error);
     }
     if (rule.kind === "radio" || rule.kind === "multi") {
@@ -431,6 +431,10 @@
     var consentOk = !!values.consent.sensitive_consent;
     var form = el("form", { "data-testid": "offline-survey-form", novalidate: true });
     if (step === "members") {
+      if (!consentOk) {
+        form.appendChild(el("p", { className: "card notice", "data-testid": "offline-consent-first",
+          text: words.consent_first }));
+      }
       rules.members.forEach(function (member) {
         var card = el("div", { className: "card member" }, [el("h2", {}, [member.title, " ",
           el("small", { text: member.subtitle + (member.age !== null ? " · " + words.age + " " +

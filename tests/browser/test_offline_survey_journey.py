@@ -11,7 +11,6 @@ Service workers need a real http://localhost origin (the live server) and a cont
 them.
 """
 
-
 import pytest
 
 from households.models import (
@@ -24,7 +23,7 @@ from households.models import (
 from households.surveys.services import start_survey
 from ppaos.accounts.models import Role
 from ppaos.audit.models import AuditEvent
-from tests.browser.conftest import PHONE, log_in, watch_for_csp_violations
+from tests.browser.conftest import PHONE, csp_violations_of, log_in, watch_for_csp_violations
 from tests.factories import TEST_PASSWORD, UserFactory, assign
 from tests.households.surveys.survey_helpers import family
 
@@ -117,13 +116,7 @@ def test_a_whole_survey_offline_then_synced(
     # No signal: the work list page opens as the work kept on the phone.
     context.set_offline(True)
     page.reload()
-    try:
-        page.wait_for_selector("[data-testid=offline-households]", timeout=8000)
-    except Exception:
-        screenshot(page, "debug-offline")
-        print("URL", page.url, "CONSOLE", page.console_texts)
-        print(page.content()[:3000])
-        raise
+    page.wait_for_selector("[data-testid=offline-households]")
     _no_sideways_scroll(page)
     screenshot(page, "offline-02-worklist-offline")
     page.click("[data-testid=offline-household-link]")
@@ -144,6 +137,7 @@ def test_a_whole_survey_offline_then_synced(
 
     # Members: without consent the health flags cannot be ticked.
     assert page.locator("input[name$=_disability]").first.is_disabled()
+    assert page.locator("[data-testid=offline-consent-first]").is_visible()
     _answer_all(page, "pass")
     _save_next(page, 3)
     _answer_all(page, "pass")
@@ -163,11 +157,7 @@ def test_a_whole_survey_offline_then_synced(
     page.check("input[name=needs][value=occupation]")
     page.fill("textarea[name=needs_note]", "อยากมีอาชีพเสริม")
     _save_next(page, 7)
-    try:
-        page.wait_for_selector("[data-testid=offline-complete]", timeout=5000)
-    except Exception:
-        screenshot(page, "debug-offline")
-        raise
+    page.wait_for_selector("[data-testid=offline-complete]")
     assert _waiting(page) == 6
 
     # Reload with no signal: the work is still on the phone.
@@ -193,6 +183,7 @@ def test_a_whole_survey_offline_then_synced(
     assert survey.status == SurveyStatus.SUBMITTED
     assert SurveyAccounts.objects.get(survey=survey).income_farming == 6000
     assert OfflineChange.objects.filter(status=OfflineChangeStatus.APPLIED).count() == 7
+    assert not csp_violations_of(page)
     context.close()
 
     # The area manager sees it submitted.
@@ -256,6 +247,9 @@ def test_a_conflict_shows_both_versions_and_keeps_the_choice(
     assert page.locator("tr[data-field=savings].same").count() == 1
     _no_sideways_scroll(page)
     screenshot(page, "offline-07-conflict-side-by-side")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "offline-08-conflict-1280")
+    page.set_viewport_size(PHONE)
 
     # Keep the phone's income from farming, the system's for everything else.
     page.click("[data-testid=conflict-all-theirs]")
@@ -274,4 +268,5 @@ def test_a_conflict_shows_both_versions_and_keeps_the_choice(
         AuditEvent.objects.filter(object_id=str(survey.public_id)).values_list("action", flat=True)
     )
     assert {"survey.offline_conflict", "survey.offline_conflict_resolved"} <= actions
+    assert not csp_violations_of(page)
     context.close()
