@@ -639,7 +639,6 @@
       body.appendChild(row);
     });
     table.appendChild(body);
-    form.appendChild(el("div", { className: "table-scroll" }, [table]));
     function pickAll(side) {
       Array.prototype.forEach.call(form.querySelectorAll("input[value='" + side + "']"),
         function (input) { input.checked = true; });
@@ -650,6 +649,7 @@
       el("button", { type: "button", className: "btn secondary", "data-testid": "conflict-all-theirs",
         text: words.keep_theirs, onclick: function () { pickAll("server"); } })
     ]));
+    form.appendChild(el("div", { className: "table-scroll" }, [table]));
     form.appendChild(el("div", { className: "sticky-actions" }, [el("button", { type: "submit",
       className: "btn", "data-testid": "conflict-save", text: words.save_choice })]));
     form.addEventListener("submit", function (event) {

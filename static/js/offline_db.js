@@ -106,8 +106,9 @@
 
   function pin(householdId) {
     return pinned().then(function (ids) {
-      if (ids.indexOf(householdId) === -1) ids.push(householdId);
-      return put("pinned", ids);
+      if (ids.indexOf(householdId) !== -1) return null;
+      ids.push(householdId);
+      return put("pinned", ids).then(function () { return put("pinsChanged", true); });
     });
   }
 
@@ -129,8 +130,9 @@
         var reset = old && old.user !== bundle.user ? wipeData() : Promise.resolve();
         return reset.then(function () {
           bundle.size = JSON.stringify(bundle).length;
-          return put("bundle", bundle).then(function () { return bundle; });
-        });
+          return put("bundle", bundle);
+        }).then(function () { return put("pinsChanged", false); })
+          .then(function () { return bundle; });
       });
     });
   }
@@ -263,6 +265,17 @@
     return syncing;
   }
 
+  /* Whether a page opened with a signal should bring the work up to date: nothing kept yet, a
+   * household newly kept, something waiting, or older than REFRESH_MINUTES. */
+  var REFRESH_MINUTES = 10;
+  function needsSync() {
+    return Promise.all([get("bundle"), get("pinsChanged"), waitingCount()]).then(function (v) {
+      var bundle = v[0];
+      if (!bundle || v[1] || v[2]) return true;
+      return Date.now() - Date.parse(bundle.synced_at) > REFRESH_MINUTES * 60 * 1000;
+    });
+  }
+
   var cachedStrings = null;
   function strings() {
     if (cachedStrings) return cachedStrings;
@@ -279,6 +292,7 @@
     get: get, put: put, outbox: outbox, outboxPut: outboxPut, outboxDelete: outboxDelete,
     wipe: wipe, checkUnused: checkUnused, uuid: uuid, pin: pin, pinned: pinned,
     refreshBundle: refreshBundle, sendOutbox: sendOutbox, sync: sync, strings: strings,
+    needsSync: needsSync,
     findHousehold: findHousehold, waitingCount: waitingCount
   };
 })();

@@ -79,7 +79,9 @@
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
     }
     return keepHousehold();
-  }).then(syncNow);
+  }).then(store.needsSync).then(function (needed) {
+    return needed ? syncNow() : showStatus(navigator.onLine ? "" : words.offline_now);
+  });
   window.addEventListener("online", syncNow);
   window.addEventListener("offline", function () { showStatus(words.offline_now); });
   self.PPAOSOfflinePage = { showStatus: showStatus, syncNow: syncNow };
