@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -106,7 +107,7 @@ class OfflineBundleView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("pinned", str, description="Household ids, comma-separated")],
-        responses={200: serializers.DictField()},
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         ensure_role_allows(request.user, Action.ENTER_SURVEY)
