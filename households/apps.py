@@ -34,3 +34,9 @@ class HouseholdsConfig(AppConfig):
         from .surveys.notices import register_kinds
 
         register_kinds()
+
+        from ppaos.accounts.context_processors import add_navigation_context
+
+        from .offline.strings import offline_context
+
+        add_navigation_context(offline_context)

@@ -25,6 +25,8 @@ AUDIT_ACTION_LABELS = {
     "duplicate.reviewed": _("Possible duplicate reviewed"),
     "survey.started": _("Survey started"),
     "survey.draft_saved": _("Survey draft saved"),
+    "survey.offline_conflict": _("Survey change from a phone met a newer version"),
+    "survey.offline_conflict_resolved": _("Survey conflict settled on the phone"),
     "survey.submitted": _("Survey submitted"),
     "survey.returned": _("Survey returned to the facilitator"),
     "survey.verified": _("Survey verified and classified"),

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from households.offline import views as offline_views
 from ppaos.accounts import views as account_views
 from ppaos.db_routers import replica_reads
 
@@ -17,7 +18,10 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", account_views.LogoutClearingDevice.as_view(), name="logout"),
+    # The service worker from the site root: its scope is the whole site (issue 16).
+    path("sw.js", offline_views.service_worker, name="service_worker"),
+    path("offline/", include("households.offline.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("users/", include("ppaos.accounts.urls")),
     path("areas/", include("ppaos.areas.urls")),

@@ -16,3 +16,13 @@ urlpatterns = [*router.urls]
 from .surveys import urlpatterns as survey_urlpatterns  # noqa: E402
 
 urlpatterns += survey_urlpatterns
+
+# Field work without a signal (households/offline/views.py).
+from django.urls import path  # noqa: E402
+
+from ..offline import views as offline_views  # noqa: E402
+
+urlpatterns += [
+    path("offline/bundle/", offline_views.OfflineBundleView.as_view(), name="offline-bundle"),
+    path("offline/changes/", offline_views.OfflineChangeView.as_view(), name="offline-change"),
+]

@@ -40,6 +40,8 @@ __all__ = [
     "ClassificationResult",
     "ProgrammeEventKind",
     "ProgrammeEvent",
+    "OfflineChangeStatus",
+    "OfflineChange",
 ]
 
 
@@ -277,6 +279,10 @@ class Survey(PublicIdModel):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     return_comment = models.TextField(_("comment from the reviewer"), blank=True)
+    # Raised by every saved change (draft, submit, return, verify): a change made offline names
+    # the version it was based on, and one based on an older version is not applied over newer
+    # answers (households/offline/services.py).
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-fiscal_year", "-created_at"]
@@ -594,3 +600,55 @@ class ProgrammeEvent(TimeStampedModel):
     @property
     def policy_area_code(self) -> str:
         return self.household.area_id
+
+
+class OfflineChangeStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")  # saved through the survey services
+    CONFLICT = "conflict", _("Conflict")  # based on an older version: the facilitator chooses
+    RESOLVED = "resolved", _("Resolved")  # a conflict the facilitator settled by a later change
+    REFUSED = "refused", _("Refused")  # the rules refused it (scope, role, state, consent)
+
+
+class OfflineChange(TimeStampedModel):
+    """One save made on a phone without a signal, as it reached the server.
+
+    `change_id` is generated on the phone, so a change sent twice (the answer lost on the way
+    back) is applied once and answered the same way. Both sides of a conflict are kept here:
+    what the phone sent (`fields`) and the survey's answers it met (`server_fields`).
+    """
+
+    change_id = models.UUIDField(_("change id"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offline_changes"
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="offline_changes"
+    )
+    step = models.CharField(_("step"), max_length=20)
+    base_version = models.PositiveIntegerField(_("based on version"))
+    fields = models.JSONField(_("answers sent from the phone"), default=dict)
+    server_fields = models.JSONField(_("answers on the server at the time"), default=dict)
+    server_version = models.PositiveIntegerField(_("version on the server"), null=True)
+    result_version = models.PositiveIntegerField(_("version after the change"), null=True)
+    resolves = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resolutions"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=OfflineChangeStatus.choices)
+    # The answer the phone got, replayed as is for a repeated change.
+    response_status = models.PositiveSmallIntegerField()
+    response = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("change sent from a phone")
+        verbose_name_plural = _("changes sent from phones")
+
+    def __str__(self) -> str:
+        return f"{self.change_id} {self.step} {self.status}"
+
+    @property
+    def policy_area_code(self) -> str:
+        return self.household.area_id if self.household_id else ""

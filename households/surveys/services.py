@@ -90,6 +90,7 @@ def _transition(survey: Survey, actor, action: str, comment: str = "") -> None:
         survey=survey, from_status=survey.status, to_status=to_status, actor=actor, comment=comment
     )
     survey.status = to_status
+    survey.version += 1
 
 
 def is_own_survey(survey: Survey, user) -> bool:
@@ -235,6 +236,7 @@ def save_survey_draft(
             survey.needs_note = needs_note.strip()
         if step in STEPS:
             survey.last_step = step
+        survey.version += 1
         survey.save()
         record_audit_event(
             actor=actor,

@@ -298,12 +298,22 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "worker-src": [SELF],  # the service worker (/sw.js), same origin only
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
     }
 }
+# Field work without a signal (issue 16): what a facilitator's phone keeps, and for how long.
+OFFLINE_MAX_HOUSEHOLDS = int(os.environ.get("OFFLINE_MAX_HOUSEHOLDS", "200"))
+OFFLINE_MAX_LEADS = int(os.environ.get("OFFLINE_MAX_LEADS", "200"))
+# Everything kept on the phone is removed when the app is opened after this many days unused.
+OFFLINE_MAX_DAYS_UNUSED = int(os.environ.get("OFFLINE_MAX_DAYS_UNUSED", "14"))
+# Raise to make every phone fetch the offline shell and its files again.
+OFFLINE_CACHE_VERSION = os.environ.get("OFFLINE_CACHE_VERSION", "1")
+
 # Cookies and headers. Secure cookies wherever the site is served over HTTPS: PPAOS_HTTPS (false
 # here, for a plain-HTTP loopback demo; true by default in production.py).
 PPAOS_HTTPS = env_bool("PPAOS_HTTPS", False)

@@ -80,6 +80,8 @@ PAGES: dict[str, Rule] = {
     "set_language":                      Rule(PUBLIC, methods=POST),
     "api-schema":                        Rule(PUBLIC),
     "api-docs":                          Rule(PUBLIC),
+    "service_worker":                    Rule(PUBLIC),
+    "offline:app":                       Rule(A.ENTER_SURVEY),
     "admin/*":                           Rule(ADMIN_SITE),
     "^media/(?P<path>.*)$":              Rule(NOT_SERVED_IN_TESTS),
     "areas:area_list":                   Rule(A.VIEW_AREA),
@@ -193,6 +195,8 @@ API: dict[str, Rule] = {
     "GET /api/v1/surveys/{id}/":                          Rule(A.VIEW_HOUSEHOLD, "survey"),
     "POST /api/v1/surveys/{id}/submit/":                  Rule(A.ENTER_SURVEY, "survey"),
     "PATCH /api/v1/surveys/{id}/steps/{step}/":           Rule(A.ENTER_SURVEY, "survey"),
+    "GET /api/v1/offline/bundle/":                        Rule(A.ENTER_SURVEY),
+    "POST /api/v1/offline/changes/":                      Rule(A.ENTER_SURVEY),
     "POST /api/v1/surveys/{id}/verify/":                  Rule(A.VERIFY_SURVEY, "survey"),
     "POST /api/v1/surveys/{id}/return/":                  Rule(A.VERIFY_SURVEY, "survey"),
     # Referrals (case workers)

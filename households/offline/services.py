@@ -1,0 +1,263 @@
+"""Applying a survey change saved on a phone without a signal (issue 16).
+
+A change names the household, the survey (none when the phone started this round's survey
+offline), the step, the step's values as the phone saved them, the survey version they were
+based on and a change id made on the phone. It is applied through the same step forms and
+services as a survey typed online (households/surveys/step_forms.py → save_survey_draft /
+start_survey / submit_survey): the same permission, area scope, state, consent rules and audit.
+
+- A change based on an older version than the survey's is not applied: the answer is a
+  conflict with both sides, field by field; both are kept (OfflineChange) and the conflict is
+  audited. The facilitator settles it with a later change that `resolves` it.
+- A change the rules refuse is answered with the reason and stays on the phone.
+- The same change sent again gets the first answer again and changes nothing (change id).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ppaos.accounts.policy import Action, require
+from ppaos.audit.services import record_audit_event
+from ppaos.thai.thai_dates import fiscal_year_be
+
+from ..models import OfflineChange, OfflineChangeStatus, Survey
+from ..surveys.selectors import instrument_parts
+from ..surveys.services import start_survey, submit_survey
+from ..surveys.step_forms import build_step_form, save_step_form
+from .rules import ANSWER_STEPS, step_values
+
+SUBMIT_STEP = "submit"
+
+
+@dataclass
+class ChangeAnswer:
+    status_code: int
+    body: dict
+
+
+def _messages(error: ValidationError) -> dict:
+    return error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+
+
+def _step_values_of(survey: Survey, step: str, data=None) -> dict:
+    if step not in ANSWER_STEPS:
+        return {}
+    parts = instrument_parts(survey.instrument)
+    form = build_step_form(step, survey, parts, data)
+    return step_values(form, bound=data is not None)
+
+
+def _record(actor, change_id, household, survey, step, base_version, fields, answer, **extra):
+    return OfflineChange.objects.create(
+        change_id=change_id,
+        user=actor,
+        household=household,
+        survey=survey,
+        step=step,
+        base_version=base_version,
+        fields=fields,
+        response_status=answer.status_code,
+        response=answer.body,
+        **extra,
+    )
+
+
+def apply_offline_change(
+    *,
+    actor,
+    change_id,
+    household,
+    survey: Survey | None,
+    step: str,
+    fields: dict,
+    base_version: int,
+    resolves_id=None,
+    choices: dict | None = None,
+) -> ChangeAnswer:
+    """Apply one change from a phone; see the module docstring for the rules.
+
+    `household` comes from the caller's scoped queryset for entering surveys, `survey` (when
+    given) from the scoped editable surveys: the views answer 404 outside the user's areas and
+    403 for a role without the action before this is called. Side effects: the survey services'
+    writes and audit rows; an OfflineChange row; a conflict's own audit row.
+    """
+    with transaction.atomic():
+        done = OfflineChange.objects.filter(change_id=change_id).first()
+        if done is not None:
+            if done.user_id != actor.pk:
+                return ChangeAnswer(400, {"status": "refused", "errors": {"": ["Change id used."]}})
+            return ChangeAnswer(done.response_status, {**done.response, "replayed": True})
+        require(actor, Action.ENTER_SURVEY, household)
+        if step not in (*ANSWER_STEPS, SUBMIT_STEP):
+            return ChangeAnswer(400, {"status": "refused", "errors": {"": [_("Unknown step.")]}})
+        if survey is None:
+            survey = Survey.objects.filter(
+                household=household, fiscal_year=fiscal_year_be(timezone.localdate())
+            ).first()
+            if survey is None:
+                try:
+                    with transaction.atomic():
+                        survey = start_survey(actor=actor, household=household)
+                except ValidationError as error:
+                    answer = ChangeAnswer(400, {"status": "refused", "errors": _messages(error)})
+                    _record(
+                        actor,
+                        change_id,
+                        household,
+                        None,
+                        step,
+                        base_version,
+                        fields,
+                        answer,
+                        status=OfflineChangeStatus.REFUSED,
+                    )
+                    return answer
+                base_version = survey.version  # the phone's first change of a new survey
+        survey = (
+            Survey.objects.select_for_update(of=("self",))
+            .select_related("household", "instrument")
+            .get(pk=survey.pk)
+        )
+        if survey.household_id != household.pk:
+            return ChangeAnswer(400, {"status": "refused", "errors": {"": ["Wrong household."]}})
+        resolved = None
+        if resolves_id:
+            resolved = OfflineChange.objects.filter(
+                change_id=resolves_id, user=actor, survey=survey
+            ).first()
+        if base_version != survey.version:
+            return _conflict(actor, change_id, household, survey, step, base_version, fields)
+        try:
+            with transaction.atomic():
+                errors = _apply(actor, survey, step, fields)
+        except ValidationError as error:
+            answer = ChangeAnswer(400, {"status": "refused", "errors": _messages(error)})
+            _record(
+                actor,
+                change_id,
+                household,
+                survey,
+                step,
+                base_version,
+                fields,
+                answer,
+                status=OfflineChangeStatus.REFUSED,
+            )
+            return answer
+        survey.refresh_from_db()
+        answer = ChangeAnswer(
+            200,
+            {
+                "status": "applied",
+                "survey": str(survey.public_id),
+                "version": survey.version,
+                "survey_status": survey.status,
+                "errors": errors,
+                "values": _step_values_of(survey, step) if survey.is_editable else {},
+            },
+        )
+        _record(
+            actor,
+            change_id,
+            household,
+            survey,
+            step,
+            base_version,
+            fields,
+            answer,
+            status=OfflineChangeStatus.APPLIED,
+            result_version=survey.version,
+            resolves=resolved,
+        )
+        if resolved is not None:
+            resolved.status = OfflineChangeStatus.RESOLVED
+            resolved.save(update_fields=["status", "updated_at"])
+            record_audit_event(
+                actor=actor,
+                action="survey.offline_conflict_resolved",
+                target=survey,
+                area_code=household.area_id,
+                details={
+                    "change": str(change_id),
+                    "resolves": str(resolves_id),
+                    "step": step,
+                    "version": survey.version,
+                    "chosen": {
+                        name: ("phone" if side == "phone" else "server")
+                        for name, side in (choices or {}).items()
+                    },
+                },
+            )
+        return answer
+
+
+def _apply(actor, survey: Survey, step: str, fields: dict) -> dict:
+    """Save the step like the survey page does; returns the field errors (valid parts saved)."""
+    if step == SUBMIT_STEP:
+        submit_survey(actor=actor, survey=survey)
+        return {}
+    parts = instrument_parts(survey.instrument)
+    form = build_step_form(step, survey, parts, fields)
+    form.is_valid()
+    flags_changed = save_step_form(step, survey, form, actor)
+    if flags_changed:
+        # A disability flag changes which indicators are asked about the member (indicator
+        # 28): the answers sent with it are read again by the form the flag now gives.
+        survey.refresh_from_db()
+        form = build_step_form(step, survey, parts, fields)
+        form.is_valid()
+        save_step_form(step, survey, form, actor)
+    return {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+
+
+def _conflict(actor, change_id, household, survey, step, base_version, fields) -> ChangeAnswer:
+    """A change based on an older version: nothing applied; both sides answered and kept."""
+    server = _step_values_of(survey, step) if survey.is_editable else {}
+    mine = _step_values_of(survey, step, fields) if survey.is_editable else fields
+    differing = sorted(name for name in mine if mine.get(name) != server.get(name))
+    answer = ChangeAnswer(
+        409,
+        {
+            "status": "conflict",
+            "survey": str(survey.public_id),
+            "step": step,
+            "base_version": base_version,
+            "server_version": survey.version,
+            "survey_status": survey.status,
+            "editable": survey.is_editable,
+            "server": server,
+            "mine": mine,
+            "differing": differing,
+        },
+    )
+    _record(
+        actor,
+        change_id,
+        household,
+        survey,
+        step,
+        base_version,
+        fields,
+        answer,
+        status=OfflineChangeStatus.CONFLICT,
+        server_fields=server,
+        server_version=survey.version,
+    )
+    record_audit_event(
+        actor=actor,
+        action="survey.offline_conflict",
+        target=survey,
+        area_code=household.area_id,
+        details={
+            "change": str(change_id),
+            "step": step,
+            "base_version": base_version,
+            "server_version": survey.version,
+            "differing": differing,
+        },
+    )
+    return answer
