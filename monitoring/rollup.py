@@ -59,7 +59,9 @@ SELECT f.area_id, y.fy, m.metric, m.value
                     THEN 1 ELSE 0 END) AS fy,
             (f.due_on IS NOT NULL AND f.due_on < %(today)s
              AND f.status IN ('approved', 'accepted', 'in_progress'))::int AS overdue,
-            (f.status = 'completed')::int AS done
+            (f.status = 'completed')::int AS done,
+            least(365, greatest(0, floor(extract(epoch FROM
+                f.completed_at - coalesce(f.submitted_at, f.created_at)) / 86400)))::int AS days
  ) y
  CROSS JOIN LATERAL (VALUES ('ref:' || f.status, 1), ('ref_overdue', y.overdue),
                             ('help_count', y.done),
@@ -68,8 +70,14 @@ SELECT f.area_id, y.fy, m.metric, m.value
                             ('help_kind:' || s.kind, y.done),
                             ('agency:' || f.agency_id || ':total', 1),
                             ('agency:' || f.agency_id || ':overdue', y.overdue),
-                            ('agency:' || f.agency_id || ':completed', y.done)) AS m(metric, value)
- WHERE m.value <> 0 AND f.status <> 'draft' AND length(f.area_id) = 8 {and_referral}
+                            ('agency:' || f.agency_id || ':completed', y.done),
+                            ('agency:' || f.agency_id || ':help_value',
+                             CASE WHEN y.done = 1 THEN coalesce(f.help_value, 0) ELSE 0 END),
+                            ('ref_days:' || y.days, y.done),
+                            ('agency:' || f.agency_id || ':days:' || y.days, y.done))
+       AS m(metric, value)
+ WHERE m.value <> 0 AND m.metric IS NOT NULL AND f.status <> 'draft'
+   AND length(f.area_id) = 8 {and_referral}
 UNION ALL
 SELECT w.area_id, 0, m.metric, 1
   FROM households_welfareregistrant w
