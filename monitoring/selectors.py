@@ -239,7 +239,7 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
                 map_class = next(name for bound, name in HARDSHIP_CLASSES if share < bound)
             board.children.append(
                 {"area": child, "cells": row[:-1], "total": row[-1], "share": share,
-                 "map_class": map_class, "bar": _bar(row, grid)}
+                 "map_class": map_class}
             )  # fmt: skip
         board.children_total = table[-1]
     return board
@@ -369,18 +369,6 @@ def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
             )
         )
     return {"rows": rows, "total": shown[-1], "exact": exact}
-
-
-def _bar(row, grid) -> list:
-    """Widths (0–100) of the stacked bar of one child area, hidden cells drawn as a grey part."""
-    biggest = max((sum(r) for r in grid), default=0) or 1
-    return [
-        (
-            LEVELS[i] if isinstance(v, int) else "hidden",
-            round(100 * (v if isinstance(v, int) else 0) / biggest, 1),
-        )
-        for i, v in enumerate(row[:-1])
-    ]
 
 
 OUT = "-"  # not surveyed in that round (entered or left the programme)
@@ -518,3 +506,46 @@ def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dic
             }
         )
     return out
+
+
+def _chart_value(value):
+    """A shown cell for the chart: the number, or None (a gap) for a hidden one; the table
+    beside the chart says "<5" or "x" for it."""
+    return value if isinstance(value, int) else None
+
+
+def levels_chart(board: Dashboard) -> dict | None:
+    """The stacked bars of households by level for each child area: the same shown numbers as
+    the table beside it (json_script data for static/js/charts.js)."""
+    if not board.children:
+        return None
+    return {
+        "kind": "stacked",
+        "categories": [row["area"].name_th for row in board.children],
+        "series": [
+            {
+                "key": lv,
+                "name": LEVEL_THAI[lv],
+                "data": [_chart_value(r["cells"][i]) for r in board.children],
+            }
+            for i, lv in enumerate(LEVELS)
+        ],  # fmt: skip
+    }
+
+
+def agency_chart(figures: dict) -> dict | None:
+    from django.utils.translation import gettext as _
+
+    if not figures["rows"]:
+        return None
+    names = [_("Completed"), _("Overdue"), _("Other referrals")]
+    return {
+        "kind": "stacked",
+        "categories": [row.name for row in figures["rows"]],
+        "series": [
+            {"key": key, "name": name, "data": [_chart_value(r.cells[i]) for r in figures["rows"]]}
+            for i, (key, name) in enumerate(
+                zip(("completed", "overdue", "other"), names, strict=True)
+            )
+        ],  # fmt: skip
+    }
