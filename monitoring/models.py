@@ -78,8 +78,8 @@ class Report(PublicIdModel):
     """A generated xlsx of the roll-ups for one area and round (monitoring.reports writes it).
 
     The numbers are protected as its requester saw them when it was asked for (`exact`: inside
-    the requester's own work area), so a report is visible to its requester only, within their
-    dashboard scope.
+    the requester's own work area); monitoring.reports.reports_visible_to shows an exact report
+    only to those who work in its area.
     """
 
     requested_by = models.ForeignKey(

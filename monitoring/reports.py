@@ -14,13 +14,13 @@ from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from households.surveys.models import LEVEL_THAI
-from ppaos.accounts.policy import Action, scope_queryset
+from ppaos.accounts.policy import Action, scope_q
 from ppaos.areas.models import Area
 from ppaos.audit.services import record_audit_event
 from ppaos.core.display import format_datetime
@@ -35,11 +35,14 @@ SINGLE_METRICS = ("target_poor", "ref_overdue", "help_count")
 
 
 def reports_visible_to(user) -> QuerySet:
-    """A user's own reports, within their dashboard scope (a report's numbers are protected as
-    its requester may see them, so nobody else gets it)."""
-    return scope_queryset(
-        user, Report.objects.filter(requested_by=user).select_related("area"), Action.VIEW_DASHBOARD
-    )
+    """Reports of the areas in the user's dashboard scope, as far as the user could see the same
+    numbers: a protected report (small cells hidden) to anyone with the dashboard there, an
+    exact one (made inside its requester's own work area) only to those who also work there."""
+    protected = scope_q(user, Action.VIEW_DASHBOARD, area_field="area_id")
+    exact = scope_q(user, Action.VIEW_HOUSEHOLD, area_field="area_id")
+    return Report.objects.filter(
+        (Q(exact=False) & protected) | (Q(exact=True) & protected & exact)
+    ).select_related("area", "requested_by")
 
 
 def request_report(*, actor, area: Area, fiscal_year: int) -> Report:

@@ -68,6 +68,11 @@ def rounds() -> list[int]:
     )
 
 
+def last_refreshed_at():
+    refresh = RollupRefresh.objects.only("finished_at").first()
+    return refresh.finished_at if refresh else None
+
+
 def data_as_of() -> str | None:
     """ "ข้อมูล ณ …": when the roll-ups were last refreshed, Buddhist era, Bangkok time."""
     refresh = RollupRefresh.objects.only("finished_at").first()
@@ -206,7 +211,7 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
         [int(now[f"help_kind:{k}"]) for k in kinds], exact=exact
     )
     board.help_kinds = [
-        (ServiceKind(k).label if k in ServiceKind.values else k, v)
+        (k, ServiceKind(k).label if k in ServiceKind.values else k, v)
         for k, v in zip(kinds, shown_kinds, strict=True)
     ]
     board.projects = masterplan_selectors.project_figures(area.code, fiscal_year)
@@ -318,6 +323,7 @@ def median_days(histogram: dict[int, int], *, exact: bool = False) -> float | No
 @dataclass
 class AgencyRow:
     agency_id: int
+    agency_public_id: object
     name: str
     cells: list  # completed, overdue, other open or closed, total (shown)
     median_days: float | None
@@ -339,9 +345,12 @@ def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
         if key.startswith("agency:"):
             _prefix, agency_id, rest = key.split(":", 2)
             by_agency.setdefault(int(agency_id), {})[rest] = value
-    names = dict(
-        Agency.objects.filter(id__in=list(by_agency)).values_list("id", "name_th")
-    )  # fmt: skip
+    agencies = {
+        agency_id: (name, public_id)
+        for agency_id, name, public_id in Agency.objects.filter(id__in=list(by_agency))
+        .values_list("id", "name_th", "public_id")
+    }  # fmt: skip
+    names = {agency_id: name for agency_id, (name, _p) in agencies.items()}
     ids = sorted(by_agency, key=lambda i: names.get(i, ""))
     grid = []
     for agency_id in ids:
@@ -360,6 +369,7 @@ def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
         rows.append(
             AgencyRow(
                 agency_id=agency_id,
+                agency_public_id=agencies.get(agency_id, ("", None))[1],
                 name=names.get(agency_id, "?"),
                 cells=line,
                 median_days=median_days(_histogram(f, "days:"), exact=exact)
