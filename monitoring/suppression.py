@@ -34,10 +34,18 @@ def protect_grid(
     if exact or not grid:
         return [list(row) for row in grid]
     rows, cols = len(grid), len(grid[0])
-    if is_small(grid[-1][-1]) or (total_row is not None and not isinstance(total_row[-1], int)):
-        # The whole table counts 1–4 households (or its total is hidden elsewhere): any
-        # figure in it would narrow them down.
-        return [[HIDDEN] * cols for _ in range(rows)]
+    if is_small(grid[-1][-1]):
+        # The whole table counts 1–4 households: any figure in it would narrow them down.
+        # Its total row stays as the parent shows it; a column whose total is a shown 0 is all
+        # zeros, nothing to hide there.
+        out = [[HIDDEN] * cols for _ in range(rows)]
+        if total_row is not None:
+            out[-1] = list(total_row)
+            for j, value in enumerate(total_row):
+                if value == 0:
+                    for i in range(rows - 1):
+                        out[i][j] = 0
+        return out
     hidden: dict[tuple[int, int], str] = {
         (i, j): SMALL for i in range(rows) for j in range(cols) if is_small(grid[i][j])
     }
