@@ -9,3 +9,9 @@ class MonitoringConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from ppaos.audit.action_labels import register_action_labels
+
+        from .audit_labels import AUDIT_ACTION_LABELS
+
+        register_action_labels(AUDIT_ACTION_LABELS)

@@ -76,6 +76,15 @@ def test_the_executive_drills_down_from_the_map_to_a_village(
         # the chart: SVG drawn by ECharts from the json_script data, beside its table
         page.wait_for_selector(".chart[data-drawn] svg")
         screenshot(page, f"dashboard-province-{name}")
+        if name == "desktop":  # prints on A4: the print style sheet at A4's width, and a PDF
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": 794, "height": 1123})
+            page.wait_for_timeout(300)  # the chart follows the resize
+            screenshot(page, "dashboard-province-print-a4")
+            pdf = page.pdf(format="A4", print_background=True)
+            assert pdf.startswith(b"%PDF") and b"/Type /Page" in pdf
+            page.emulate_media(media="screen")
+            page.set_viewport_size(viewport)
         page.click("svg a[href='/monitoring/area/4901/']")
         page.wait_for_selector("nav.crumbs >> text=เมืองมุกดาหาร")
         assert page.url.endswith("/monitoring/area/4901/")
