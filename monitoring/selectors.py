@@ -62,7 +62,8 @@ def breadcrumb(user, area: Area) -> list[Area]:
 
 def rounds() -> list[int]:
     return sorted(
-        AreaRollup.objects.filter(fiscal_year__gt=0, level="province")
+        # a round is a year with surveyed households (referrals of a later year make no round)
+        AreaRollup.objects.filter(fiscal_year__gt=0, level="province", metric="hh")
         .values_list("fiscal_year", flat=True)
         .distinct()
     )
@@ -152,14 +153,25 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     years = [fiscal_year, 0] + ([previous] if previous else [])
     figures = _figures(codes, years)
     now = figures.get((area.code, fiscal_year), {})
-    registry = figures.get((area.code, 0), {})
     tables = {year: level_tables(figures, kids, year, exact=exact, path=path)
               for year in years if year}  # fmt: skip
     lines = {year: own_line(area.code, t) for year, t in tables.items()}
     line = lines[fiscal_year]
 
-    def shown(value):
-        return suppression.protect_value(int(value), exact=exact)
+    def tree(metrics, year=fiscal_year, partition=True):
+        """The area's shown line of `metrics` for a year, protected down the tree like the
+        levels (a partition: its own total last); `partition=False` protects each metric as
+        its own one-column tree (groups that overlap, such as elderly and disabled)."""
+        if not partition:
+            return [tree([m], year)[0] for m in metrics]
+        return own_line(area.code, metric_tables(figures, kids, year, metrics, exact=exact,
+                                                 path=path))  # fmt: skip
+
+    def tree_change(metric):
+        if previous is None:
+            return None
+        a, b = tree([metric])[0], tree([metric], previous)[0]
+        return a - b if isinstance(a, int) and isinstance(b, int) else None
 
     def line_change(index):
         if previous is None:
@@ -167,23 +179,16 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
         a, b = line[index], lines[previous][index]
         return a - b if isinstance(a, int) and isinstance(b, int) else None
 
-    def change(metric):
-        if previous is None:
-            return None
-        a, b = int(now.get(metric, 0)), int(figures.get((area.code, previous), {}).get(metric, 0))
-        if not exact and (suppression.is_small(a) or suppression.is_small(b)):
-            return None
-        return a - b
-
-    # The households and the hardship count are the area's line in its parent's protected
-    # table (the same numbers, hidden the same way, as the parent's page shows).
+    # Every figure of the area is its line in its parent's protected table (the same numbers,
+    # hidden the same way, as the parent's page shows), so no two pages can be subtracted.
+    singles = {m: tree([m])[0] for m in ("target_poor", "ref_overdue", "help_count")}
     board.headlines = [
         Headline("hh", _("Households surveyed"), line[-1], line_change(-1)),
         Headline("hardship", _("In hardship"), line[0], line_change(0)),
-        Headline("target", _("Target poor (TPMAP)"), shown(now.get("target_poor", 0)),
-                 change("target_poor")),
-        Headline("overdue", _("Referrals overdue"), shown(now.get("ref_overdue", 0)), None),
-        Headline("help", _("Help delivered"), shown(now.get("help_count", 0)), None),
+        Headline("target", _("Target poor (TPMAP)"), singles["target_poor"],
+                 tree_change("target_poor")),
+        Headline("overdue", _("Referrals overdue"), singles["ref_overdue"], None),
+        Headline("help", _("Help delivered"), singles["help_count"], None),
     ]  # fmt: skip
     board.levels = [
         (Level(lv).label, LEVEL_THAI[lv], value) for lv, value in zip(LEVELS, line, strict=False)
@@ -193,36 +198,37 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
         "persons:child": _("Children (under 18)"), "persons:disability": _("With a disability"),
         "persons:chronic_illness": _("Chronic illness"), "persons:bedridden": _("Bedridden"),
     }  # fmt: skip
-    board.persons = [(labels[m], shown(now.get(m, 0))) for m in PERSON_GROUPS]
-    ref_counts = [int(now.get(f"ref:{s}", 0)) for s in REFERRAL_STATES]
-    shown_refs, shown_ref_total = suppression.protect_list(ref_counts, exact=exact)
+    board.persons = list(
+        zip([labels[m] for m in PERSON_GROUPS], tree(PERSON_GROUPS, partition=False), strict=True)
+    )
+    refs = tree([f"ref:{s}" for s in REFERRAL_STATES])
     board.referrals = [
-        (ReferralStatus(s).label, v) for s, v in zip(REFERRAL_STATES, shown_refs, strict=True)
-    ] + [(_("All referrals"), shown_ref_total)]
-    help_count = int(now.get("help_count", 0))
-    board.help_count = shown(help_count)
+        (ReferralStatus(s).label, v) for s, v in zip(REFERRAL_STATES, refs[:-1], strict=True)
+    ] + [(_("All referrals"), refs[-1])]
+    help_shown = singles["help_count"]
+    board.help_count = board.completed = help_shown
+    # A value is shown only beside its shown count (a hidden count hides its value, and the
+    # tree hides at least two counts of a line, so no subtraction gives one family's value).
     board.help_value = (
-        now.get("help_value", 0) if (exact or help_count >= suppression.THRESHOLD) else None
+        now.get("help_value", 0)
+        if exact or (isinstance(help_shown, int) and help_shown >= suppression.THRESHOLD)
+        else None
     )
-    board.completed = shown(help_count)
     board.median_days = median_days(_histogram(now, "ref_days:"), exact=exact)
-    kinds = sorted(k.removeprefix("help_kind:") for k in now if k.startswith("help_kind:"))
-    shown_kinds, _kinds_total = suppression.protect_list(
-        [int(now[f"help_kind:{k}"]) for k in kinds], exact=exact
-    )
+    kinds = list(ServiceKind.values)
+    shown_kinds = tree([f"help_kind:{k}" for k in kinds])
     board.help_kinds = [
-        (k, ServiceKind(k).label if k in ServiceKind.values else k, v)
-        for k, v in zip(kinds, shown_kinds, strict=True)
+        (k, ServiceKind(k).label, v)
+        for k, v in zip(kinds, shown_kinds[:-1], strict=True)
+        if now.get(f"help_kind:{k}") or v != 0
     ]
     board.projects = masterplan_selectors.project_figures(area.code, fiscal_year)
-    finding_counts = [int(registry.get(f"reg_finding:{f}", 0)) for f in FINDINGS]
-    unreviewed = int(registry.get("reg_total", 0)) - sum(finding_counts)
-    shown_findings, shown_reg_total = suppression.protect_list(
-        finding_counts + [unreviewed], exact=exact
-    )
-    board.coverage = [
-        (Finding(f).label, v) for f, v in zip(FINDINGS, shown_findings[:-1], strict=True)
-    ] + [(_("Not reviewed yet"), shown_findings[-1]), (_("Registrants"), shown_reg_total)]
+    _with_unreviewed(figures)
+    coverage = tree([f"reg_finding:{f}" for f in FINDINGS] + ["reg_unreviewed"], year=0)
+    board.coverage = [(Finding(f).label, v) for f, v in zip(FINDINGS, coverage, strict=False)] + [
+        (_("Not reviewed yet"), coverage[-2]),
+        (_("Registrants"), coverage[-1]),
+    ]
     # children: their rows of this area's protected table (the tree, top down)
     table = tables[fiscal_year].get(area.code)
     if children and table:
@@ -266,8 +272,16 @@ def _children_on_path(path: list[str]) -> dict[str, list[tuple[str, str]]]:
 
 def level_tables(figures, kids, fiscal_year, *, exact, path=None) -> dict:
     """The households-by-level tables of the tree (suppression.protect_tree), for one round."""
+    return metric_tables(
+        figures, kids, fiscal_year, [f"level:{lv}" for lv in LEVELS], exact=exact, path=path
+    )
+
+
+def metric_tables(figures, kids, fiscal_year, metrics, *, exact, path=None) -> dict:
+    """The tables of the tree for `metrics` (a partition of something counted; each area's
+    total is added as the last column), protected top down (suppression.protect_tree)."""
     counts = {
-        code: [int(f.get(f"level:{lv}", 0)) for lv in LEVELS]
+        code: [int(f.get(m, 0)) for m in metrics]
         for (code, year), f in figures.items()
         if year == fiscal_year
     }
@@ -275,10 +289,20 @@ def level_tables(figures, kids, fiscal_year, *, exact, path=None) -> dict:
         path[0] if path else next(iter(kids)),
         lambda code: [c for c, _n in kids.get(code, [])],
         counts,
-        width=len(LEVELS),
+        width=len(metrics),
         exact=exact,
         only=set(path) if path else None,
     )
+
+
+def _with_unreviewed(figures) -> None:
+    """Add `reg_unreviewed` (registrants with no finding yet) to the registry figures, so the
+    findings and it partition the registrants."""
+    for (_code, year), f in figures.items():
+        if year == 0:
+            f["reg_unreviewed"] = f.get("reg_total", 0) - sum(
+                f.get(f"reg_finding:{x}", 0) for x in FINDINGS
+            )
 
 
 def own_line(code: str, tables: dict) -> list:
@@ -337,8 +361,11 @@ def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
     from referrals.models import Agency
 
     exact = is_exact_for(user, area)
-    if fiscal_year is None:
-        return {"rows": [], "total": [], "exact": exact}
+    # Outside the user's own work area the agency table is shown at the top of their dashboard
+    # scope only: one agency's counts at two levels would give a hidden district's by subtraction.
+    top = area.code in area_prefixes_for(user, Action.VIEW_DASHBOARD)
+    if fiscal_year is None or not (exact or top):
+        return {"rows": [], "total": [], "exact": exact, "top_only": not (exact or top)}
     figures = _figures([area.code], [fiscal_year]).get((area.code, fiscal_year), {})
     by_agency: dict[int, dict[str, float]] = {}
     for key, value in figures.items():
@@ -360,7 +387,7 @@ def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
         )  # fmt: skip
         grid.append([completed, overdue, total - completed - overdue])
     if not grid:
-        return {"rows": [], "total": [], "exact": exact}
+        return {"rows": [], "total": [], "exact": exact, "top_only": False}
     shown = suppression.protect_table(grid, exact=exact)
     rows = []
     for agency_id, line in zip(ids, shown, strict=False):
@@ -378,7 +405,7 @@ def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
                 help_value=f.get("help_value", 0) if completed_shown else None,
             )
         )
-    return {"rows": rows, "total": shown[-1], "exact": exact}
+    return {"rows": rows, "total": shown[-1], "exact": exact, "top_only": False}
 
 
 OUT = "-"  # not surveyed in that round (entered or left the programme)

@@ -191,3 +191,48 @@ def test_the_agency_page_shows_the_table_and_chart_data(
     assert "ข้อมูล ณ" in html
     assert 'id="agency-chart-data"' in html and 'data-chart="agency-chart-data"' in html
     assert referrals["agency"].name_th in html
+
+
+def test_a_year_with_referrals_but_no_survey_is_not_a_round(referrals, agency):
+    home = household("49010101", [{}])
+    service = make_service(agency, "monitor-days-now")
+    Referral.objects.create(
+        household=home,
+        area_id=home.area_id,
+        service=service,
+        agency=agency,
+        need="x",
+        reason="x",
+        proposed_by=_user(),
+        status=ReferralStatus.SUBMITTED,
+    )  # fmt: skip  (made today: a fiscal year without a survey round)
+    full_rebuild()
+    assert AreaRollup.objects.filter(fiscal_year__gt=2568, metric="ref:submitted").exists()
+    assert selectors.rounds() == [2568]
+
+
+def test_a_district_hidden_on_the_province_page_stays_hidden_on_its_own_page(referrals, executive):
+    """Six households in hardship in 4901, one in 4902: the 1 is "<5", so 4901's 6 is hidden
+    as its partner on the province page; 4901's own page must not show 6 (7 − 6 = 1)."""
+    province = selectors.dashboard(executive, Area.objects.get(code="49"), 2568)
+    rows = {r["area"].code: r for r in province.children}
+    assert rows["4902"]["cells"][0] == SMALL and rows["4901"]["cells"][0] == HIDDEN
+    district = selectors.dashboard(executive, Area.objects.get(code="4901"), 2568)
+    assert [value for _l, _t, value in district.levels] == rows["4901"]["cells"]
+    headlines = {h.key: h.value for h in district.headlines}
+    assert headlines["hardship"] == HIDDEN and headlines["hh"] == rows["4901"]["total"]
+    for page in (province, district):
+        shown = [v for r in page.children for v in r["cells"]] + [h.value for h in page.headlines]
+        assert not any(v in (1, 2, 3, 4) for v in shown)
+
+
+def test_outside_the_users_area_agencies_show_at_the_top_of_the_scope_only(
+    referrals, executive, area_manager
+):
+    top = selectors.agency_figures(executive, Area.objects.get(code="49"), 2568)
+    assert top["rows"] and not top["top_only"]
+    lower = selectors.agency_figures(executive, Area.objects.get(code="4901"), 2568)
+    assert lower["rows"] == [] and lower["top_only"]
+    # inside their own area an area manager gets every level, exact
+    own = selectors.agency_figures(area_manager, Area.objects.get(code="490101"), 2568)
+    assert own["exact"] and own["rows"][0].cells[0] == 5
