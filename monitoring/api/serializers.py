@@ -94,6 +94,10 @@ class AgencyTableSerializer(serializers.Serializer):
     area = serializers.CharField()
     round = serializers.IntegerField(allow_null=True)
     exact = serializers.BooleanField()
+    top_only = serializers.BooleanField(
+        help_text="True: outside the caller's own work area agencies are given for the top of "
+        "their dashboard scope only (no rows here)."
+    )
     data_as_of = serializers.DateTimeField(allow_null=True)
     agencies = AgencyFiguresSerializer(many=True)
     total = serializers.ListField(child=ShownCountField())

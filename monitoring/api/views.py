@@ -116,6 +116,7 @@ class AgencyFiguresView(APIView):
             "area": area.code,
             "round": year,
             "exact": figures["exact"],
+            "top_only": figures["top_only"],
             "data_as_of": selectors.last_refreshed_at(),
             "agencies": [
                 {
