@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from households.selectors import current_memberships
 from households.surveys.models import (
@@ -231,3 +232,42 @@ def budget_totals(user) -> list[dict]:
         )
         .order_by("plan__area__parent__parent_id", "lao__name_th")
     )
+
+
+PROJECT_STATE_LABELS = {
+    "draft": _("Being drafted"),
+    "ranked": _("Ranked at the forum"),
+    "endorsed": _("Endorsed by the community"),
+    "submitted": _("Submitted to the local organisation"),
+    "in_local_plan": _("In the local development plan"),
+    "in_budget": _("In the budget ordinance"),
+    "done": _("Done"),
+    "not_adopted": _("Not adopted"),
+}
+
+
+def project_figures(area_code: str, survey_round: int) -> list[dict]:
+    """Master-plan projects of the villages under `area_code` whose plans were drawn from the
+    survey round `survey_round`, by state: how many, the budget requested and the budget adopted
+    (an LAO ordinance's amount). Projects are public plans, not households: no small cells."""
+    rows = (
+        Project.objects.filter(
+            plan__area__code__startswith=area_code, plan__survey_round=survey_round
+        )
+        .values("state")
+        .annotate(
+            count=Count("id"),
+            requested=Sum("budget_requested"),
+            adopted=Sum("budget_adopted"),
+        )
+    )
+    return [
+        {
+            "state": row["state"],
+            "label": PROJECT_STATE_LABELS.get(row["state"], row["state"]),
+            "count": row["count"],
+            "requested": row["requested"] or Decimal(0),
+            "adopted": row["adopted"] or Decimal(0),
+        }
+        for row in sorted(rows, key=lambda r: list(PROJECT_STATE_LABELS).index(r["state"]))
+    ]

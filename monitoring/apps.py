@@ -15,3 +15,9 @@ class MonitoringConfig(AppConfig):
         from .home import executive_cards
 
         add_home_cards(executive_cards)
+
+        from ppaos.audit.action_labels import register_action_labels
+
+        from .audit_labels import AUDIT_ACTION_LABELS
+
+        register_action_labels(AUDIT_ACTION_LABELS)

@@ -8,8 +8,13 @@ Referral and registry figures carry the round they were created in; `fiscal_year
 registry coverage, which has no round.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ppaos.areas.models import Area
+from ppaos.core.models import PublicIdModel
+from ppaos.core.stored_files import RandomStoredName
 
 
 class AreaRollup(models.Model):
@@ -60,3 +65,47 @@ class PendingVillage(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Report(PublicIdModel):
+    """A generated xlsx of the roll-ups for one area and round (monitoring.reports writes it).
+
+    The numbers are protected as its requester saw them when it was asked for (`exact`: inside
+    the requester's own work area); monitoring.reports.reports_visible_to shows an exact report
+    only to those who work in its area.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("round (fiscal year)"))
+    from_year = models.PositiveSmallIntegerField(_("compared with round"), null=True, blank=True)
+    exact = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    file = models.FileField(upload_to=RandomStoredName("monitoring/reports/%Y/%m/"), blank=True)
+    data_as_of = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("monitoring report")
+        verbose_name_plural = _("monitoring reports")
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.fiscal_year} {self.status}"
+
+    @property
+    def policy_area_code(self) -> str:
+        return self.area_id

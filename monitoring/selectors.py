@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import Http404
 
 from households.surveys.models import LEVEL_THAI, Level
+from masterplans import selectors as masterplan_selectors
 from ppaos.accounts.policy import Action, area_prefixes_for, can, ensure_role_allows
 from ppaos.areas.models import Area
 from ppaos.core.display import format_datetime
@@ -61,10 +62,16 @@ def breadcrumb(user, area: Area) -> list[Area]:
 
 def rounds() -> list[int]:
     return sorted(
-        AreaRollup.objects.filter(fiscal_year__gt=0, level="province")
+        # a round is a year with surveyed households (referrals of a later year make no round)
+        AreaRollup.objects.filter(fiscal_year__gt=0, level="province", metric="hh")
         .values_list("fiscal_year", flat=True)
         .distinct()
     )
+
+
+def last_refreshed_at():
+    refresh = RollupRefresh.objects.only("finished_at").first()
+    return refresh.finished_at if refresh else None
 
 
 def data_as_of() -> str | None:
@@ -106,6 +113,12 @@ class Dashboard:
     coverage: list = field(default_factory=list)
     children: list = field(default_factory=list)  # rows for the table, the chart and the map
     children_total: list = field(default_factory=list)
+    help_kinds: list = field(default_factory=list)  # [(label, shown count)]
+    help_value: object = None
+    help_count: object = None
+    median_days: object = None  # median days from submission to completion, or None (hidden)
+    completed: object = None
+    projects: list = field(default_factory=list)
 
 
 PERSON_GROUPS = ["persons", "persons:elderly", "persons:child", "persons:disability",
@@ -119,7 +132,7 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     from django.utils.translation import gettext as _
 
     from households.models import Finding
-    from referrals.models import ReferralStatus
+    from referrals.models import ReferralStatus, ServiceKind
 
     all_rounds = rounds()
     if fiscal_year not in all_rounds:
@@ -132,70 +145,99 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     board = Dashboard(area, fiscal_year, previous, exact)
     if fiscal_year is None:
         return board
-    children = list(Area.objects.filter(parent=area).order_by("code").only("code", "name_th"))
-    codes = [area.code] + [c.code for c in children]
+    path = ancestry(area.code)
+    kids = _children_on_path(path)
+    children = [Area(code=code, name_th=name, parent_id=area.code) for code, name in
+                kids.get(area.code, [])]  # fmt: skip
+    codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
     years = [fiscal_year, 0] + ([previous] if previous else [])
     figures = _figures(codes, years)
     now = figures.get((area.code, fiscal_year), {})
-    before = figures.get((area.code, previous), {}) if previous else None
-    registry = figures.get((area.code, 0), {})
+    tables = {year: level_tables(figures, kids, year, exact=exact, path=path)
+              for year in years if year}  # fmt: skip
+    lines = {year: own_line(area.code, t) for year, t in tables.items()}
+    line = lines[fiscal_year]
 
-    def shown(value):
-        return suppression.protect_value(int(value), exact=exact)
+    def tree(metrics, year=fiscal_year, partition=True):
+        """The area's shown line of `metrics` for a year, protected down the tree like the
+        levels (a partition: its own total last); `partition=False` protects each metric as
+        its own one-column tree (groups that overlap, such as elderly and disabled)."""
+        if not partition:
+            return [tree([m], year)[0] for m in metrics]
+        return own_line(area.code, metric_tables(figures, kids, year, metrics, exact=exact,
+                                                 path=path))  # fmt: skip
 
-    def change(metric):
-        if before is None:
+    def tree_change(metric):
+        if previous is None:
             return None
-        a, b = int(now.get(metric, 0)), int(before.get(metric, 0))
-        if not exact and (suppression.is_small(a) or suppression.is_small(b)):
-            return None
-        return a - b
+        a, b = tree([metric])[0], tree([metric], previous)[0]
+        return a - b if isinstance(a, int) and isinstance(b, int) else None
 
+    def line_change(index):
+        if previous is None:
+            return None
+        a, b = line[index], lines[previous][index]
+        return a - b if isinstance(a, int) and isinstance(b, int) else None
+
+    # Every figure of the area is its line in its parent's protected table (the same numbers,
+    # hidden the same way, as the parent's page shows), so no two pages can be subtracted.
+    singles = {m: tree([m])[0] for m in ("target_poor", "ref_overdue", "help_count")}
     board.headlines = [
-        Headline("hh", _("Households surveyed"), shown(now.get("hh", 0)), change("hh")),
-        Headline("hardship", _("In hardship"), shown(now.get("level:in_hardship", 0)),
-                 change("level:in_hardship")),
-        Headline("target", _("Target poor (TPMAP)"), shown(now.get("target_poor", 0)),
-                 change("target_poor")),
-        Headline("overdue", _("Referrals overdue"), shown(now.get("ref_overdue", 0)), None),
-        Headline("help", _("Help delivered"), shown(now.get("help_count", 0)), None),
+        Headline("hh", _("Households surveyed"), line[-1], line_change(-1)),
+        Headline("hardship", _("In hardship"), line[0], line_change(0)),
+        Headline("target", _("Target poor (TPMAP)"), singles["target_poor"],
+                 tree_change("target_poor")),
+        Headline("overdue", _("Referrals overdue"), singles["ref_overdue"], None),
+        Headline("help", _("Help delivered"), singles["help_count"], None),
     ]  # fmt: skip
-    level_counts = [int(now.get(f"level:{lv}", 0)) for lv in LEVELS]
-    shown_levels, _total = suppression.protect_list(level_counts, exact=exact)
     board.levels = [
-        (Level(lv).label, LEVEL_THAI[lv], value)
-        for lv, value in zip(LEVELS, shown_levels, strict=True)
+        (Level(lv).label, LEVEL_THAI[lv], value) for lv, value in zip(LEVELS, line, strict=False)
     ]
     labels = {
         "persons": _("All members"), "persons:elderly": _("Elderly (60 and over)"),
         "persons:child": _("Children (under 18)"), "persons:disability": _("With a disability"),
         "persons:chronic_illness": _("Chronic illness"), "persons:bedridden": _("Bedridden"),
     }  # fmt: skip
-    board.persons = [(labels[m], shown(now.get(m, 0))) for m in PERSON_GROUPS]
-    ref_counts = [int(now.get(f"ref:{s}", 0)) for s in REFERRAL_STATES]
-    shown_refs, shown_ref_total = suppression.protect_list(ref_counts, exact=exact)
+    board.persons = list(
+        zip([labels[m] for m in PERSON_GROUPS], tree(PERSON_GROUPS, partition=False), strict=True)
+    )
+    refs = tree([f"ref:{s}" for s in REFERRAL_STATES])
     board.referrals = [
-        (ReferralStatus(s).label, v) for s, v in zip(REFERRAL_STATES, shown_refs, strict=True)
-    ] + [(_("All referrals"), shown_ref_total)]
+        (ReferralStatus(s).label, v) for s, v in zip(REFERRAL_STATES, refs[:-1], strict=True)
+    ] + [(_("All referrals"), refs[-1])]
+    help_shown = singles["help_count"]
+    board.help_count = board.completed = help_shown
+    # A value is shown only beside its shown count (a hidden count hides its value, and the
+    # tree hides at least two counts of a line, so no subtraction gives one family's value).
     board.help_value = (
-        now.get("help_value", 0) if (exact or now.get("help_count", 0) >= 5) else None
+        now.get("help_value", 0)
+        if exact or (isinstance(help_shown, int) and help_shown >= suppression.THRESHOLD)
+        else None
     )
-    finding_counts = [int(registry.get(f"reg_finding:{f}", 0)) for f in FINDINGS]
-    unreviewed = int(registry.get("reg_total", 0)) - sum(finding_counts)
-    shown_findings, shown_reg_total = suppression.protect_list(
-        finding_counts + [unreviewed], exact=exact
-    )
-    board.coverage = [
-        (Finding(f).label, v) for f, v in zip(FINDINGS, shown_findings[:-1], strict=True)
-    ] + [(_("Not reviewed yet"), shown_findings[-1]), (_("Registrants"), shown_reg_total)]
-    # children: one table (levels by child area) protected as a whole
-    grid = [
-        [int(figures.get((c.code, fiscal_year), {}).get(f"level:{lv}", 0)) for lv in LEVELS]
-        for c in children
+    board.median_days = median_days(_histogram(now, "ref_days:"), exact=exact)
+    kinds = list(ServiceKind.values)
+    shown_kinds = tree([f"help_kind:{k}" for k in kinds])
+    board.help_kinds = [
+        (k, ServiceKind(k).label, v)
+        for k, v in zip(kinds, shown_kinds[:-1], strict=True)
+        if now.get(f"help_kind:{k}") or v != 0
     ]
-    if children:
-        protected = suppression.protect_table(grid, exact=exact)
-        for child, counts, row in zip(children, grid, protected, strict=False):
+    board.projects = masterplan_selectors.project_figures(area.code, fiscal_year)
+    _with_unreviewed(figures)
+    coverage = tree([f"reg_finding:{f}" for f in FINDINGS] + ["reg_unreviewed"], year=0)
+    board.coverage = [(Finding(f).label, v) for f, v in zip(FINDINGS, coverage, strict=False)] + [
+        (_("Not reviewed yet"), coverage[-2]),
+        (_("Registrants"), coverage[-1]),
+    ]
+    # children: their rows of this area's protected table (the tree, top down)
+    table = tables[fiscal_year].get(area.code)
+    if children and table:
+        table = table[1]
+        grid = [
+            [int(figures.get((c.code, fiscal_year), {}).get(f"level:{lv}", 0)) for lv in LEVELS]
+            for c in children
+        ]
+        for child, counts, row in zip(children, grid, table, strict=False):
             total = sum(counts)
             hardship = row[0]
             if total == 0:
@@ -208,62 +250,216 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
                 map_class = next(name for bound, name in HARDSHIP_CLASSES if share < bound)
             board.children.append(
                 {"area": child, "cells": row[:-1], "total": row[-1], "share": share,
-                 "map_class": map_class, "bar": _bar(row, grid)}
+                 "map_class": map_class}
             )  # fmt: skip
-        board.children_total = protected[-1]
-        # The panel shows the same line as the table's total row, hidden the same way (two
-        # different choices of complementary cells could be combined to undo both).
-        board.levels = [
-            (label, thai, value)
-            for (label, thai, _v), value in zip(board.levels, protected[-1][:-1], strict=True)
-        ]
+        board.children_total = table[-1]
     return board
 
 
-def _bar(row, grid) -> list:
-    """Widths (0–100) of the stacked bar of one child area, hidden cells drawn as a grey part."""
-    biggest = max((sum(r) for r in grid), default=0) or 1
-    return [
-        (
-            LEVELS[i] if isinstance(v, int) else "hidden",
-            round(100 * (v if isinstance(v, int) else 0) / biggest, 1),
+def ancestry(code: str) -> list[str]:
+    """The codes from the province down to `code` (2, 4, 6, 8 digits)."""
+    return [code[:n] for n in (2, 4, 6, 8) if n <= len(code)]
+
+
+def _children_on_path(path: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """{code: [(child code, Thai name)]} for every area on the path (one query)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    rows = Area.objects.filter(parent_id__in=path).order_by("code")
+    for code, parent, name in rows.values_list("code", "parent_id", "name_th"):
+        out.setdefault(parent, []).append((code, name))
+    return out
+
+
+def level_tables(figures, kids, fiscal_year, *, exact, path=None) -> dict:
+    """The households-by-level tables of the tree (suppression.protect_tree), for one round."""
+    return metric_tables(
+        figures, kids, fiscal_year, [f"level:{lv}" for lv in LEVELS], exact=exact, path=path
+    )
+
+
+def metric_tables(figures, kids, fiscal_year, metrics, *, exact, path=None) -> dict:
+    """The tables of the tree for `metrics` (a partition of something counted; each area's
+    total is added as the last column), protected top down (suppression.protect_tree)."""
+    counts = {
+        code: [int(f.get(m, 0)) for m in metrics]
+        for (code, year), f in figures.items()
+        if year == fiscal_year
+    }
+    return suppression.protect_tree(
+        path[0] if path else next(iter(kids)),
+        lambda code: [c for c, _n in kids.get(code, [])],
+        counts,
+        width=len(metrics),
+        exact=exact,
+        only=set(path) if path else None,
+    )
+
+
+def _with_unreviewed(figures) -> None:
+    """Add `reg_unreviewed` (registrants with no finding yet) to the registry figures, so the
+    findings and it partition the registrants."""
+    for (_code, year), f in figures.items():
+        if year == 0:
+            f["reg_unreviewed"] = f.get("reg_total", 0) - sum(
+                f.get(f"reg_finding:{x}", 0) for x in FINDINGS
+            )
+
+
+def own_line(code: str, tables: dict) -> list:
+    """An area's own line of levels and total as shown: its row in its parent's table (the root:
+    the total row of its own table)."""
+    parent = code[: len(code) - 2] if len(code) > 2 else None
+    if parent and parent in tables and code in tables[parent][0]:
+        kids, shown = tables[parent]
+        return shown[kids.index(code)]
+    if code in tables:
+        return tables[code][1][-1]
+    return [0] * (len(LEVELS) + 1)
+
+
+def _histogram(figures: dict, prefix: str) -> dict[int, int]:
+    """{days: referrals} from the roll-up's `<prefix><days>` figures."""
+    return {
+        int(key.removeprefix(prefix)): int(value)
+        for key, value in figures.items()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
+
+
+def median_days(histogram: dict[int, int], *, exact: bool = False) -> float | None:
+    """The median of a {days: count} histogram (days capped at 365 by the roll-up); None when
+    no referral was completed, or, outside the user's own area, fewer than five were (a median
+    of one to four referrals is nearly their own dates)."""
+    n = sum(histogram.values())
+    if n == 0 or (not exact and n < suppression.THRESHOLD):
+        return None
+    wanted = sorted({(n - 1) // 2, n // 2})
+    found, seen = [], 0
+    for days in sorted(histogram):
+        count = histogram[days]
+        for position in wanted:
+            if seen <= position < seen + count:
+                found.append(days)
+        seen += count
+    return sum(found) / len(found)
+
+
+@dataclass
+class AgencyRow:
+    agency_id: int
+    agency_public_id: object
+    name: str
+    cells: list  # completed, overdue, other open or closed, total (shown)
+    median_days: float | None
+    help_value: object
+
+
+def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
+    """Referrals of the round by receiving agency: completed, overdue, the rest and the total
+    (one table protected as a whole), the median days to complete and the value of the help.
+    A median or a value is shown only where the agency's completed count is itself shown."""
+    from referrals.models import Agency
+
+    exact = is_exact_for(user, area)
+    # Outside the user's own work area the agency table is shown at the top of their dashboard
+    # scope only: one agency's counts at two levels would give a hidden district's by subtraction.
+    top = area.code in area_prefixes_for(user, Action.VIEW_DASHBOARD)
+    if fiscal_year is None or not (exact or top):
+        return {"rows": [], "total": [], "exact": exact, "top_only": not (exact or top)}
+    figures = _figures([area.code], [fiscal_year]).get((area.code, fiscal_year), {})
+    by_agency: dict[int, dict[str, float]] = {}
+    for key, value in figures.items():
+        if key.startswith("agency:"):
+            _prefix, agency_id, rest = key.split(":", 2)
+            by_agency.setdefault(int(agency_id), {})[rest] = value
+    agencies = {
+        agency_id: (name, public_id)
+        for agency_id, name, public_id in Agency.objects.filter(id__in=list(by_agency))
+        .values_list("id", "name_th", "public_id")
+    }  # fmt: skip
+    names = {agency_id: name for agency_id, (name, _p) in agencies.items()}
+    ids = sorted(by_agency, key=lambda i: names.get(i, ""))
+    grid = []
+    for agency_id in ids:
+        f = by_agency[agency_id]
+        completed, overdue, total = (
+            int(f.get("completed", 0)), int(f.get("overdue", 0)), int(f.get("total", 0))
+        )  # fmt: skip
+        grid.append([completed, overdue, total - completed - overdue])
+    if not grid:
+        return {"rows": [], "total": [], "exact": exact, "top_only": False}
+    shown = suppression.protect_table(grid, exact=exact)
+    rows = []
+    for agency_id, line in zip(ids, shown, strict=False):
+        f = by_agency[agency_id]
+        completed_shown = isinstance(line[0], int) and (exact or line[0] >= suppression.THRESHOLD)
+        rows.append(
+            AgencyRow(
+                agency_id=agency_id,
+                agency_public_id=agencies.get(agency_id, ("", None))[1],
+                name=names.get(agency_id, "?"),
+                cells=line,
+                median_days=median_days(_histogram(f, "days:"), exact=exact)
+                if completed_shown
+                else None,
+                help_value=f.get("help_value", 0) if completed_shown else None,
+            )
         )
-        for i, v in enumerate(row[:-1])
-    ]
+    return {"rows": rows, "total": shown[-1], "exact": exact, "top_only": False}
+
+
+OUT = "-"  # not surveyed in that round (entered or left the programme)
 
 
 def transition_matrix(user, area: Area, from_year: int, to_year: int) -> dict:
-    """Households by level in `from_year` (rows) and in `to_year` (columns), protected."""
+    """Households by level in `from_year` (rows) and in `to_year` (columns), protected.
+
+    A fifth row counts the households that entered the programme (surveyed in `to_year` in this
+    area, not in `from_year`); a fifth column those that left it (surveyed in `from_year`, not in
+    `to_year`). The whole 5×5 table with its totals goes through one suppression, so the entered
+    and left counts cannot undo a hidden cell either.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT a.level, b.level, count(*)
-              FROM households_classificationresult a
-              JOIN households_classificationresult b
-                ON b.household_id = a.household_id AND b.fiscal_year = %s
-             WHERE a.fiscal_year = %s AND a.area_id LIKE %s
+            SELECT coalesce(a.level, %(out)s), coalesce(b.level, %(out)s), count(*)
+              FROM (SELECT household_id, level FROM households_classificationresult
+                     WHERE fiscal_year = %(from)s AND area_id LIKE %(prefix)s) a
+              FULL JOIN (SELECT household_id, level FROM households_classificationresult
+                          WHERE fiscal_year = %(to)s AND area_id LIKE %(prefix)s) b
+                ON b.household_id = a.household_id
              GROUP BY 1, 2
             """,
-            [to_year, from_year, area.code + "%"],
+            {"out": OUT, "from": from_year, "to": to_year, "prefix": area.code + "%"},
         )
         counts = {(a, b): n for a, b, n in cursor.fetchall()}
-    table = [[counts.get((a, b), 0) for b in LEVELS] for a in LEVELS]
+    keys = LEVELS + [OUT]
+    table = [[counts.get((a, b), 0) for b in keys] for a in keys]
     exact = is_exact_for(user, area)
     shown = suppression.protect_table(table, exact=exact)
     any_hidden = any(not isinstance(v, int) for row in shown for v in row)
     improved = sum(table[i][j] for i in range(4) for j in range(4) if j > i)
     worse = sum(table[i][j] for i in range(4) for j in range(4) if j < i)
+    from django.utils.translation import gettext as _
+
+    row_labels = [LEVEL_THAI[lv] for lv in LEVELS]
+    row_labels.append(_("Not surveyed in %(year)s") % {"year": from_year})
     return {
         "rows": [
-            (LEVEL_THAI[lv], [(shown[i][j], _shade(shown, i, j)) for j in range(4)], shown[i][-1])
-            for i, lv in enumerate(LEVELS)
+            (label, [(shown[i][j], _shade(shown, i, j)) for j in range(5)], shown[i][-1])
+            for i, label in enumerate(row_labels)
         ],
-        "headers": [LEVEL_THAI[lv] for lv in LEVELS],
+        "headers": [LEVEL_THAI[lv] for lv in LEVELS]
+        + [_("Not surveyed in %(year)s") % {"year": to_year}],
         "total": shown[-1],
+        "entered": shown[4][-1],
+        "exited": shown[-1][4],
         # Sums over hidden cells would be more equations to undo the hiding with: shown only
         # when every cell is.
         "improved": improved if exact or not any_hidden else None,
         "worse": worse if exact or not any_hidden else None,
+        "counts": table,
+        "shown": shown,
         "from_year": from_year,
         "to_year": to_year,
     }
@@ -271,12 +467,12 @@ def transition_matrix(user, area: Area, from_year: int, to_year: int) -> dict:
 
 def _shade(shown, i, j) -> str:
     """A class for the cell from the SHOWN numbers only (a hidden cell gives nothing away):
-    darker for a larger share of its row; improvements green, falls red."""
+    darker for a larger share of its row; improvements green, falls red, in or out grey-blue."""
     value, row_total = shown[i][j], shown[i][-1]
     if not isinstance(value, int) or not isinstance(row_total, int) or row_total == 0:
         return "t-hidden"
     step = min(4, int(5 * value / row_total))
-    kind = "up" if j > i else "down" if j < i else "same"
+    kind = "out" if 4 in (i, j) else "up" if j > i else "down" if j < i else "same"
     return f"t-{kind} t-{step}"
 
 
@@ -347,3 +543,46 @@ def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dic
             }
         )
     return out
+
+
+def _chart_value(value):
+    """A shown cell for the chart: the number, or None (a gap) for a hidden one; the table
+    beside the chart says "<5" or "x" for it."""
+    return value if isinstance(value, int) else None
+
+
+def levels_chart(board: Dashboard) -> dict | None:
+    """The stacked bars of households by level for each child area: the same shown numbers as
+    the table beside it (json_script data for static/js/charts.js)."""
+    if not board.children:
+        return None
+    return {
+        "kind": "stacked",
+        "categories": [row["area"].name_th for row in board.children],
+        "series": [
+            {
+                "key": lv,
+                "name": LEVEL_THAI[lv],
+                "data": [_chart_value(r["cells"][i]) for r in board.children],
+            }
+            for i, lv in enumerate(LEVELS)
+        ],  # fmt: skip
+    }
+
+
+def agency_chart(figures: dict) -> dict | None:
+    from django.utils.translation import gettext as _
+
+    if not figures["rows"]:
+        return None
+    names = [_("Completed"), _("Overdue"), _("Other referrals")]
+    return {
+        "kind": "stacked",
+        "categories": [row.name for row in figures["rows"]],
+        "series": [
+            {"key": key, "name": name, "data": [_chart_value(r.cells[i]) for r in figures["rows"]]}
+            for i, (key, name) in enumerate(
+                zip(("completed", "overdue", "other"), names, strict=True)
+            )
+        ],  # fmt: skip
+    }

@@ -1,7 +1,10 @@
 """Changes that move the figures queue their village for the debounced refresh (after commit).
 
-Bulk imports write with bulk_create (no signals): the import's village list is queued by the
-periodic drain's safety net, the nightly full rebuild (CELERY_BEAT_SCHEDULE in settings).
+- a verified survey's classification, a referral's change, a registrant's finding: post_save;
+- a welfare-registry import (written in bulk, no post_save): the framework's
+  `import_job_finished` signal; the villages of the registrants the job wrote are queued. A
+  registrant moved out of a village by an import leaves its old village's figures until the
+  nightly full rebuild (CELERY_BEAT_SCHEDULE), which also catches any other bulk write.
 """
 
 from django.db import transaction
@@ -18,10 +21,27 @@ def _queue(sender, instance, **kwargs):
         transaction.on_commit(lambda: mark_villages_dirty([code]))
 
 
+def _queue_import(sender, job, **kwargs):
+    if sender != "welfare_registry":
+        return
+    from households.models import WelfareRegistrant  # noqa: PLC0415
+
+    from .rollup import mark_villages_dirty  # noqa: PLC0415
+
+    codes = list(
+        WelfareRegistrant.objects.filter(import_job_id=job.pk)
+        .values_list("area_id", flat=True)
+        .distinct()
+    )
+    transaction.on_commit(lambda: mark_villages_dirty(codes))
+
+
 def connect() -> None:
     from households.models import RegistrantFinding  # noqa: PLC0415
     from households.surveys.models import ClassificationResult  # noqa: PLC0415
+    from ppaos.imports.signals import import_job_finished  # noqa: PLC0415
     from referrals.models import Referral  # noqa: PLC0415
 
     for model in (ClassificationResult, Referral, RegistrantFinding):
         post_save.connect(_queue, sender=model, dispatch_uid=f"monitoring-{model.__name__}")
+    import_job_finished.connect(_queue_import, dispatch_uid="monitoring-import")

@@ -18,21 +18,44 @@ def is_small(value) -> bool:
     return value is not None and 0 < value < THRESHOLD
 
 
-def protect_grid(grid: list[list[int]], *, exact: bool = False) -> list[list[object]]:
+def protect_grid(
+    grid: list[list[int]], *, exact: bool = False, total_row: list | None = None
+) -> list[list[object]]:
     """`grid` with its last row and last column being totals (sums of the others).
 
     Returns the same shape with hidden cells replaced by SMALL / HIDDEN. `exact=True` (inside the
     user's own work area) returns the numbers as they are.
+
+    `total_row`: the total row as another table already shows it (an area's own line in its
+    parent's table, see `protect_tree`). Its hidden cells stay hidden here and its shown cells
+    are never chosen as complementary cells (hiding what the parent shows would hide nothing),
+    so the parent's page and the area's own page cannot be combined to undo each other.
     """
     if exact or not grid:
         return [list(row) for row in grid]
     rows, cols = len(grid), len(grid[0])
     if is_small(grid[-1][-1]):
         # The whole table counts 1–4 households: any figure in it would narrow them down.
-        return [[HIDDEN] * cols for _ in range(rows)]
+        # Its total row stays as the parent shows it; a column whose total is a shown 0 is all
+        # zeros, nothing to hide there.
+        out = [[HIDDEN] * cols for _ in range(rows)]
+        if total_row is not None:
+            out[-1] = list(total_row)
+            for j, value in enumerate(total_row):
+                if value == 0:
+                    for i in range(rows - 1):
+                        out[i][j] = 0
+        return out
     hidden: dict[tuple[int, int], str] = {
         (i, j): SMALL for i in range(rows) for j in range(cols) if is_small(grid[i][j])
     }
+    locked: set[tuple[int, int]] = set()
+    if total_row is not None:
+        for j, value in enumerate(total_row):
+            if isinstance(value, int):
+                locked.add((rows - 1, j))
+            else:
+                hidden[(rows - 1, j)] = value
     lines = [[(i, j) for j in range(cols)] for i in range(rows)]
     lines += [[(i, j) for i in range(rows)] for j in range(cols)]
     changed = True
@@ -44,7 +67,7 @@ def protect_grid(grid: list[list[int]], *, exact: bool = False) -> list[list[obj
             # them (two "<5" adding to 8 are both 4). Either way hide one more, shown as "x".
             if not marks or (len(marks) > 1 and HIDDEN in marks):
                 continue
-            others = [cell for cell in line if cell not in hidden]
+            others = [cell for cell in line if cell not in hidden and cell not in locked]
             if not others:
                 continue
             positive = [c for c in others if grid[c[0]][c[1]] > 0]
@@ -62,9 +85,37 @@ def with_totals(table: list[list[int]]) -> list[list[int]]:
     return rows
 
 
-def protect_table(table: list[list[int]], *, exact: bool = False) -> list[list[object]]:
+def protect_table(
+    table: list[list[int]], *, exact: bool = False, total_row: list | None = None
+) -> list[list[object]]:
     """A table of counts with its totals added, protected: the shape every page shows."""
-    return protect_grid(with_totals(table), exact=exact)
+    return protect_grid(with_totals(table), exact=exact, total_row=total_row)
+
+
+def protect_tree(root, children_of, counts, *, width: int, exact: bool = False, only=None) -> dict:
+    """Tables of an area tree protected from the top down: {parent: (its children, the
+    protected rows of the children followed by the total row)}. Each child's row becomes the
+    fixed total row of the child's own table, so a cell hidden on a parent's page stays hidden
+    on the child's page (its own total) and a cell shown there is never re-hidden to no effect.
+
+    `children_of(code)` lists the children in order, `counts[code]` is the list of counts of an
+    area (children's counts sum to their parent's), `only` (a set of codes) limits the walk to
+    one path. Every page and export protecting a hierarchy uses this, so they all agree.
+    """
+    tables: dict = {}
+    stack = [(root, None)]
+    while stack:
+        code, fixed = stack.pop()
+        kids = children_of(code)
+        if not kids:
+            continue
+        grid = [list(counts.get(k) or [0] * width) for k in kids]
+        shown = protect_table(grid, exact=exact, total_row=fixed)
+        tables[code] = (kids, shown)
+        for kid, row in zip(kids, shown, strict=False):
+            if only is None or kid in only:
+                stack.append((kid, row))
+    return tables
 
 
 def protect_list(values: list[int], *, exact: bool = False) -> tuple[list[object], object]:

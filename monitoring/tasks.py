@@ -16,3 +16,11 @@ def drain_pending_villages() -> int:
     cache.delete(rollup._DEBOUNCE_KEY)  # changes from now on schedule the next window
     refresh = rollup.drain_pending()
     return refresh.villages if refresh else 0
+
+
+@shared_task(name="monitoring.write_report", acks_late=True, reject_on_worker_lost=True)
+def write_report_task(report_id: int) -> str | None:
+    from . import reports  # noqa: PLC0415
+
+    report = reports.write_report(report_id)
+    return report.status if report is not None else None

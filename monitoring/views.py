@@ -4,10 +4,15 @@ Facilitators are refused with 403 (their role does not grant VIEW_DASHBOARD: the
 villages' households, not the province's figures). The views hold no logic: monitoring.selectors.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from . import mapsvg, selectors
+from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.core.stored_files import serve_stored_file
+
+from . import mapsvg, reports, selectors
 
 
 def _int(value):
@@ -27,6 +32,7 @@ def _page(request, code):
             breadcrumb=selectors.breadcrumb(request.user, area),
             map=_map(area, board),
             attribution=mapsvg.ATTRIBUTION,
+            chart=selectors.levels_chart(board),
         )
     partial = request.headers.get("HX-Request") == "true"
     template = "monitoring/_dashboard_body.html" if partial else "monitoring/dashboard.html"
@@ -88,3 +94,86 @@ def transitions(request, code: str):
         "breadcrumb": selectors.breadcrumb(request.user, area),
     }
     return render(request, "monitoring/transitions.html", context)
+
+
+@login_required
+def agencies(request, code: str):
+    """Referrals of the round by receiving agency, within the user's dashboard scope."""
+    area = selectors.dashboard_area(request.user, code)
+    rounds = selectors.rounds()
+    year = _int(request.GET.get("round"))
+    year = year if year in rounds else (rounds[-1] if rounds else None)
+    figures = selectors.agency_figures(request.user, area, year)
+    context = {
+        "area": area,
+        "figures": figures,
+        "rounds": rounds,
+        "fiscal_year": year,
+        "chart": selectors.agency_chart(figures),
+        "data_as_of": selectors.data_as_of(),
+        "breadcrumb": selectors.breadcrumb(request.user, area),
+    }
+    return render(request, "monitoring/agencies.html", context)
+
+
+@login_required
+def report_list(request):
+    """The user's generated reports, newest first."""
+    ensure_role_allows(request.user, Action.VIEW_DASHBOARD)
+    history = reports.reports_visible_to(request.user)[:50]
+    return render(
+        request,
+        "monitoring/report_list.html",
+        {"reports": history, "data_as_of": selectors.data_as_of()},
+    )
+
+
+@login_required
+@require_POST
+def report_request(request, code: str):
+    area = selectors.dashboard_area(request.user, code)
+    try:
+        report = reports.request_report(
+            actor=request.user, area=area, fiscal_year=_int(request.POST.get("round")) or 0
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("monitoring:area_dashboard", code=area.code)
+    return redirect("monitoring:report_detail", public_id=report.public_id)
+
+
+def _report(request, public_id):
+    ensure_role_allows(request.user, Action.VIEW_DASHBOARD)
+    return get_object_or_404(reports.reports_visible_to(request.user), public_id=public_id)
+
+
+@login_required
+def report_detail(request, public_id):
+    report = _report(request, public_id)
+    return render(
+        request,
+        "monitoring/report_detail.html",
+        {"report": report, "data_as_of": selectors.data_as_of()},
+    )
+
+
+@login_required
+def report_progress(request, public_id):
+    """The progress part of the report page, polled by htmx while the report is written."""
+    return render(
+        request, "monitoring/_report_progress.html", {"report": _report(request, public_id)}
+    )
+
+
+@login_required
+def report_download(request, public_id):
+    return serve_stored_file(
+        request,
+        action=Action.VIEW_DASHBOARD,
+        queryset=reports.reports_visible_to(request.user).filter(status="done"),
+        public_id=public_id,
+        file_field="file",
+        audit_action="monitoring.report_downloaded",
+        download_name=reports.download_name,
+        details=lambda report: {"fiscal_year": report.fiscal_year},
+    )

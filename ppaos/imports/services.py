@@ -38,6 +38,7 @@ from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
 from .readers import OverlongRow, SpreadsheetError, open_table
+from .signals import import_job_finished
 
 logger = logging.getLogger(__name__)
 
@@ -603,6 +604,8 @@ def _finish(job, status, created, updated, unchanged, groups, report_name, run) 
         finished_at=timezone.now(),
     )
     details = run.after_write(job)
+    if not job.dry_run and status != ImportStatus.FAILED:
+        import_job_finished.send(sender=job.kind, job=job)
     record_audit_event(
         actor=job.created_by,
         action="import.job_finished",

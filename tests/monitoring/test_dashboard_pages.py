@@ -28,8 +28,9 @@ def test_the_executive_sees_the_province_with_small_counts_hidden(client, execut
     assert response.status_code == 200
     html = response.content.decode()
     assert "ข้อมูล ณ" in html
-    # 4 households in the province: a table of fewer than five shows nothing; headline <5
-    assert "&lt;5" in html
+    # 4 households in the province: a table of fewer than five shows nothing, the headlines
+    # (the province's line of that table) neither
+    assert 'class="value">x<' in html
     assert not re.search(r'class="value">[1-4]<', html)
     # no names, no national IDs
     assert "สมศรี" not in html and "ใจดี" not in html
@@ -121,9 +122,14 @@ def test_the_transition_matrix_equals_a_hand_count(client, provincial_officer, b
     rows = response.context["matrix"]["rows"]
     values = [[v for v, _shade in cells] for _thai, cells, _total in rows]
     # a: hardship → struggling, b: hardship → hardship, c: struggling → getting by (d not again)
-    assert values[0] == [1, 1, 0, 0]
-    assert values[1] == [0, 0, 1, 0]
+    # the fifth column: not surveyed again (left the programme); the fifth row: new in 2568
+    assert values[0] == [1, 1, 0, 0, 0]
+    assert values[1] == [0, 0, 1, 0, 0]
+    assert values[2] == [0, 0, 0, 0, 1]  # d: getting by in 2567, not surveyed in 2568
+    assert values[4] == [0, 0, 0, 0, 0]  # nobody new in 2568
     assert response.context["matrix"]["improved"] == 2
+    assert response.context["matrix"]["exited"] == 1
+    assert response.context["matrix"]["entered"] == 0
 
 
 def test_the_executive_sees_the_matrix_protected(client, executive, built):

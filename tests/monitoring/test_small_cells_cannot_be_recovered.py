@@ -101,3 +101,68 @@ def test_a_line_of_areas_hides_a_partner_for_a_single_small_one():
 def test_a_table_of_fewer_than_five_households_shows_nothing():
     shown = protect_table([[1, 0], [0, 2]])
     assert {v for row in shown for v in row} == {HIDDEN}
+
+
+# --- across pages: a parent's table and each child's own page (suppression.protect_tree) ------
+
+
+def _tree_case(rng):
+    """A province 49 → districts 4901, 4902 → subdistricts → villages with random counts."""
+    kids = {"49": ["4901", "4902"], "4901": ["490101", "490102"], "4902": ["490201"]}
+    for sub in ("490101", "490102", "490201"):
+        kids[sub] = [sub + "01", sub + "02"]
+    counts = {}
+    for sub in ("490101", "490102", "490201"):
+        for village in kids[sub]:
+            counts[village] = [rng.choice([0, 0, 1, 2, 3, 6, 9, 14]) for _ in range(3)]
+    for parent in ("490101", "490102", "490201", "4901", "4902", "49"):
+        counts[parent] = [sum(col) for col in zip(*(counts[k] for k in kids[parent]), strict=True)]
+    return kids, counts
+
+
+def test_a_cell_hidden_on_a_parents_page_stays_hidden_on_the_childs_own_page():
+    from monitoring.suppression import protect_tree
+
+    rng = random.Random(21)
+    hidden_seen = 0
+    for _ in range(150):
+        kids, counts = _tree_case(rng)
+        tables = protect_tree("49", lambda c, kids=kids: kids.get(c, []), counts, width=3)
+        for parent, (children, shown) in tables.items():
+            for child, row in zip(children, shown, strict=False):
+                if child in tables:
+                    # the child's own page shows its line as the total row: the same cells
+                    assert tables[child][1][-1] == row, (counts, parent, child)
+                hidden_seen += sum(1 for v in row if v in (SMALL, HIDDEN))
+            for line in list(shown) + [list(col) for col in zip(*shown, strict=True)]:
+                assert not any(v in (1, 2, 3, 4) for v in line)
+                assert sum(1 for v in line if v in (SMALL, HIDDEN)) != 1, (counts, shown)
+    assert hidden_seen > 100
+
+
+def test_the_subdistrict_hidden_in_its_districts_table_is_hidden_on_its_own_page():
+    """District 4901: subdistrict 490101 has 3 households in hardship, 490102 has 10. The 3 is
+    "<5", so the 10 is hidden as its partner; on 490102's own page its total must not say 10,
+    or 13 − 10 would give the 3 back."""
+    from monitoring.suppression import protect_tree
+
+    kids = {"49": ["4901"], "4901": ["490101", "490102"], "490102": ["49010201", "49010202"]}
+    counts = {
+        "49010201": [6, 20],
+        "49010202": [4, 20],
+        "490102": [10, 40],
+        "490101": [3, 30],
+        "4901": [13, 70],
+        "49": [13, 70],
+    }
+    tables = protect_tree("49", lambda c: kids.get(c, []), counts, width=2)
+    district = tables["4901"][1]
+    assert district[0][0] == SMALL and district[1][0] == HIDDEN
+    own = tables["490102"][1]
+    assert own[-1][0] == HIDDEN  # its own total: hidden as on the district's page
+    assert [row[0] for row in own] == [6, SMALL, HIDDEN]
+    # both pages together: 490101's "<5" (a) + 490102's x = 13 and 6 + village's "<5" (b) = x
+    feasible = {
+        a for a in range(1, 5) for b in range(1, 5) if a + (6 + b) == district[-1][0]
+    }  # fmt: skip
+    assert district[-1][0] == 13 and len(feasible) >= 2

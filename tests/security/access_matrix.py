@@ -89,6 +89,12 @@ PAGES: dict[str, Rule] = {
     "monitoring:dashboard":              Rule(A.VIEW_DASHBOARD),
     "monitoring:area_dashboard":         Rule(A.VIEW_DASHBOARD, "area"),
     "monitoring:transitions":            Rule(A.VIEW_DASHBOARD, "area"),
+    "monitoring:agencies":               Rule(A.VIEW_DASHBOARD, "area"),
+    "monitoring:report_request":         Rule(A.VIEW_DASHBOARD, "area", methods=POST),
+    "monitoring:report_list":            Rule(A.VIEW_DASHBOARD),
+    "monitoring:report_detail":          Rule(A.VIEW_DASHBOARD, "report"),
+    "monitoring:report_progress":        Rule(A.VIEW_DASHBOARD, "report"),
+    "monitoring:report_download":        Rule(A.VIEW_DASHBOARD, "report"),
     "audit:audit_log":                   Rule(A.VIEW_AUDIT_LOG, strict=True),
     # User and role management (admins)
     "accounts:user_list":                Rule(A.MANAGE_USERS, strict=True),
@@ -224,6 +230,14 @@ API: dict[str, Rule] = {
     "GET /api/v1/imports/jobs/{public_id}/":              Rule(A.RUN_IMPORTS, "import_job"),
     "GET /api/v1/imports/jobs/{public_id}/errors.xlsx":   Rule(A.RUN_IMPORTS, "import_job"),
     "GET /api/v1/imports/jobs/{public_id}/file/":         Rule(A.RUN_IMPORTS, "import_job"),
+    # Monitoring roll-ups (small cells protected outside the caller's own work area)
+    "GET /api/v1/monitoring/rollups/":                    Rule(A.VIEW_DASHBOARD, strict=True),
+    "GET /api/v1/monitoring/agencies/":                   Rule(A.VIEW_DASHBOARD, strict=True),
+    "GET /api/v1/monitoring/transitions/":                Rule(A.VIEW_DASHBOARD, strict=True),
+    "GET /api/v1/monitoring/reports/":                    Rule(A.VIEW_DASHBOARD),
+    "POST /api/v1/monitoring/reports/":                   Rule(A.VIEW_DASHBOARD, strict=True),
+    "GET /api/v1/monitoring/reports/{public_id}/":        Rule(A.VIEW_DASHBOARD, "report"),
+    "GET /api/v1/monitoring/reports/{public_id}/download/": Rule(A.VIEW_DASHBOARD, "report"),
     # Community master plans: read by VIEW_HOUSEHOLD (scope), written by DRAFT/ENDORSE_MASTER_PLAN
     "GET /api/v1/master-plans/":                          Rule(A.VIEW_HOUSEHOLD),
     "POST /api/v1/master-plans/":                         Rule(A.DRAFT_MASTER_PLAN, strict=True),

@@ -67,6 +67,7 @@ AREA_KINDS = (
     "plan",
     "project",
     "plan_pdf",
+    "report",
 )
 RELATIONS = {
     **{kind: tuple(AREAS) for kind in AREA_KINDS},
@@ -293,6 +294,17 @@ def _plan_pdf(builder, plan) -> Record:
     return Record(pdf, {"public_id": pdf.public_id})
 
 
+def _monitoring_report(builder, village):
+    from monitoring.models import Report, ReportStatus
+
+    report = Report(
+        requested_by=builder, area_id=village, fiscal_year=2569, status=ReportStatus.DONE
+    )
+    report.file.save("matrix-report.xlsx", ContentFile(b"PK"), save=False)
+    report.save()
+    return Record(report, {"public_id": report.public_id})
+
+
 def build_world() -> World:
     """Build every user and record (call inside a transaction that is rolled back)."""
     from households.models import DuplicateCandidate, Membership
@@ -370,6 +382,7 @@ def build_world() -> World:
         records[("plan", relation)] = Record(plan, {"public_id": plan.public_id})
         records[("project", relation)] = Record(project, {"public_id": project.public_id})
         records[("plan_pdf", relation)] = _plan_pdf(builder, plan)
+        records[("report", relation)] = _monitoring_report(builder, village)
     own_household = records[("household", "own_subdistrict")].obj
     for relation, service in (("own_agency", service_x), ("other_agency", service_y)):
         referral = _referral(builder, own_household, service, approved=True)

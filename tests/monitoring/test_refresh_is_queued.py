@@ -1,0 +1,78 @@
+"""What moves the figures queues its village for the debounced refresh: a verified survey's
+result, a referral's change, a registrant's finding, and a welfare-registry import (through the
+import framework's signal: ppaos/imports never imports monitoring)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from monitoring.models import AreaRollup, PendingVillage
+from monitoring.rollup import drain_pending, full_rebuild
+from referrals.models import Referral, ReferralStatus
+from tests.imports.files import good_row, write_xlsx
+from tests.imports.helpers import run_in_process
+from tests.monitoring.builders import _user, household, result
+from tests.referrals.conftest import make_service
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _pending():
+    return set(PendingVillage.objects.values_list("code", flat=True))
+
+
+def test_a_verified_result_and_a_referral_change_queue_their_village(
+    villages, agency, django_capture_on_commit_callbacks
+):
+    home = household("49010102", [{}])
+    with django_capture_on_commit_callbacks(execute=True):
+        result(home, 2568, "in_hardship")
+    assert _pending() == {"49010102"}
+    PendingVillage.objects.all().delete()
+    service = make_service(agency, "monitor-queue")
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = Referral.objects.create(
+            household=home, area_id="49010102", service=service, agency=agency, need="x",
+            reason="x", proposed_by=_user(), status=ReferralStatus.SUBMITTED,
+        )  # fmt: skip
+    assert _pending() == {"49010102"}
+    # the drain refreshes the queued villages and empties the queue
+    full_rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral.status = ReferralStatus.APPROVED
+        referral.save()
+    assert drain_pending() is not None
+    assert _pending() == set()
+    assert (
+        AreaRollup.objects.get(area_code="49", fiscal_year__gt=0, metric="ref:approved").value == 1
+    )
+
+
+def test_a_registry_import_queues_the_villages_it_wrote(
+    tmp_path, settings, admin_user, villages, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    path = write_xlsx(tmp_path / "registry.xlsx", [good_row(n) for n in range(1, 4)])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run_in_process(admin_user, path)
+    assert job.created_count == 3
+    assert _pending() == {"49010101"}
+
+
+def test_a_validate_only_import_queues_nothing(
+    tmp_path, settings, admin_user, villages, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    path = write_xlsx(tmp_path / "registry.xlsx", [good_row(n) for n in range(1, 4)])
+    with django_capture_on_commit_callbacks(execute=True):
+        run_in_process(admin_user, path, dry_run=True)
+    assert _pending() == set()
+
+
+def test_the_import_framework_does_not_import_monitoring():
+    for source in (ROOT / "ppaos" / "imports").rglob("*.py"):
+        text = source.read_text()
+        assert not re.search(r"^\s*(from|import) monitoring\b", text, re.M), source
