@@ -177,6 +177,37 @@ def delete_problem(*, actor, problem: Problem) -> None:
         problem.delete()
 
 
+def move_problem(*, actor, problem: Problem, up: bool) -> Problem:
+    """Swap the problem's rank with the one above (or below) it: the forum's ranking."""
+    require(actor, Action.DRAFT_MASTER_PLAN, problem)
+    _ensure_draft(problem.plan)
+    with transaction.atomic():
+        problems = list(problem.plan.problems.select_for_update().order_by("rank", "id"))
+        for position, row in enumerate(problems, start=1):
+            row.rank = position
+        index = next(i for i, row in enumerate(problems) if row.pk == problem.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(problems):
+            problems[index].rank, problems[other].rank = problems[other].rank, problems[index].rank
+        Problem.objects.bulk_update(problems, ["rank"])
+        problem = next(row for row in problems if row.pk == problem.pk)
+        record_audit_event(
+            actor=actor,
+            action="masterplan.problem.update",
+            target=problem,
+            area_code=problem.plan.area_id,
+            details={"fields": ["rank"], "rank": problem.rank},
+        )
+    return problem
+
+
+def choose_targets(plan: MasterPlan, *, levels=(), household_ids=()) -> list[int]:
+    """Target households chosen by level in the plan's round and / or by hand (ids), together."""
+    chosen = set(households_by_level(plan, levels)) if levels else set()
+    chosen.update(int(pk) for pk in household_ids)
+    return sorted(chosen)
+
+
 def _check_project_links(plan: MasterPlan, fields: dict) -> None:
     problem = fields.get("problem")
     if problem is not None and problem.plan_id != plan.pk:
