@@ -11,3 +11,9 @@ class MasterplansConfig(AppConfig):
         from .home import endorsement_cards
 
         add_home_cards(endorsement_cards)
+
+        from ppaos.audit.action_labels import register_action_labels
+
+        from .audit_labels import AUDIT_ACTION_LABELS
+
+        register_action_labels(AUDIT_ACTION_LABELS)

@@ -454,14 +454,22 @@ def export_rows(user):
 
 def help_received(household) -> list[dict]:
     """A household's "help received" record: its referrals and the master-plan projects that
-    target it, newest first. Plain dicts, for the household page and for monitoring's
-    evaluation (kind "referral" / "project", title, state, when, amount)."""
+    target it, newest first (see `help_received_for`)."""
+    return help_received_for([household.pk]).get(household.pk, [])
+
+
+def help_received_for(household_ids) -> dict[int, list[dict]]:
+    """The "help received" record of many households in two queries, for the household page
+    and monitoring's evaluation: {household id: [item, …]}, newest first. Each item is a plain
+    dict: kind ("referral" / "project"), title, state, state_label, since (date), amount (help
+    value or adopted budget, else None), received (the help was delivered), object."""
     from referrals.models import Referral
 
-    items = []
-    referrals = Referral.objects.filter(household=household).select_related("service")
+    ids = list(household_ids)
+    record: dict[int, list[dict]] = {pk: [] for pk in ids}
+    referrals = Referral.objects.filter(household_id__in=ids).select_related("service")
     for referral in referrals:
-        items.append(
+        record[referral.household_id].append(
             {
                 "kind": "referral",
                 "title": referral.service.name_th,
@@ -473,13 +481,10 @@ def help_received(household) -> list[dict]:
                 "object": referral,
             }
         )
-    projects = (
-        Project.objects.filter(target_households=household)
-        .select_related("plan")
-        .order_by("-plan__fiscal_year", "id")
-    )
-    for project in projects:
-        items.append(
+    targets = Project.target_households.through.objects.filter(household_id__in=ids)
+    for link in targets.select_related("project__plan").order_by("project_id"):
+        project = link.project
+        record[link.household_id].append(
             {
                 "kind": "project",
                 "title": project.title,
@@ -491,8 +496,9 @@ def help_received(household) -> list[dict]:
                 "object": project,
             }
         )
-    items.sort(key=lambda item: item["since"], reverse=True)
-    return items
+    for items in record.values():
+        items.sort(key=lambda item: item["since"], reverse=True)
+    return record
 
 
 def laos_serving(area_code: str) -> QuerySet:
@@ -536,8 +542,9 @@ def data_section_rows(data: dict) -> dict:
         ],
         "persons_total": data.get("persons", {}).get("total", 0),
         "income": [
-            {"label": field_label.get(f"income_{key}", key), "amount": value}
-            for key, value in accounts.get("income", {}).items()
+            {"label": field_label[name], "amount": accounts.get("income", {}).get(key)}
+            for name in SurveyAccounts.INCOME_FIELDS
+            if (key := name.removeprefix("income_")) in accounts.get("income", {})
         ],
         "capitals": [
             {**row, "label": capital_names.get(row["capital"], row["capital"])}

@@ -336,3 +336,21 @@ def test_export_is_scoped_audited_and_neutralises_formulas(
     answer = _as(client, neighbour_facilitator).get(reverse("masterplans:export"))
     workbook = load_workbook(io.BytesIO(answer.content))
     assert workbook.worksheets[1].max_row == 1  # headers only
+
+
+def test_help_received_for_many_households_takes_two_queries(
+    plan, surveys, facilitator, django_assert_num_queries
+):
+    first, second, third = (s.household for s in surveys)
+    add_project(
+        actor=facilitator,
+        plan=plan,
+        title="ลานตากข้าว",
+        objective="ลดต้นทุน",
+        carrier="community",
+        target_households=[first.pk, second.pk],
+    )
+    with django_assert_num_queries(2):
+        record = selectors.help_received_for([first.pk, second.pk, third.pk])
+    assert [len(record[h.pk]) for h in (first, second, third)] == [1, 1, 0]
+    assert record[first.pk][0]["title"] == "ลานตากข้าว"
