@@ -551,3 +551,29 @@ def data_section_rows(data: dict) -> dict:
             for row in data.get("capitals", [])
         ],
     }
+
+
+def steps_for(user, project: Project) -> list:
+    """The transitions the user may record for the project now (from transitions.TRANSITIONS):
+    none without DRAFT_MASTER_PLAN in its area; "endorse" never (projects are endorsed with
+    their plan); "submit"/"complete" from endorsed only once the plan is endorsed, and
+    "complete" straight from endorsed only for a project the community carries itself."""
+    from .models import Carrier
+    from .transitions import transitions_from
+
+    if not can(user, Action.DRAFT_MASTER_PLAN, project):
+        return []
+    steps = []
+    for transition in transitions_from(project.state):
+        if transition.name == "endorse":
+            continue
+        if transition.source == State.ENDORSED and not project.plan.is_frozen:
+            continue
+        if (
+            transition.name == "complete"
+            and transition.source == State.ENDORSED
+            and project.carrier != Carrier.COMMUNITY
+        ):
+            continue
+        steps.append(transition)
+    return steps

@@ -26,7 +26,6 @@ from .forms import (
     ProjectForm,
     ReasonForm,
 )
-from .transitions import transitions_from
 
 LIST_LIMIT = 200
 
@@ -217,6 +216,9 @@ def problem_move(request, public_id):
 @login_required
 def project_add(request, public_id):
     plan = _plan_for(request, public_id, Action.DRAFT_MASTER_PLAN)
+    if plan.is_frozen:
+        messages.error(request, _("The plan has been endorsed; its content can no longer change."))
+        return redirect("masterplans:plan_detail", plan.public_id)
     households = selectors.village_households_for_targets(plan)
     form = ProjectForm(
         request.POST or None,
@@ -261,22 +263,17 @@ def project_detail(request, public_id):
         target=project,
         area_code=project.plan.area_id,
     )
-    may_step = can(request.user, Action.DRAFT_MASTER_PLAN, project)
     steps = []
-    if may_step:
-        for transition in transitions_from(project.state):
-            if transition.name == "endorse":
-                continue  # projects are endorsed with their plan
-            form_class = STEP_FORMS.get(transition.name)
-            if transition.name in REASON_STEPS:
-                form_class = ReasonForm
-            steps.append(
-                {
-                    "name": transition.name,
-                    "target_label": selectors.state_label(transition.target),
-                    "form": form_class(auto_id=f"id_{transition.name}_%s") if form_class else None,
-                }
-            )
+    for transition in selectors.steps_for(request.user, project):
+        form_class = ReasonForm if transition.name in REASON_STEPS else None
+        form_class = form_class or STEP_FORMS.get(transition.name)
+        steps.append(
+            {
+                "name": transition.name,
+                "target_label": selectors.state_label(transition.target),
+                "form": form_class(auto_id=f"id_{transition.name}_%s") if form_class else None,
+            }
+        )
     return render(
         request,
         "masterplans/project_detail.html",

@@ -354,3 +354,33 @@ def test_help_received_for_many_households_takes_two_queries(
         record = selectors.help_received_for([first.pk, second.pk, third.pk])
     assert [len(record[h.pk]) for h in (first, second, third)] == [1, 1, 0]
     assert record[first.pk][0]["title"] == "ลานตากข้าว"
+
+
+def test_project_page_offers_only_the_steps_the_table_allows(
+    client, plan, facilitator, area_manager, provincial_officer, lao
+):
+    with_lao = add_project(
+        actor=facilitator, plan=plan, title="ก", objective="ข", carrier="lao", lao=lao
+    )
+    by_community = add_project(
+        actor=facilitator, plan=plan, title="ค", objective="ง", carrier="community"
+    )
+    for project in (with_lao, by_community):
+        transition_project(actor=facilitator, project=project, name="rank")
+
+    def step_names(user, project):
+        page = _as(client, user).get(
+            reverse("masterplans:project_detail", args=[project.public_id])
+        )
+        return [step["name"] for step in page.context["steps"]]
+
+    assert step_names(facilitator, with_lao) == ["unrank"]  # endorse goes with the plan
+    endorse_plan(actor=area_manager, plan=plan)
+    assert step_names(facilitator, with_lao) == ["submit"]
+    assert step_names(facilitator, by_community) == ["submit", "complete"]
+    assert step_names(provincial_officer, with_lao) == []  # sees, does not record steps
+
+    answer = _as(client, facilitator).get(
+        reverse("masterplans:project_add", args=[plan.public_id]), follow=True
+    )
+    assert _messages(answer) == ["แผนนี้ได้รับการรับรองแล้ว จึงแก้ไขเนื้อหาไม่ได้อีก"]
