@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households.surveys.models import Capital, Level
+from ppaos.core.date_inputs import EraDateField
 from ppaos.thai.thai_dates import fiscal_year_be
 
 from .models import Carrier
@@ -80,12 +81,8 @@ class ProjectForm(forms.Form):
         label=_("Local administrative organisation"),
         empty_label="—",
     )
-    starts_on = forms.DateField(
-        label=_("Starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(
-        label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = EraDateField(label=_("Starts"), required=False)
+    ends_on = EraDateField(label=_("Ends"), required=False)
     target_levels = forms.MultipleChoiceField(
         label=_("Target households by level (in the plan's survey round)"),
         choices=Level.choices,

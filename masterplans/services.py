@@ -14,8 +14,8 @@ from ppaos.areas.models import Area, AreaLevel
 from ppaos.audit.services import record_audit_event
 
 from .models import MasterPlan, PlanStatus, Problem, Project, ProjectTransition
-from .selectors import compute_data_section
-from .transitions import EDITABLE_STATES, IllegalTransition, Needs, find_transition
+from .selectors import compute_data_section, project_is_editable, project_locked_message
+from .transitions import IllegalTransition, Needs, find_transition
 
 PROJECT_FIELDS = (
     "title",
@@ -173,8 +173,14 @@ def delete_problem(*, actor, problem: Problem) -> None:
             action="masterplan.problem.delete",
             target=problem,
             area_code=problem.plan.area_id,
+            details={"plan": str(problem.plan.public_id), "rank": problem.rank},
         )
+        plan = problem.plan
         problem.delete()
+        rest = list(plan.problems.select_for_update().order_by("rank", "id"))
+        for position, row in enumerate(rest, start=1):
+            row.rank = position
+        Problem.objects.bulk_update(rest, ["rank"])
 
 
 def move_problem(*, actor, problem: Problem, up: bool) -> Problem:
@@ -249,8 +255,8 @@ def add_project(*, actor, plan: MasterPlan, target_households=(), **fields) -> P
 def update_project(*, actor, project: Project, target_households=None, **fields) -> Project:
     require(actor, Action.DRAFT_MASTER_PLAN, project)
     project = Project.objects.select_related("plan").get(pk=project.pk)
-    if project.state not in EDITABLE_STATES or project.plan.is_frozen:
-        raise ValidationError(_("The project has been endorsed; its content can no longer change."))
+    if not project_is_editable(project):
+        raise ValidationError(project_locked_message(project))
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
     _check_project_links(project.plan, fields)
     with transaction.atomic():
@@ -370,7 +376,10 @@ __all__ = [
     "add_problem",
     "add_project",
     "create_plan",
+    "delete_problem",
     "endorse_plan",
     "refresh_data",
     "transition_project",
+    "update_problem",
+    "update_project",
 ]

@@ -13,7 +13,10 @@ urlpatterns = [
     path("p/<uuid:public_id>/endorse/", views.plan_endorse, name="plan_endorse"),
     path("p/<uuid:public_id>/problems/", views.problem_add, name="problem_add"),
     path("p/<uuid:public_id>/problems/move/", views.problem_move, name="problem_move"),
+    path("p/<uuid:public_id>/problems/edit/", views.problem_edit, name="problem_edit"),
+    path("p/<uuid:public_id>/problems/delete/", views.problem_delete, name="problem_delete"),
     path("p/<uuid:public_id>/projects/new/", views.project_add, name="project_add"),
     path("project/<uuid:public_id>/", views.project_detail, name="project_detail"),
+    path("project/<uuid:public_id>/edit/", views.project_edit, name="project_edit"),
     path("project/<uuid:public_id>/step/", views.project_step, name="project_step"),
 ]

@@ -3,9 +3,12 @@ first (403), the record from a scoped selector (404 outside the scope), the acti
 in the record's area (403), then the service, which checks the rest and refuses with a message.
 Views hold no rules: reads are selectors, writes are services."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +30,7 @@ from .forms import (
     ReasonForm,
 )
 
-LIST_LIMIT = 200
+PAGE_SIZE = 50
 
 
 def _refusal(request, error: ValidationError) -> None:
@@ -50,13 +53,16 @@ def plan_list(request):
     plans = selectors.plan_list_for(
         request.user, status=status, fiscal_year=int(year) if year.isdigit() else None
     )
-    rows = list(plans[:LIST_LIMIT])
-    audit_page_read(request, kind="master_plan", count=len(rows))
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_page_read(request, kind="master_plan", count=len(page.object_list))
+    filters = {key: value for key, value in (("status", status), ("year", year)) if value}
     return render(
         request,
         "masterplans/plan_list.html",
         {
-            "plans": rows,
+            "plans": page.object_list,
+            "page": page,
+            "page_query": urlencode(filters),
             "status": status,
             "may_create": can(request.user, Action.DRAFT_MASTER_PLAN),
             "may_overview": can(request.user, Action.VIEW_DASHBOARD),
@@ -85,13 +91,38 @@ def plan_create(request):
     return render(request, "masterplans/plan_create.html", {"form": form})
 
 
-def _plan_context(request, plan, *, problem_form=None):
+def _problem_edit_form(problem, choices, data=None) -> ProblemForm:
+    """The form that edits one problem in place (prefixed, so several sit on one page)."""
+    return ProblemForm(
+        data,
+        evidence_choices=choices,
+        prefix=f"problem{problem.pk}",
+        initial={
+            "title": problem.title,
+            "capital": problem.capital,
+            "evidence": [figure.get("key") for figure in problem.evidence],
+            "description": problem.description,
+        },
+    )
+
+
+def _plan_context(request, plan, *, problem_form=None, edit_form=None):
     user = request.user
     data = selectors.data_for_reader(user, plan)
     may_draft = can(user, Action.DRAFT_MASTER_PLAN, plan.area) and not plan.is_frozen
-    if problem_form is None and may_draft:
-        problem_form = ProblemForm(evidence_choices=selectors.evidence_choices(plan, data))
+    problems = list(plan.problems.all())
+    if may_draft:
+        choices = selectors.evidence_choices(plan, data)
+        if problem_form is None:
+            problem_form = ProblemForm(evidence_choices=choices)
+        edit_forms = {problem.pk: _problem_edit_form(problem, choices) for problem in problems}
+        if edit_form is not None:
+            edit_forms[edit_form[0]] = edit_form[1]
+        problem_rows = [(problem, edit_forms[problem.pk]) for problem in problems]
+    else:
+        problem_rows = [(problem, None) for problem in problems]
     return {
+        "problem_rows": problem_rows,
         "plan": plan,
         "data": data,
         "rows": selectors.data_section_rows(data),
@@ -213,6 +244,74 @@ def problem_move(request, public_id):
     return redirect("masterplans:plan_detail", plan.public_id)
 
 
+def _problem_of(request, plan):
+    problem_id = request.POST.get("problem", "")
+    if not problem_id.isdigit():
+        return None
+    return get_object_or_404(plan.problems.all(), pk=int(problem_id))
+
+
+@login_required
+@require_POST
+def problem_edit(request, public_id):
+    """Change a problem's text, capital or figures while the plan is a draft."""
+    plan = _plan_for(request, public_id, Action.DRAFT_MASTER_PLAN)
+    problem = _problem_of(request, plan)
+    if problem is None:
+        return HttpResponse(_("Choose a problem."), status=400)
+    data = selectors.data_for_reader(request.user, plan)
+    choices = selectors.evidence_choices(plan, data)
+    form = _problem_edit_form(problem, choices, request.POST)
+    edit_form = None
+    if form.is_valid():
+        labels = dict(choices)
+        try:
+            services.update_problem(
+                actor=request.user,
+                problem=problem,
+                title=form.cleaned_data["title"],
+                capital=form.cleaned_data["capital"],
+                evidence=[
+                    {"key": key, "label": str(labels[key])} for key in form.cleaned_data["evidence"]
+                ],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _refusal(request, error)
+        else:
+            messages.success(request, _("The problem was saved."))
+    else:
+        edit_form = (problem.pk, form)
+    plan = selectors.plan_detail(request.user, public_id)
+    context = _plan_context(request, plan, edit_form=edit_form)
+    if _is_htmx(request):
+        return render(request, "masterplans/_problems.html", {**context, "partial": True})
+    if edit_form is None:
+        return redirect("masterplans:plan_detail", plan.public_id)
+    return render(request, "masterplans/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def problem_delete(request, public_id):
+    """Remove a problem while the plan is a draft; the ones below it move up a rank."""
+    plan = _plan_for(request, public_id, Action.DRAFT_MASTER_PLAN)
+    problem = _problem_of(request, plan)
+    if problem is None:
+        return HttpResponse(_("Choose a problem."), status=400)
+    try:
+        services.delete_problem(actor=request.user, problem=problem)
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(request, _("The problem was removed from the plan."))
+    if _is_htmx(request):
+        plan = selectors.plan_detail(request.user, public_id)
+        context = {**_plan_context(request, plan), "partial": True}
+        return render(request, "masterplans/_problems.html", context)
+    return redirect("masterplans:plan_detail", plan.public_id)
+
+
 @login_required
 def project_add(request, public_id):
     plan = _plan_for(request, public_id, Action.DRAFT_MASTER_PLAN)
@@ -254,6 +353,58 @@ def project_add(request, public_id):
 
 
 @login_required
+def project_edit(request, public_id):
+    """Change a project's content while the transitions allow it (draft or ranked, plan not
+    endorsed); otherwise the service's refusal is shown on the project page."""
+    ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
+    project = get_object_or_404(
+        selectors.projects_visible_to(request.user).select_related("plan__area"),
+        public_id=public_id,
+    )
+    require(request.user, Action.DRAFT_MASTER_PLAN, project)
+    plan = project.plan
+    if not selectors.project_is_editable(project):
+        messages.error(request, selectors.project_locked_message(project))
+        return redirect("masterplans:project_detail", project.public_id)
+    households = selectors.village_households_for_targets(plan)
+    form = ProjectForm(
+        request.POST or None,
+        problems=plan.problems.all(),
+        laos=selectors.laos_serving(plan.area_id),
+        households=households,
+        initial={
+            **{name: getattr(project, name) for name in services.PROJECT_FIELDS},
+            "target_households": list(project.target_households.values_list("pk", flat=True)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        targets = services.choose_targets(
+            plan,
+            levels=values.pop("target_levels"),
+            household_ids=values.pop("target_households"),
+        )
+        try:
+            services.update_project(
+                actor=request.user, project=project, target_households=targets, **values
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The project was saved with %(count)s target households.")
+                % {"count": len(targets)},
+            )
+            return redirect("masterplans:project_detail", project.public_id)
+    return render(
+        request,
+        "masterplans/project_form.html",
+        {"plan": plan, "form": form, "household_count": len(households), "project": project},
+    )
+
+
+@login_required
 def project_detail(request, public_id):
     ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
     project = selectors.project_detail(request.user, public_id)
@@ -282,6 +433,8 @@ def project_detail(request, public_id):
             "plan": project.plan,
             "state_label": selectors.state_label(project.state),
             "steps": steps,
+            "may_edit": can(request.user, Action.DRAFT_MASTER_PLAN, project.plan.area)
+            and selectors.project_is_editable(project),
             "targets": selectors.target_households_of(project),
             "history": [
                 {
@@ -334,7 +487,8 @@ def overview(request):
     LAO, each plan a link to its page."""
     ensure_role_allows(request.user, Action.VIEW_DASHBOARD)
     context = selectors.overview_for(request.user)
-    context["plans"] = list(context["plans"][:LIST_LIMIT])
+    page = Paginator(context["plans"], PAGE_SIZE).get_page(request.GET.get("page"))
+    context["plans"], context["page"] = page.object_list, page
     context["may_open"] = can(request.user, Action.VIEW_HOUSEHOLD)
     return render(request, "masterplans/overview.html", context)
 

@@ -154,8 +154,11 @@ PAGES: dict[str, Rule] = {
     "masterplans:plan_endorse":          Rule(A.VIEW_HOUSEHOLD, "plan", do=A.ENDORSE_MASTER_PLAN, methods=POST),
     "masterplans:problem_add":           Rule(A.VIEW_HOUSEHOLD, "plan", do=A.DRAFT_MASTER_PLAN, methods=POST),
     "masterplans:problem_move":          Rule(A.VIEW_HOUSEHOLD, "plan", do=A.DRAFT_MASTER_PLAN, methods=POST),
+    "masterplans:problem_edit":          Rule(A.VIEW_HOUSEHOLD, "plan", do=A.DRAFT_MASTER_PLAN, methods=POST),
+    "masterplans:problem_delete":        Rule(A.VIEW_HOUSEHOLD, "plan", do=A.DRAFT_MASTER_PLAN, methods=POST),
     "masterplans:project_add":           Rule(A.VIEW_HOUSEHOLD, "plan", do=A.DRAFT_MASTER_PLAN, methods=GET_POST),
     "masterplans:project_detail":        Rule(A.VIEW_HOUSEHOLD, "project"),
+    "masterplans:project_edit":          Rule(A.VIEW_HOUSEHOLD, "project", do=A.DRAFT_MASTER_PLAN, methods=GET_POST),
     "masterplans:project_step":          Rule(A.VIEW_HOUSEHOLD, "project", do=A.DRAFT_MASTER_PLAN, methods=POST),
     # Imports
     "imports:job_list":                  Rule(A.RUN_IMPORTS),
