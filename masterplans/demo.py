@@ -1,9 +1,16 @@
 """The demo province's master plans: the local administrative organisations of Mukdahan (a
 provincial administrative organisation, the town municipality of Mukdahan, a TAO for every other
-subdistrict) and plans for a handful of villages of เมืองมุกดาหาร with projects in every state.
+subdistrict) and plans in every district of the province with projects in every state: two in
+เมืองมุกดาหาร (the demo area manager's district: one still a draft with a project ranked, one
+endorsed) and one in each other district, drafted and endorsed by that district's area manager
+(a demo account without a password, created here).
 
-Built through the services (policy, audit and history as in real use), by the demo area
-manager. Deterministic for a seed; running it again adds nothing."""
+The villages that get a plan are first brought to MIN_SURVEYED households with a verified survey
+of the plan's round (households.demo.seed_demo_village_households, the demo households' own
+path), so the data section shows real figures to the provincial officer rather than "<5".
+
+Built through the services (policy, audit and history as in real use). Deterministic for a seed;
+running it again adds nothing."""
 
 import random
 from decimal import Decimal
@@ -12,8 +19,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from households.demo import seed_demo_village_households
 from households.surveys.models import Survey, SurveyStatus
-from ppaos.accounts.models import User
+from ppaos.accounts.models import Role, RoleAssignment, User
 from ppaos.areas.models import Area, AreaLevel
 from ppaos.thai.thai_dates import fiscal_year_be
 
@@ -23,7 +31,8 @@ from .models import LaoKind, LocalAdministrativeOrganisation, MasterPlan
 PROVINCE = "49"
 DISTRICT = "4901"  # the demo area manager's district
 TOWN_SUBDISTRICT = "490101"  # ตำบลมุกดาหาร: เทศบาลเมืองมุกดาหาร
-PLANS = 5
+PLANS_IN_DISTRICT = 2  # in the demo area manager's district; one in every other district
+MIN_SURVEYED = 8  # households with a verified survey in each planned village (masking is < 5)
 
 # (problem, capital, project, objective, carrier, budget, targets by level, path of steps)
 _PROJECTS = [
@@ -90,50 +99,84 @@ def _local_lao(village: str):
     )
 
 
-def demo_plan_villages(fiscal_year: int, count: int = PLANS) -> list[str]:
-    """The villages of the district with the most verified surveys of the plan's round, one per
-    subdistrict first (deterministic)."""
-    rows = (
+def demo_plan_villages(fiscal_year: int) -> list[str]:
+    """Two villages of the demo manager's district and one of every other district of the
+    province: in each, the villages with the most verified surveys of the plan's round, one per
+    subdistrict first, then by code (deterministic)."""
+    counts = dict(
         Survey.objects.filter(
-            household__area__code__startswith=DISTRICT,
+            household__area__code__startswith=PROVINCE,
             fiscal_year=fiscal_year - 1,
             status=SurveyStatus.VERIFIED,
         )
         .values_list("household__area_id")
         .annotate(n=Count("id"))
-        .order_by("-n", "household__area_id")
+        .order_by()
     )
-    chosen, subdistricts = [], set()
-    for village, _ in rows:
-        if village[:6] in subdistricts:
-            continue
-        chosen.append(village)
-        subdistricts.add(village[:6])
-        if len(chosen) == count:
-            break
+    villages = Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith=PROVINCE)
+    by_district: dict[str, list[str]] = {}
+    for code in villages.order_by("code").values_list("code", flat=True):
+        by_district.setdefault(code[:4], []).append(code)
+    chosen = []
+    for district, codes in sorted(by_district.items()):
+        wanted = PLANS_IN_DISTRICT if district == DISTRICT else 1
+        picked, subdistricts = [], set()
+        for code in sorted(codes, key=lambda c: (-counts.get(c, 0), c)):
+            if code[:6] in subdistricts:
+                continue
+            picked.append(code)
+            subdistricts.add(code[:6])
+            if len(picked) == wanted:
+                break
+        chosen += picked
     return sorted(chosen)
 
 
+def district_manager(district: str) -> User:
+    """The area manager who drafts and endorses the demo plans of a district: the demo manager
+    for theirs, else a demo account without a password (idempotent)."""
+    if district == DISTRICT:
+        return User.objects.get(username="manager")
+    name = Area.objects.get(code=district).name_th
+    user, created = User.objects.get_or_create(
+        username=f"manager_{district}",
+        defaults={"first_name": "หัวหน้าพื้นที่", "last_name": name},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    RoleAssignment.objects.get_or_create(user=user, role=Role.AREA_MANAGER, area_id=district)
+    return user
+
+
 def seed_demo_plans(*, seed: int = 1) -> dict[str, int]:
-    """LAOs and a handful of plans with projects in every state. Needs the demo households."""
+    """LAOs and plans across the province with projects in every state. Needs the demo
+    households (seed_demo_households); adds households to the planned villages that have fewer
+    than MIN_SURVEYED surveyed ones."""
     laos = seed_demo_laos()
-    manager = User.objects.filter(username="manager").first()
-    if manager is None:
+    if not User.objects.filter(username="manager").exists():
         raise ValueError("The demo users are missing: run seed_demo first.")
     rng = random.Random(seed)
     fiscal_year = fiscal_year_be(timezone.localdate())
     made = projects = 0
     if MasterPlan.objects.filter(
-        area__code__startswith=DISTRICT, fiscal_year=fiscal_year, created_by=manager
+        fiscal_year=fiscal_year, created_by__username__startswith="manager"
     ).exists():
-        return {"laos": laos, "plans": 0, "projects": 0}  # seeded before
-    for index, village in enumerate(demo_plan_villages(fiscal_year)):
-        if MasterPlan.objects.filter(area_id=village, fiscal_year=fiscal_year).exists():
-            continue
+        return {"laos": laos, "plans": 0, "projects": 0, "households": 0}  # seeded before
+    villages = [
+        v
+        for v in demo_plan_villages(fiscal_year)
+        if not MasterPlan.objects.filter(area_id=v, fiscal_year=fiscal_year).exists()
+    ]
+    added = seed_demo_village_households(
+        wanted=dict.fromkeys(villages, MIN_SURVEYED), seed=seed, province=PROVINCE
+    )
+    for village in villages:  # by code: the demo manager's district (4901) comes first
         with transaction.atomic():
-            projects += _seed_plan(manager, village, fiscal_year, index, rng)
+            manager = district_manager(village[:4])
+            projects += _seed_plan(manager, village, fiscal_year, made, rng)
         made += 1
-    return {"laos": laos, "plans": made, "projects": projects}
+    return {"laos": laos, "plans": made, "projects": projects, "households": added["households"]}
 
 
 def _seed_plan(manager, village: str, fiscal_year: int, index: int, rng) -> int:

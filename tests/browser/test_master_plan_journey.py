@@ -121,6 +121,25 @@ def test_area_manager_builds_endorses_and_follows_a_plan_into_the_budget(
     assert page.locator("[data-testid=problem-row]").count() == 2
     screenshot(page, "plan-draft-phone")
 
+    # A problem is corrected in place, and one added by mistake is removed (htmx swaps).
+    debt = page.locator("[data-testid=problem-row]").nth(1)
+    debt.locator("[data-testid=edit-problem]").click()
+    debt.locator("textarea[name$=description]").fill("กู้เงินนอกระบบดอกเบี้ยร้อยละ 20 ต่อเดือน")
+    screenshot(page, "problem-edit-phone")
+    debt.locator("[data-testid=save-problem-edit]").click()
+    page.wait_for_selector("#problems >> text=บันทึกการแก้ไขปัญหาแล้ว")
+    assert "ร้อยละ 20" in page.inner_text("#problems")
+    page.click("[data-testid=open-problem-form]")
+    form = page.locator("[data-testid=problem-form]")
+    form.locator("#id_title").fill("ปัญหาที่เพิ่มผิด")
+    form.locator("[data-testid=save-problem]").click()
+    page.wait_for_selector("[data-testid=problem-row] >> text=ปัญหาที่เพิ่มผิด")
+    wrong = page.locator("[data-testid=problem-row]:has-text('ปัญหาที่เพิ่มผิด')")
+    wrong.locator("[data-testid=delete-problem]").click()
+    wrong.locator("[data-testid=confirm-delete-problem]").click()
+    page.wait_for_selector("#problems >> text=ลบปัญหาออกจากแผนแล้ว")
+    assert page.locator("[data-testid=problem-row]").count() == 2
+
     # Project 1: with the TAO, five households chosen by hand.
     page.click("[data-testid=add-project]")
     page.fill("#id_title", "ธนาคารน้ำใต้ดินเพื่อการเกษตร")
@@ -131,8 +150,8 @@ def test_area_manager_builds_endorses_and_follows_a_plan_into_the_budget(
     page.fill("#id_budget_requested", "250000")
     page.select_option("#id_carrier", "lao")
     page.select_option("#id_lao", label="องค์การบริหารส่วนตำบลศรีบุญเรือง")
-    page.fill("#id_starts_on", "2026-12-01")
-    page.fill("#id_ends_on", "2027-09-30")
+    page.fill("#id_starts_on", "01/12/2569")  # Buddhist era, as the box says
+    page.fill("#id_ends_on", "30/09/2570")
     page.click("[data-testid=pick-by-hand]")
     boxes = page.locator("input[name=target_households]")
     assert boxes.count() == 6
@@ -143,6 +162,17 @@ def test_area_manager_builds_endorses_and_follows_a_plan_into_the_budget(
     page.wait_for_selector("text=เพิ่มโครงการแล้ว มีครัวเรือนเป้าหมาย 5 ครัวเรือน")
     water = Project.objects.get(title="ธนาคารน้ำใต้ดินเพื่อการเกษตร")
     assert water.target_households.count() == 5
+
+    # Still a draft: the content can be corrected (the dates come back in BE).
+    page.click("[data-testid=edit-project]")
+    assert page.input_value("#id_starts_on") == "01/12/2569"
+    page.fill("#id_budget_requested", "260000")
+    screenshot(page, "project-edit-phone")
+    page.click("[data-testid=save-project]")
+    page.wait_for_selector("text=บันทึกการแก้ไขโครงการแล้ว มีครัวเรือนเป้าหมาย 5 ครัวเรือน")
+    water.refresh_from_db()
+    assert water.budget_requested == 260000 and str(water.ends_on) == "2027-09-30"
+    assert "1 ธ.ค. 2569" in page.inner_text(".plan-facts")
     _step(page, "rank")
 
     # Project 2: the community carries it, households in hardship chosen by level.

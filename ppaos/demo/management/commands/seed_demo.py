@@ -38,5 +38,6 @@ class Command(BaseCommand):
             plans = seed_demo_plans(seed=seed)
             self.stdout.write(
                 f"Demo master plans: {plans['laos']} local administrative organisations, "
-                f"{plans['plans']} plans with {plans['projects']} projects."
+                f"{plans['plans']} plans with {plans['projects']} projects "
+                f"({plans.get('households', 0)} households added to the planned villages)."
             )
