@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from ppaos.accounts.models import User
@@ -195,7 +196,39 @@ def seed_demo_households(*, count: int, seed: int = 1, province: str = "49") -> 
     count -= Household.objects.filter(area__code__startswith=province).count()
     if count <= 0:
         return {"households": 0, "persons": 0, "surveys": 0, "registrants": 0}
-    rng = random.Random(seed)
+    return _seed_households(count=count, seed=seed, province=province)
+
+
+def seed_demo_village_households(
+    *, wanted: dict[str, int], seed: int = 1, province: str = "49"
+) -> dict[str, int]:
+    """Add demo households (same path: members, two verified rounds, registry rows) to named
+    villages until each has `wanted[code]` households with a verified survey in the current
+    round's previous round (the round a plan of this fiscal year is built from). Running again
+    adds nothing. For the demo master plans, whose data section needs five households or more."""
+    round_ = fiscal_year_be(timezone.localdate()) - 1
+    have = dict(
+        Survey.objects.filter(
+            household__area_id__in=list(wanted), fiscal_year=round_, status=SurveyStatus.VERIFIED
+        )
+        .values_list("household__area_id")
+        .annotate(n=Count("household", distinct=True))
+        .order_by()
+    )
+    picks = [
+        code for code in sorted(wanted) for _ in range(max(0, wanted[code] - have.get(code, 0)))
+    ]
+    if not picks:
+        return {"households": 0, "persons": 0, "surveys": 0, "registrants": 0}
+    return _seed_households(count=len(picks), seed=seed, province=province, picks=picks)
+
+
+def _seed_households(
+    *, count: int, seed: int, province: str, picks: list[str] | None = None
+) -> dict[str, int]:
+    """`count` demo households, in random villages of the province or, given `picks`, one in
+    each listed village."""
+    rng = random.Random(seed if picks is None else f"{seed}:{','.join(picks)}")
     villages = list(
         Area.objects.filter(level=AreaLevel.VILLAGE, code__startswith=province)
         .order_by("code")
@@ -224,8 +257,8 @@ def seed_demo_households(*, count: int, seed: int = 1, province: str = "49") -> 
 
     with transaction.atomic():
         households, members_of, wellbeing_of = [], [], []
-        for _ in range(count):
-            village = rng.choice(villages)
+        for index in range(count):
+            village = rng.choice(villages) if picks is None else picks[index]
             wellbeing = _clamp(rng.gauss(2.5, 0.5) + village_mood[village], 1.0, 4.0)
             number = next_house.get(village, 1)
             next_house[village] = number + 1

@@ -14,8 +14,8 @@ from ppaos.areas.models import Area, AreaLevel
 from ppaos.audit.services import record_audit_event
 
 from .models import MasterPlan, PlanStatus, Problem, Project, ProjectTransition
-from .selectors import compute_data_section
-from .transitions import EDITABLE_STATES, IllegalTransition, Needs, find_transition
+from .selectors import compute_data_section, project_is_editable, project_locked_message
+from .transitions import IllegalTransition, Needs, find_transition
 
 PROJECT_FIELDS = (
     "title",
@@ -173,8 +173,45 @@ def delete_problem(*, actor, problem: Problem) -> None:
             action="masterplan.problem.delete",
             target=problem,
             area_code=problem.plan.area_id,
+            details={"plan": str(problem.plan.public_id), "rank": problem.rank},
         )
+        plan = problem.plan
         problem.delete()
+        rest = list(plan.problems.select_for_update().order_by("rank", "id"))
+        for position, row in enumerate(rest, start=1):
+            row.rank = position
+        Problem.objects.bulk_update(rest, ["rank"])
+
+
+def move_problem(*, actor, problem: Problem, up: bool) -> Problem:
+    """Swap the problem's rank with the one above (or below) it: the forum's ranking."""
+    require(actor, Action.DRAFT_MASTER_PLAN, problem)
+    _ensure_draft(problem.plan)
+    with transaction.atomic():
+        problems = list(problem.plan.problems.select_for_update().order_by("rank", "id"))
+        for position, row in enumerate(problems, start=1):
+            row.rank = position
+        index = next(i for i, row in enumerate(problems) if row.pk == problem.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(problems):
+            problems[index].rank, problems[other].rank = problems[other].rank, problems[index].rank
+        Problem.objects.bulk_update(problems, ["rank"])
+        problem = next(row for row in problems if row.pk == problem.pk)
+        record_audit_event(
+            actor=actor,
+            action="masterplan.problem.update",
+            target=problem,
+            area_code=problem.plan.area_id,
+            details={"fields": ["rank"], "rank": problem.rank},
+        )
+    return problem
+
+
+def choose_targets(plan: MasterPlan, *, levels=(), household_ids=()) -> list[int]:
+    """Target households chosen by level in the plan's round and / or by hand (ids), together."""
+    chosen = set(households_by_level(plan, levels)) if levels else set()
+    chosen.update(int(pk) for pk in household_ids)
+    return sorted(chosen)
 
 
 def _check_project_links(plan: MasterPlan, fields: dict) -> None:
@@ -218,8 +255,8 @@ def add_project(*, actor, plan: MasterPlan, target_households=(), **fields) -> P
 def update_project(*, actor, project: Project, target_households=None, **fields) -> Project:
     require(actor, Action.DRAFT_MASTER_PLAN, project)
     project = Project.objects.select_related("plan").get(pk=project.pk)
-    if project.state not in EDITABLE_STATES or project.plan.is_frozen:
-        raise ValidationError(_("The project has been endorsed; its content can no longer change."))
+    if not project_is_editable(project):
+        raise ValidationError(project_locked_message(project))
     fields = {k: v for k, v in fields.items() if k in PROJECT_FIELDS}
     _check_project_links(project.plan, fields)
     with transaction.atomic():
@@ -339,7 +376,10 @@ __all__ = [
     "add_problem",
     "add_project",
     "create_plan",
+    "delete_problem",
     "endorse_plan",
     "refresh_data",
     "transition_project",
+    "update_problem",
+    "update_project",
 ]

@@ -33,3 +33,11 @@ class Command(BaseCommand):
                 f"Demo households: {made['households']} households, {made['persons']} persons, "
                 f"{made['surveys']} verified surveys, {made['registrants']} registry rows."
             )
+            from masterplans.demo import seed_demo_plans
+
+            plans = seed_demo_plans(seed=seed)
+            self.stdout.write(
+                f"Demo master plans: {plans['laos']} local administrative organisations, "
+                f"{plans['plans']} plans with {plans['projects']} projects "
+                f"({plans.get('households', 0)} households added to the planned villages)."
+            )
