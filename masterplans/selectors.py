@@ -638,8 +638,6 @@ def steps_for(user, project: Project) -> list:
     return steps
 
 
-
-
 def project_figures(area_code: str, survey_round: int) -> list[dict]:
     """Master-plan projects of the villages under `area_code` whose plans were drawn from the
     survey round `survey_round`, by state: how many, the budget requested and the budget adopted
