@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include("masterplans.api.urls")),
     path("api/v1/", include("monitoring.api.urls")),
     path("api/v1/", include("ppaos.imports.api.urls")),
+    path("api/v1/", include("privacy.api.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", api_docs, name="api-docs"),

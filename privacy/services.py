@@ -17,7 +17,7 @@ from households.models import (
     Person,
     WelfareRegistrant,
 )
-from households.services import record_area_of
+from households.services import correct_person_on_request, record_area_of
 from households.surveys.services import classify_survey
 from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
@@ -119,6 +119,47 @@ def refuse_data_request(*, actor, request: DataSubjectRequest, reason: str):
         request = _locked_open(request, actor)
         _close(request, actor, RequestStatus.REFUSED, reason.strip())
         _audit(actor, "privacy.request_refused", request, kind=request.kind)
+    return request
+
+
+# --- Correction (s.35–36) -------------------------------------------------------------------------
+
+
+def apply_correction(
+    *, actor, request: DataSubjectRequest, field: str, value, outcome: str = ""
+) -> DataSubjectRequest:
+    """Record the corrected value of one field of the person's record, as the person asked: the
+    change goes through the household app's member update (its checks and its `person.updated`
+    audit row, which names this request), then the request is completed with its outcome and
+    the fields corrected (not their values: the person's record holds them)."""
+    with transaction.atomic():
+        if _locked_open(request, actor).kind != RequestKind.CORRECTION:
+            raise ValidationError(_("This is not a correction request."))
+    if field == "birth_date" and isinstance(value, str):
+        from ppaos.thai.thai_dates import ThaiDateError, parse_thai_date
+
+        try:
+            value = parse_thai_date(value)
+        except ThaiDateError:
+            raise ValidationError({"value": _("Write the date as dd/mm/yyyy (BE).")}) from None
+    elif isinstance(value, str):
+        value = value.strip()
+    changed = correct_person_on_request(
+        actor=actor,
+        person=request.person,
+        changes={field: value},
+        request_ref=str(request.public_id),
+    )
+    with transaction.atomic():
+        request = _locked_open(request, actor)
+        request.requested_change = {**request.requested_change, "corrected": changed}
+        text = outcome.strip() or (
+            _("The person's record was corrected.")
+            if changed
+            else _("The record already held this value; nothing was changed.")
+        )
+        _close(request, actor, RequestStatus.COMPLETED, text)
+        _audit(actor, "privacy.correction_applied", request, fields=changed)
     return request
 
 

@@ -225,6 +225,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The error bodies every operation documents (ppaos/api/schema.py).
     "APPEND_COMPONENTS": {"schemas": ERROR_COMPONENTS},
+    # Choice sets whose field names other components use too (kind, status).
+    "ENUM_NAME_OVERRIDES": {
+        "DataRequestKindEnum": "privacy.models.RequestKind",
+        "DataRequestStatusEnum": "privacy.models.RequestStatus",
+        "BreachStatusEnum": "privacy.models.BreachStatus",
+    },
 }
 
 # Password guessing (django-axes, database handler: no cache state shared between processes or
