@@ -287,32 +287,47 @@ def erase_person(*, actor, request: DataSubjectRequest) -> DataSubjectRequest:
             _close(request, actor, RequestStatus.REFUSED, text)
             _audit(actor, "privacy.erasure_refused", request, reasons=reasons)
             return request
-        old_id = person.national_id
-        WelfareRegistrant.objects.filter(national_id=old_id).update(
-            national_id=anonymous_national_id(person.pk),
-            title="",
-            first_name=ERASED_NAME,
-            last_name="",
-            phone="",
-            birth_date=None,
-        )
-        person.national_id = anonymous_national_id(person.pk)
-        person.title = ""
-        person.first_name = ERASED_NAME
-        person.last_name = ""
-        if person.birth_date:
-            person.birth_date = person.birth_date.replace(month=1, day=1)
-        person.education = ""
-        person.occupation = ""
-        for name in SENSITIVE_FIELDS:
-            setattr(person, name, False)
-        person.save()
-        record_audit_event(
-            actor=actor, action="person.anonymised", target=person, area_code=request.area_id
-        )
+        anonymise_person(actor=actor, person=person, area_code=request.area_id)
         _close(request, actor, RequestStatus.COMPLETED, _("The person's record was anonymised."))
         _audit(actor, "privacy.erasure_done", request)
     return request
+
+
+def anonymise_person(*, actor, person: Person, area_code: str, reason: str = "request") -> None:
+    """Name and national ID become placeholders (in the welfare registry's row too), the birth
+    date keeps its year, health flags and free text are cleared; audited. In the caller's
+    transaction, with the person's row locked. `reason`: "request" (s.33) or "retention"."""
+    old_id = person.national_id
+    WelfareRegistrant.objects.filter(national_id=old_id).update(
+        national_id=anonymous_national_id(person.pk),
+        title="",
+        first_name=ERASED_NAME,
+        last_name="",
+        phone="",
+        birth_date=None,
+    )
+    person.national_id = anonymous_national_id(person.pk)
+    person.title = ""
+    person.first_name = ERASED_NAME
+    person.last_name = ""
+    if person.birth_date:
+        person.birth_date = person.birth_date.replace(month=1, day=1)
+    person.education = ""
+    person.occupation = ""
+    for name in SENSITIVE_FIELDS:
+        setattr(person, name, False)
+    person.save()
+    record_audit_event(
+        actor=actor,
+        action="person.anonymised",
+        target=person,
+        area_code=area_code,
+        details={"reason": reason},
+    )
+
+
+def is_anonymised(person: Person) -> bool:
+    return person.first_name == ERASED_NAME and person.national_id.startswith("0")
 
 
 def anonymous_national_id(pk: int) -> str:

@@ -271,3 +271,16 @@ def breach_affected(request, public_id):
             ]
         )
     return response
+
+
+@login_required
+def retention_report(request):
+    """The retention dry run: what tonight's task would anonymise or delete, with counts (no
+    personal data); persons and access exports counted in the user's areas."""
+    from ppaos.accounts.policy import area_prefixes_for
+
+    from . import retention
+
+    ensure_role_allows(request.user, ACTION)
+    rows = retention.plan(area_prefixes=area_prefixes_for(request.user, ACTION))
+    return render(request, "privacy/retention.html", {"rows": rows})

@@ -664,3 +664,42 @@ def _write_error_report(job: ImportJob) -> str:
         storage = ImportJob._meta.get_field("error_report").storage
         _remove_earlier_error_reports(storage, job)
         return storage.save(_error_report_name(job), ContentFile(handle.read()))
+
+
+def expire_job_files(*, finished_before) -> int:
+    """Delete the uploaded files and error reports of jobs finished before `finished_before`
+    (their retention period is over; RETENTION_DAYS["import_files"]); the job rows and their
+    counts stay in the history. An upload another, younger job re-uses ("import again") is kept
+    until that job expires too. Returns how many jobs lost their files. Called by the retention
+    task only."""
+    from .selectors import jobs_with_files_finished_before
+
+    expired = 0
+    for job in jobs_with_files_finished_before(finished_before).order_by("pk"):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            storage = job.file.storage
+            upload, report = job.file.name, job.error_report.name
+            shared = (
+                upload
+                and ImportJob.objects.filter(file=upload)
+                .exclude(pk=job.pk)
+                .exclude(finished_at__lt=finished_before, status__in=FINISHED_STATUSES)
+                .exists()
+            )
+            ImportJob.objects.filter(pk=job.pk).update(file="", error_report="")
+            record_audit_event(
+                actor=None,
+                action="import.files_expired",
+                target=job,
+                details={"upload": bool(upload), "error_report": bool(report)},
+            )
+
+            def delete_files(upload=upload, report=report, shared=shared, storage=storage):
+                for name in (report, "" if shared else upload):
+                    if name:
+                        storage.delete(name)
+
+            transaction.on_commit(delete_files)
+        expired += 1
+    return expired

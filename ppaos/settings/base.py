@@ -192,6 +192,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.send_data_request_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "privacy-retention": {  # RETENTION_DAYS below, applied each night
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# How long each kind of record is kept (PDPA s.23(3), s.37(3)), in days; each overridable by its
+# environment variable. The README's "Retention" table explains each. privacy/retention.py
+# applies them nightly; `manage.py retention` and /privacy/retention/ show what it would remove.
+RETENTION_DAYS = {
+    # A person no longer in any household of the registry (moved out, household moved or
+    # dissolved) is anonymised this long after they left, unless a referral is still open.
+    "exited_persons": int(os.environ.get("RETENTION_EXITED_PERSON_DAYS", str(5 * 365))),
+    # Uploaded import files and their error reports (national IDs of whole villages), counted
+    # from the end of the import; the job's row and counts stay in the history.
+    "import_files": int(os.environ.get("RETENTION_IMPORT_FILE_DAYS", "90")),
+    # The copy of a person's data made for an access request, from the request's logging.
+    "access_exports": int(os.environ.get("RETENTION_ACCESS_EXPORT_DAYS", "60")),
+    # Audit rows; never under a year (the database refuses to delete younger rows).
+    "audit_events": max(365, int(os.environ.get("RETENTION_AUDIT_DAYS", str(10 * 365)))),
 }
 
 # Notices by email as well as in the app, to users with an address (off unless configured;

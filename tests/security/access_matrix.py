@@ -131,6 +131,7 @@ PAGES: dict[str, Rule] = {
     "privacy:breach_create":             Rule(A.HANDLE_DATA_REQUESTS, methods=GET_POST, strict=True),
     "privacy:breach_detail":             Rule(A.HANDLE_DATA_REQUESTS, "breach", methods=GET_POST),
     "privacy:breach_affected":           Rule(A.HANDLE_DATA_REQUESTS, "breach"),
+    "privacy:retention_report":          Rule(A.HANDLE_DATA_REQUESTS),
     # Referrals
     "referrals:officer_queue":           Rule(A.APPROVE_REFERRAL, methods=GET_POST),
     "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),
