@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ppaos.imports",
     "ppaos.demo",
     "ppaos.notifications",
+    "ppaos.core",  # backup and restore commands (ppaos/core/backups.py)
     "households",
     "referrals",
     "masterplans",
@@ -147,6 +148,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Where `manage.py backup` writes (ppaos/core/backups.py); keep it on another disk than MEDIA_ROOT.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # District and subdistrict boundary shapes (GeoJSON per province, keyed by official codes) for the
 # dashboard's map: the project's shared data beside the checkout unless set.
 BOUNDARIES_DIR = Path(
