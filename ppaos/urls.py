@@ -40,3 +40,6 @@ urlpatterns = [
 
 # No route serves MEDIA_ROOT, in any mode: uploads and generated files hold personal data and
 # leave only through views that apply the access policy (ppaos/core/stored_files.py).
+
+# A crash answers our own page, never a traceback; the database being away answers 503.
+handler500 = "ppaos.core.errors.server_error"

@@ -14,6 +14,7 @@ with its connection).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,6 +77,18 @@ class ImportJobError(Exception):
     """A request about a job that its state does not allow (shown to the admin)."""
 
 
+class StorageUnavailable(ValueError):
+    """MEDIA_ROOT cannot take the file (disk full, no permission, not a folder): nothing was
+    kept. A ValueError, so the upload form and the API show its message like other refusals."""
+
+
+def STORAGE_UNAVAILABLE_MESSAGE() -> str:  # noqa: N802 - read like a constant, translated late
+    return _(
+        "The file could not be stored: the server's storage is full or cannot be written. "
+        "Nothing was saved. Please tell the system administrator and try again later."
+    )
+
+
 def max_upload_bytes() -> int:
     return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
 
@@ -106,9 +119,36 @@ def _enqueue(job: ImportJob) -> None:
     from .tasks import run_import_job_task
 
     job_id = job.pk
+    transaction.on_commit(lambda: _publish(run_import_job_task, job_id))
+
+
+def _publish(task, job_id: int) -> bool:
+    """Hand the job to the broker. When the broker is unreachable the upload is kept all the
+    same: the job stays queued in PostgreSQL (the outbox) and every worker that (re)connects to
+    the broker queues the waiting jobs again (requeue_waiting_jobs, worker_steps.py)."""
     # IMPORT_TASK_QUEUE (optional) sends imports to workers of their own.
     queue = getattr(settings, "IMPORT_TASK_QUEUE", None) or None
-    transaction.on_commit(lambda: run_import_job_task.apply_async(args=[job_id], queue=queue))
+    try:
+        task.apply_async(args=[job_id], queue=queue)
+    except Exception:
+        logger.warning("broker unreachable: import job %s waits queued", job_id, exc_info=True)
+        return False
+    return True
+
+
+def requeue_waiting_jobs() -> int:
+    """Queue again every job still waiting in `queued` that no worker holds: its task may never
+    have reached the broker (down at upload time) or been lost with it. Harmless when the task
+    is there too: the worker takes the job's lock and skips a job already started or finished.
+    Called when a worker (re)connects to the broker. Returns how many were handed over."""
+    from .selectors import import_job_is_running
+    from .tasks import run_import_job_task
+
+    handed = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.QUEUED).order_by("created_at"):
+        if not import_job_is_running(job) and _publish(run_import_job_task, job.pk):
+            handed += 1
+    return handed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,9 +188,17 @@ def create_import_job(
         file_size=uploaded_file.size,
         dry_run=dry_run,
     )
+    # The stored name is chosen first, so a write that fails part-way (disk full) is removed.
+    target = job.file.field.generate_filename(job, name)
     try:
         with transaction.atomic():
-            job.file.save(name, uploaded_file, save=False)
+            try:
+                job.file.name = job.file.storage.save(target, uploaded_file)
+            except OSError as error:
+                with contextlib.suppress(OSError):  # a part-written file must not stay
+                    job.file.storage.delete(target)
+                logger.error("import upload not stored: %s", error.strerror)
+                raise StorageUnavailable(STORAGE_UNAVAILABLE_MESSAGE()) from error
             job.save()
             record_audit_event(
                 actor=actor,
@@ -285,6 +333,12 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
             _run_importer(job)
         except SpreadsheetError as exc:
             _fail(job, exc.code, exc.message_th, exc.message_en)
+        except (OperationalError, InterfaceError):
+            # The database went away (restart, network): nothing is wrong with the file. The
+            # job stays validating/importing and the task runs it again from the file once
+            # the database is back (tasks.py); rows already written are found unchanged.
+            logger.warning("import job %s lost the database; it will run again", job_id)
+            raise
         except Exception:
             logger.exception("import job %s crashed", job_id)
             _fail(
