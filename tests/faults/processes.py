@@ -108,8 +108,8 @@ class PrivatePostgres:
 
 
 class PrivateRedis:
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
         self.process = None
 
     @property
@@ -178,14 +178,14 @@ class Gunicorn:
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {LOGS / self.name}.log")
             try:
-                requests.get(self.base + "/accounts/login/", timeout=2)
+                requests.get(self.base + "/accounts/login/", timeout=10)
                 return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not answer")
 
@@ -213,3 +213,48 @@ def api_token_for(user) -> str:
     from knox.models import AuthToken
 
     return AuthToken.objects.create(user)[1]
+
+
+class Worker:
+    """A Celery worker on a broker the test process's app does not use (so no ping): ready
+    when its log says so."""
+
+    def __init__(self, env: dict, name: str, queue: str | None = None):
+        self.env, self.name = env, name
+        self.queue = queue or settings.CELERY_TASK_DEFAULT_QUEUE
+        self.process = None
+
+    def start(self) -> Worker:
+        path = LOGS / f"{self.name}.log"
+        LOGS.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+        self.log = open(path, "ab")  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ppaos", "worker", "--loglevel", "INFO",
+             "--concurrency", "1", "--pool", "prefork", "--queues", self.queue,
+             "--hostname", f"{self.name}-{os.getpid()}@%h", "--without-gossip",
+             "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited; see {path}")
+            if b" ready." in path.read_bytes():
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"worker not ready; see {path}")
+
+    def log_text(self) -> str:
+        return (LOGS / f"{self.name}.log").read_text(errors="replace")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
