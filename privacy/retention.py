@@ -34,10 +34,10 @@ from .models import DataSubjectRequest, ExportStatus
 from .services import ERASED_NAME, anonymise_person
 
 KINDS = {
-    "exited_persons": (_("Registry persons who left every household"), _("anonymised")),
-    "import_files": (_("Uploaded import files and error reports"), _("files deleted")),
-    "access_exports": (_("Copies made for access requests"), _("files deleted")),
-    "audit_events": (_("Audit log rows"), _("deleted")),
+    "exited_persons": (_("Registry persons who left every household"), _("will be anonymised")),
+    "import_files": (_("Uploaded import files and error reports"), _("files will be deleted")),
+    "access_exports": (_("Copies made for access requests"), _("files will be deleted")),
+    "audit_events": (_("Audit log rows"), _("will be deleted")),
 }
 
 

@@ -94,9 +94,14 @@ class PrivatePostgres:
     def query(self, sql: str, params=()):
         import psycopg2
 
-        with closing(
-            psycopg2.connect(dbname=self.name, user="postgres", host="127.0.0.1", port=self.port)
-        ) as db, db.cursor() as cursor:
+        with (
+            closing(
+                psycopg2.connect(
+                    dbname=self.name, user="postgres", host="127.0.0.1", port=self.port
+                )
+            ) as db,
+            db.cursor() as cursor,
+        ):
             cursor.execute(sql, params)
             return cursor.fetchall()
 
