@@ -210,12 +210,12 @@ CELERY_BEAT_SCHEDULE = {
 RETENTION_DAYS = {
     # A person no longer in any household of the registry (moved out, household moved or
     # dissolved) is anonymised this long after they left, unless a referral is still open.
-    "exited_persons": int(os.environ.get("RETENTION_EXITED_PERSON_DAYS", str(5 * 365))),
+    "exited_persons": int(os.environ.get("RETENTION_EXITED_PERSON_DAYS", str(10 * 365))),
     # Uploaded import files and their error reports (national IDs of whole villages), counted
     # from the end of the import; the job's row and counts stay in the history.
     "import_files": int(os.environ.get("RETENTION_IMPORT_FILE_DAYS", "90")),
     # The copy of a person's data made for an access request, from the request's logging.
-    "access_exports": int(os.environ.get("RETENTION_ACCESS_EXPORT_DAYS", "60")),
+    "access_exports": int(os.environ.get("RETENTION_ACCESS_EXPORT_DAYS", "30")),
     # Audit rows; never under a year (the database refuses to delete younger rows).
     "audit_events": max(365, int(os.environ.get("RETENTION_AUDIT_DAYS", str(10 * 365)))),
 }

@@ -32,6 +32,7 @@ def _person_who_left(days_ago: int):
     household = household_with_head()
     membership = Membership.objects.get(household=household)
     membership.left_on = _days_ago(days_ago)
+    membership.joined_on = _days_ago(days_ago + 365)
     membership.save()
     return membership.person
 
@@ -82,12 +83,12 @@ def _access_copy(officer, person, *, days_ago: int) -> DataSubjectRequest:
 
 
 def _world(officer, admin_user):
-    old_leaver = _person_who_left(6 * 365)
+    old_leaver = _person_who_left(11 * 365)
     recent_leaver = _person_who_left(30)
     resident = Membership.objects.get(household=household_with_head()).person
     moved = household_with_head()
     Household.objects.filter(pk=moved.pk).update(
-        status=HouseholdStatus.MOVED, updated_at=timezone.now() - dt.timedelta(days=7 * 365)
+        status=HouseholdStatus.MOVED, updated_at=timezone.now() - dt.timedelta(days=12 * 365)
     )
     moved_person = Membership.objects.get(household=moved).person
     return {
@@ -97,9 +98,9 @@ def _world(officer, admin_user):
         "moved_person": moved_person,
         "old_job": _import_job(admin_user, days_ago=120),
         "new_job": _import_job(admin_user, days_ago=10),
-        "old_copy": _access_copy(officer, recent_leaver, days_ago=90),
+        "old_copy": _access_copy(officer, recent_leaver, days_ago=45),
         "new_copy": _access_copy(officer, resident, days_ago=5),
-        "ancient_audit": _old_audit_row(11 * 365),
+        "ancient_audit": _old_audit_row(11 * 366),
         "young_audit": _old_audit_row(2 * 365),
     }
 
