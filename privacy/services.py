@@ -102,11 +102,14 @@ def _close(request, actor, status: str, outcome: str) -> None:
 
 
 def complete_data_request(*, actor, request: DataSubjectRequest, outcome: str):
-    """Record the answer to an access, correction or objection request."""
+    """Record the answer to an access or objection request (a correction is completed by
+    apply_correction, which writes it)."""
     with transaction.atomic():
         request = _locked_open(request, actor)
         if request.kind == RequestKind.ACCESS and request.export_status != ExportStatus.READY:
             raise ValidationError(_("The copy of the data is not ready yet."))
+        if request.kind == RequestKind.CORRECTION:  # completed by applying it (apply_correction)
+            raise ValidationError(_("Record the correction to complete this request."))
         _close(request, actor, RequestStatus.COMPLETED, outcome.strip())
         _audit(actor, "privacy.request_completed", request, kind=request.kind)
     return request

@@ -95,7 +95,7 @@ class DataRequestViewSet(_PrivacyViewSet):
     @extend_schema(request=OutcomeSerializer, responses=DataRequestSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, public_id=None):
-        """Record the answer to an access, correction or objection request."""
+        """Record the answer to an access or objection request (a correction: `correct/`)."""
         outcome = _body(OutcomeSerializer, request)["outcome"]
         return self._answer(services.complete_data_request, outcome=outcome)
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from households.models import Membership
 from ppaos.audit.models import AuditEvent
 from privacy.models import BreachReport, BreachStatus, RequestKind, RequestStatus
-from privacy.services import apply_correction
+from privacy.services import apply_correction, complete_data_request
 from tests.factories import household_with_head
 from tests.privacy.privacy_helpers import logged_request
 
@@ -70,6 +70,8 @@ def test_correction_refuses_health_fields_and_answered_requests(provincial_offic
         apply_correction(
             actor=provincial_officer, request=request, field="has_disability", value="1"
         )
+    with pytest.raises(ValidationError):  # completed only by writing the correction
+        complete_data_request(actor=provincial_officer, request=request, outcome="แก้แล้ว")
     apply_correction(actor=provincial_officer, request=request, field="first_name", value="สมหญิง")
     with pytest.raises(ValidationError):
         apply_correction(actor=provincial_officer, request=request, field="first_name", value="x")
