@@ -24,9 +24,13 @@ from locust import HttpUser, between, task
 DATA = json.loads(Path(os.environ["LOAD_DATA"]).read_text())
 PASSWORD = os.environ.get("LOAD_PASSWORD", "ppaos-demo")
 IMPORT_FILE = os.environ.get("LOAD_IMPORT_FILE", "")
-# Work that is used up (a survey is verified once, a referral approved once): shared pools.
-SUBMITTED = list(DATA["submitted"])
-REFERRALS = list(DATA["referrals"])
+# Work that is used up (a survey is verified once, a referral approved once): shared pools,
+# each run (LOAD_RUN of LOAD_RUNS) with its own share.
+RUN, RUNS = int(os.environ.get("LOAD_RUN", "0")), int(os.environ.get("LOAD_RUNS", "1"))
+SUBMITTED = list(DATA["submitted"][RUN::RUNS])
+REFERRALS = list(DATA["referrals"][RUN::RUNS])
+SESSIONS = {name: list(keys) for name, keys in DATA.get("sessions", {}).items()}
+CSRF = "loadtestloadtestloadtestloadtest"  # a 32-character secret, sent as cookie and header
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -36,12 +40,21 @@ class _Signed(HttpUser):
     wait_time = between(0.5, 2.0)
 
     def on_start(self):
-        page = self.client.get("/users/login/", name="login page")
+        """An open session of the morning (prepare.open_sessions) when there is one; else the
+        login page, as a browser signs in."""
+        if SESSIONS.get(self.username):
+            self.client.cookies.set("sessionid", SESSIONS[self.username].pop())
+            self.client.cookies.set("csrftoken", CSRF)
+            return
+        self.sign_in()
+
+    def sign_in(self):
+        page = self.client.get("/login/", name="login page")
         token = TOKEN.search(page.text).group(1)
         answer = self.client.post(
-            "/users/login/",
+            "/login/",
             {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.host + "/users/login/"},
+            headers={"Referer": self.host + "/login/"},
             name="login",
             allow_redirects=False,
         )
@@ -138,7 +151,7 @@ class Importer(_Signed):
     wait_time = between(1.0, 2.0)
 
     def on_start(self):
-        super().on_start()
+        self.sign_in()  # the one real login of the run, timed as "login"
         self.job = None
 
     @task

@@ -121,3 +121,52 @@ def prepare(*, drafts: int, submitted: int, referrals: int, start: int = 0) -> d
          for m in h.memberships.all()}
     )[:100]  # fmt: skip
     return made
+
+
+def open_sessions(per_user: int) -> dict[str, list[str]]:
+    """Signed-in sessions of the demo users, `per_user` each, as a browser holds them after the
+    morning's login: the measured minute is the work, not fifty password hashes at once (the
+    login itself is measured by the import user, who signs in through the page)."""
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    sessions = {}
+    for username in ("facilitator", "manager", "officer", "executive"):
+        user = get_user_model().objects.get(username=username)
+        keys = []
+        for _ in range(per_user):
+            store = SessionStore()
+            store[SESSION_KEY] = str(user.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.create()
+            keys.append(store.session_key)
+        sessions[username] = keys
+    return sessions
+
+
+def still_open(data: dict) -> dict:
+    """`data` with only the surveys still submitted and the referrals still waiting (a kept
+    data file, after some were used)."""
+    from households.models import Survey
+    from referrals.models import Referral
+
+    data = dict(data)
+    data["submitted"] = [
+        str(i)
+        for i in Survey.objects.filter(public_id__in=data["submitted"], status="submitted")
+        .order_by("id")
+        .values_list("public_id", flat=True)
+    ]
+    data["referrals"] = [
+        str(i)
+        for i in Referral.objects.filter(public_id__in=data["referrals"], status="submitted")
+        .order_by("id")
+        .values_list("public_id", flat=True)
+    ]
+    return data

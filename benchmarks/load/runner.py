@@ -70,7 +70,7 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited; see {log}")
         try:
-            urlopen(f"http://127.0.0.1:{port}/users/login/", timeout=10).read()
+            urlopen(f"http://127.0.0.1:{port}/login/", timeout=10).read()
             return process
         except OSError:
             time.sleep(0.2)
@@ -97,12 +97,25 @@ def start_worker(env: dict, queue: str, log: Path) -> subprocess.Popen:
 
 
 def run_locust(
-    *, host: str, users: int, seconds: int, prefix: Path, data: Path, import_file: Path | None
+    *,
+    host: str,
+    users: int,
+    seconds: int,
+    prefix: Path,
+    data: Path,
+    import_file: Path | None,
+    run: int = 0,
+    runs: int = 1,
 ) -> dict[str, dict]:
     """Run the scenario headless; returns {request name: {requests, failures, p50, p95}}
     (milliseconds), with the "Aggregated" line under that name."""
     env = os.environ.copy()
-    env.update(LOAD_DATA=str(data), LOAD_IMPORT_FILE=str(import_file or ""))
+    env.update(
+        LOAD_DATA=str(data),
+        LOAD_IMPORT_FILE=str(import_file or ""),
+        LOAD_RUN=str(run),
+        LOAD_RUNS=str(runs),
+    )
     prefix.parent.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", host,

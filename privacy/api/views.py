@@ -88,30 +88,37 @@ class DataRequestViewSet(_PrivacyViewSet):
         )
         return self._fresh(made, status.HTTP_201_CREATED)
 
-    def _answer(self, service, **kwargs):
+    def _answer(self, service, read_body=dict):
+        """The request (404 outside the caller's areas) first, then the body (400)."""
         item = self.get_object()
+        kwargs = read_body()
         return self._fresh(call_service(service, actor=self.request.user, request=item, **kwargs))
 
     @extend_schema(request=OutcomeSerializer, responses=DataRequestSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, public_id=None):
         """Record the answer to an access or objection request (a correction: `correct/`)."""
-        outcome = _body(OutcomeSerializer, request)["outcome"]
-        return self._answer(services.complete_data_request, outcome=outcome)
+        return self._answer(
+            services.complete_data_request,
+            lambda: {"outcome": _body(OutcomeSerializer, request)["outcome"]},
+        )
 
     @extend_schema(request=OutcomeSerializer, responses=DataRequestSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, public_id=None):
         """Refuse with the legal reason (`outcome`, required)."""
-        reason = _body(OutcomeSerializer, request)["outcome"]
-        return self._answer(services.refuse_data_request, reason=reason)
+        return self._answer(
+            services.refuse_data_request,
+            lambda: {"reason": _body(OutcomeSerializer, request)["outcome"]},
+        )
 
     @extend_schema(request=CorrectionSerializer, responses=DataRequestSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, public_id=None):
         """Write the corrected value of one field of the person's record and complete."""
-        values = _body(CorrectionSerializer, request)
-        return self._answer(services.apply_correction, **values)
+        return self._answer(
+            services.apply_correction, lambda: dict(_body(CorrectionSerializer, request))
+        )
 
     @extend_schema(request=None, responses=DataRequestSerializer)
     @action(detail=True, methods=["post"], url_path="withdraw-consent")

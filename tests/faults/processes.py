@@ -188,7 +188,7 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {LOGS / self.name}.log")
             try:
-                requests.get(self.base + "/users/login/", timeout=10)
+                requests.get(self.base + "/login/", timeout=10)
                 return self
             except requests.RequestException:
                 time.sleep(0.1)
