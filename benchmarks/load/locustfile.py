@@ -18,6 +18,7 @@ import os
 import random
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 from locust import HttpUser, between, task
 
@@ -43,8 +44,10 @@ class _Signed(HttpUser):
         """An open session of the morning (prepare.open_sessions) when there is one; else the
         login page, as a browser signs in."""
         if SESSIONS.get(self.username):
-            self.client.cookies.set("sessionid", SESSIONS[self.username].pop())
-            self.client.cookies.set("csrftoken", CSRF)
+            # The server's own Set-Cookie (same host and path) replaces these, never doubles them.
+            domain = urlparse(self.host).hostname
+            self.client.cookies.set("sessionid", SESSIONS[self.username].pop(), domain=domain)
+            self.client.cookies.set("csrftoken", CSRF, domain=domain)
             return
         self.sign_in()
 
@@ -60,6 +63,13 @@ class _Signed(HttpUser):
         )
         if answer.status_code != 302:
             raise RuntimeError(f"{self.username} could not sign in: {answer.status_code}")
+
+    def page(self, path: str, name: str):
+        """A page as the signed-in user sees it: 200, not a redirect to the login page."""
+        with self.client.get(path, name=name, allow_redirects=False, catch_response=True) as answer:
+            if answer.status_code != 200:
+                answer.failure(f"{answer.status_code} {answer.headers.get('Location', '')}")
+            return answer
 
     def api(self, method: str, path: str, name: str, **kwargs):
         headers = {"X-CSRFToken": self.client.cookies.get("csrftoken", ""),
@@ -79,18 +89,16 @@ class Facilitator(_Signed):
     @task(3)
     def search(self):
         name = random.choice(DATA["names"])
-        self.client.get(f"/households/search/?q={name}", name="household search")
+        self.page(f"/households/search/?q={name}", "household search")
 
     @task(3)
     def open_household(self):
-        self.client.get(
-            f"/households/h/{random.choice(DATA['households'])}/", name="household page"
-        )
+        self.page(f"/households/h/{random.choice(DATA['households'])}/", "household page")
 
     @task(2)
     def save_survey_step(self):
         survey = random.choice(DATA["drafts"])
-        self.client.get(f"/households/surveys/{survey}/step/consent/", name="survey step page")
+        self.page(f"/households/surveys/{survey}/step/consent/", "survey step page")
         self.api(
             "PATCH",
             f"/api/v1/surveys/{survey}/steps/consent/",
@@ -105,7 +113,7 @@ class AreaManager(_Signed):
 
     @task(2)
     def review_queue(self):
-        self.client.get("/households/surveys/review/", name="review queue")
+        self.page("/households/surveys/review/", "review queue")
 
     @task(1)
     def verify(self):
@@ -120,7 +128,7 @@ class Officer(_Signed):
 
     @task(2)
     def queue(self):
-        self.client.get("/referrals/queue/", name="officer queue")
+        self.page("/referrals/queue/", "officer queue")
 
     @task(1)
     def approve(self):
@@ -140,7 +148,7 @@ class Executive(_Signed):
 
     @task
     def dashboard(self):
-        self.client.get("/monitoring/", name="dashboard")
+        self.page("/monitoring/", "dashboard")
 
 
 class Importer(_Signed):

@@ -115,6 +115,7 @@ def main() -> None:
             results.append(figures)
             total = figures["Aggregated"]
             print(f"run {run}: {total['requests']} requests, {total['failures']} failures, "
+                  f"{figures['_exceptions']} task errors, "
                   f"p95 {total['p95']:.0f} ms", flush=True)  # fmt: skip
             if figures["_failures_text"].count("\n") > 1:
                 print(figures["_failures_text"][:3000])

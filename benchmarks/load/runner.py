@@ -25,7 +25,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_env(*, database_url: str, media_root: str, queue: str, settings: str) -> dict:
+def serve_env(
+    *, database_url: str, media_root: str, queue: str, settings: str, secret_key: str = ""
+) -> dict:
     env = os.environ.copy()
     env.update(
         DJANGO_SETTINGS_MODULE=settings,
@@ -34,7 +36,7 @@ def serve_env(*, database_url: str, media_root: str, queue: str, settings: str) 
         CELERY_TASK_DEFAULT_QUEUE=queue,
         DEBUG="false",
         PPAOS_HTTPS="false",
-        SECRET_KEY=env.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        SECRET_KEY=secret_key or env.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONPATH=str(ROOT),
     )
@@ -136,6 +138,14 @@ def run_locust(
                 "p50": float(row["50%"] or 0),
                 "p95": float(row["95%"] or 0),
             }
+    # A task that raised (not a failed request) is an error of the scenario too.
+    exceptions_path = Path(f"{prefix}_exceptions.csv")
+    figures["_exceptions"] = 0
+    if exceptions_path.exists():
+        with open(exceptions_path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        figures["_exceptions"] = sum(int(row["Count"]) for row in rows)
+        figures["_exceptions_text"] = "\n".join(row["Message"] for row in rows)
     failures_path = Path(f"{prefix}_failures.csv")
     figures["_failures_text"] = failures_path.read_text() if failures_path.exists() else ""
     figures["_log"] = done.stderr[-4000:]
