@@ -38,7 +38,9 @@ def _waiting_for_swap() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_a_rollup_killed_part_way_keeps_the_old_figures_and_reruns_the_same(villages):
+def test_a_rollup_killed_part_way_keeps_the_old_figures_and_reruns_the_same(
+    villages, survey_instrument
+):
     for code, level in (("49010101", "in_hardship"), ("49010102", "struggling")):
         result(household(code, [{}, {}]), 2567, level, target_poor=level == "in_hardship")
     rollup.full_rebuild()
