@@ -192,6 +192,7 @@ class Gunicorn:
                 return self
             except requests.RequestException:
                 time.sleep(0.1)
+        self.stop()  # never left behind by a test that failed to start it
         raise RuntimeError("gunicorn did not answer")
 
     def stop(self) -> None:
