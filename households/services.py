@@ -485,11 +485,19 @@ def update_member(*, actor, membership: Membership, person: dict, relation: str)
     )
 
 
-def _update_member(*, actor, membership: Membership, person: dict, relation: str) -> Membership:
+def _update_member(
+    *,
+    actor,
+    membership: Membership,
+    person: dict,
+    relation: str,
+    action: Action = Action.EDIT_HOUSEHOLD,
+    audit_details: dict | None = None,
+) -> Membership:
     with transaction.atomic():
         household = _lock_household(membership.household)
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        require(actor, Action.EDIT_HOUSEHOLD, household)
+        require(actor, action, household)
         if membership.left_on is not None:
             raise ValidationError(_("This person has moved out; their record is history."))
         _check_relation(relation)
@@ -532,7 +540,7 @@ def _update_member(*, actor, membership: Membership, person: dict, relation: str
                 action="person.updated",
                 target=member,
                 area_code=household.area_id,
-                details={"fields": sorted(changed)},
+                details={"fields": sorted(changed), **(audit_details or {})},
             )
         if membership.relation != relation:
             membership.relation = relation
@@ -549,6 +557,53 @@ def _update_member(*, actor, membership: Membership, person: dict, relation: str
             flag_possible_duplicates(actor=actor, person=member, area_id=household.area_id)
         membership.person = member
         return membership
+
+
+# A data-subject's correction (PDPA s.35–36): the identity fields, not the health flags (their
+# removal is a withdrawal of consent) nor the welfare card (the ministry's registry decides it).
+CORRECTABLE_PERSON_FIELDS = (
+    "national_id",
+    "title",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "education",
+    "occupation",
+)
+
+
+def correct_person_on_request(*, actor, person: Person, changes: dict, request_ref: str) -> list:
+    """Apply a correction the person asked for (PDPA s.35–36) through the same member update as
+    the household page: the same checks (a national ID another person holds is refused), the
+    same `person.updated` audit row, here with the data request it answers. Who may call: users
+    whose role grants HANDLE_DATA_REQUESTS in the household's area (provincial officers).
+    Returns the names of the fields that changed."""
+    unknown = set(changes) - set(CORRECTABLE_PERSON_FIELDS)
+    if unknown or not changes:
+        raise ValidationError({"field": _("Choose a field of the person's record.")})
+    membership = (
+        Membership.objects.filter(person=person, left_on__isnull=True)
+        .select_related("household")
+        .order_by("-joined_on", "-id")
+        .first()
+    )
+    if membership is None:
+        raise ValidationError(_("The person lives in no household of the registry any more."))
+    before = {name: getattr(person, name) for name in changes}
+    _refusing_taken_ids(
+        actor,
+        lambda: _update_member(
+            actor=actor,
+            membership=membership,
+            person=changes,
+            relation=membership.relation,
+            action=Action.HANDLE_DATA_REQUESTS,
+            audit_details={"data_request": request_ref},
+        ),
+    )
+    person.refresh_from_db()
+    return [name for name in changes if getattr(person, name) != before[name]]
 
 
 def move_member_out(

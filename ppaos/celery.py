@@ -15,6 +15,15 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["ppaos.core"], related_name="tasks")
 
 
+def _add_worker_steps() -> None:
+    from ppaos.imports.worker_steps import RequeueWaitingImports
+
+    app.steps["consumer"].add(RequeueWaitingImports)
+
+
+_add_worker_steps()
+
+
 @after_setup_logger.connect
 @after_setup_task_logger.connect
 def redact_worker_logs(logger, **kwargs):

@@ -40,6 +40,7 @@ urlpatterns = [
     path("api/v1/", include("masterplans.api.urls")),
     path("api/v1/", replica_reads(include("monitoring.api.urls"))),
     path("api/v1/", include("ppaos.imports.api.urls")),
+    path("api/v1/", include("privacy.api.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", api_docs, name="api-docs"),
@@ -47,3 +48,6 @@ urlpatterns = [
 
 # No route serves MEDIA_ROOT, in any mode: uploads and generated files hold personal data and
 # leave only through views that apply the access policy (ppaos/core/stored_files.py).
+
+# A crash answers our own page, never a traceback; the database being away answers 503.
+handler500 = "ppaos.core.errors.server_error"

@@ -55,3 +55,18 @@ class BreachStepForm(forms.Form):
     note = forms.CharField(
         label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+def _correctable_choices():
+    from households.models import Person
+    from households.services import CORRECTABLE_PERSON_FIELDS
+
+    return [(name, Person._meta.get_field(name).verbose_name) for name in CORRECTABLE_PERSON_FIELDS]
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(label=_("Field to correct"), choices=_correctable_choices)
+    value = forms.CharField(label=_("Corrected value"), max_length=200)
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -37,6 +37,7 @@ class ExportStatus(models.TextChoices):
     PENDING = "pending", _("Being generated")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Deleted after the retention period")
 
 
 class DataSubjectRequest(PublicIdModel):

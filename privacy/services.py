@@ -17,7 +17,7 @@ from households.models import (
     Person,
     WelfareRegistrant,
 )
-from households.services import record_area_of
+from households.services import correct_person_on_request, record_area_of
 from households.surveys.services import classify_survey
 from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
@@ -102,11 +102,14 @@ def _close(request, actor, status: str, outcome: str) -> None:
 
 
 def complete_data_request(*, actor, request: DataSubjectRequest, outcome: str):
-    """Record the answer to an access, correction or objection request."""
+    """Record the answer to an access or objection request (a correction is completed by
+    apply_correction, which writes it)."""
     with transaction.atomic():
         request = _locked_open(request, actor)
         if request.kind == RequestKind.ACCESS and request.export_status != ExportStatus.READY:
             raise ValidationError(_("The copy of the data is not ready yet."))
+        if request.kind == RequestKind.CORRECTION:  # completed by applying it (apply_correction)
+            raise ValidationError(_("Record the correction to complete this request."))
         _close(request, actor, RequestStatus.COMPLETED, outcome.strip())
         _audit(actor, "privacy.request_completed", request, kind=request.kind)
     return request
@@ -119,6 +122,47 @@ def refuse_data_request(*, actor, request: DataSubjectRequest, reason: str):
         request = _locked_open(request, actor)
         _close(request, actor, RequestStatus.REFUSED, reason.strip())
         _audit(actor, "privacy.request_refused", request, kind=request.kind)
+    return request
+
+
+# --- Correction (s.35–36) -------------------------------------------------------------------------
+
+
+def apply_correction(
+    *, actor, request: DataSubjectRequest, field: str, value, outcome: str = ""
+) -> DataSubjectRequest:
+    """Record the corrected value of one field of the person's record, as the person asked: the
+    change goes through the household app's member update (its checks and its `person.updated`
+    audit row, which names this request), then the request is completed with its outcome and
+    the fields corrected (not their values: the person's record holds them)."""
+    with transaction.atomic():
+        if _locked_open(request, actor).kind != RequestKind.CORRECTION:
+            raise ValidationError(_("This is not a correction request."))
+    if field == "birth_date" and isinstance(value, str):
+        from ppaos.thai.thai_dates import ThaiDateError, parse_thai_date
+
+        try:
+            value = parse_thai_date(value)
+        except ThaiDateError:
+            raise ValidationError({"value": _("Write the date as dd/mm/yyyy (BE).")}) from None
+    elif isinstance(value, str):
+        value = value.strip()
+    changed = correct_person_on_request(
+        actor=actor,
+        person=request.person,
+        changes={field: value},
+        request_ref=str(request.public_id),
+    )
+    with transaction.atomic():
+        request = _locked_open(request, actor)
+        request.requested_change = {**request.requested_change, "corrected": changed}
+        text = outcome.strip() or (
+            _("The person's record was corrected.")
+            if changed
+            else _("The record already held this value; nothing was changed.")
+        )
+        _close(request, actor, RequestStatus.COMPLETED, text)
+        _audit(actor, "privacy.correction_applied", request, fields=changed)
     return request
 
 
@@ -246,32 +290,47 @@ def erase_person(*, actor, request: DataSubjectRequest) -> DataSubjectRequest:
             _close(request, actor, RequestStatus.REFUSED, text)
             _audit(actor, "privacy.erasure_refused", request, reasons=reasons)
             return request
-        old_id = person.national_id
-        WelfareRegistrant.objects.filter(national_id=old_id).update(
-            national_id=anonymous_national_id(person.pk),
-            title="",
-            first_name=ERASED_NAME,
-            last_name="",
-            phone="",
-            birth_date=None,
-        )
-        person.national_id = anonymous_national_id(person.pk)
-        person.title = ""
-        person.first_name = ERASED_NAME
-        person.last_name = ""
-        if person.birth_date:
-            person.birth_date = person.birth_date.replace(month=1, day=1)
-        person.education = ""
-        person.occupation = ""
-        for name in SENSITIVE_FIELDS:
-            setattr(person, name, False)
-        person.save()
-        record_audit_event(
-            actor=actor, action="person.anonymised", target=person, area_code=request.area_id
-        )
+        anonymise_person(actor=actor, person=person, area_code=request.area_id)
         _close(request, actor, RequestStatus.COMPLETED, _("The person's record was anonymised."))
         _audit(actor, "privacy.erasure_done", request)
     return request
+
+
+def anonymise_person(*, actor, person: Person, area_code: str, reason: str = "request") -> None:
+    """Name and national ID become placeholders (in the welfare registry's row too), the birth
+    date keeps its year, health flags and free text are cleared; audited. In the caller's
+    transaction, with the person's row locked. `reason`: "request" (s.33) or "retention"."""
+    old_id = person.national_id
+    WelfareRegistrant.objects.filter(national_id=old_id).update(
+        national_id=anonymous_national_id(person.pk),
+        title="",
+        first_name=ERASED_NAME,
+        last_name="",
+        phone="",
+        birth_date=None,
+    )
+    person.national_id = anonymous_national_id(person.pk)
+    person.title = ""
+    person.first_name = ERASED_NAME
+    person.last_name = ""
+    if person.birth_date:
+        person.birth_date = person.birth_date.replace(month=1, day=1)
+    person.education = ""
+    person.occupation = ""
+    for name in SENSITIVE_FIELDS:
+        setattr(person, name, False)
+    person.save()
+    record_audit_event(
+        actor=actor,
+        action="person.anonymised",
+        target=person,
+        area_code=area_code,
+        details={"reason": reason},
+    )
+
+
+def is_anonymised(person: Person) -> bool:
+    return person.first_name == ERASED_NAME and person.national_id.startswith("0")
 
 
 def anonymous_national_id(pk: int) -> str:

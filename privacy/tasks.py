@@ -15,3 +15,10 @@ def send_data_request_reminders() -> int:
     from .services import send_data_request_reminders as send
 
     return send()
+
+
+@shared_task(name="privacy.tasks.apply_retention")
+def apply_retention() -> dict:
+    from .retention import apply_retention as apply
+
+    return apply()

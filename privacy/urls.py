@@ -13,4 +13,5 @@ urlpatterns = [
     path("breaches/new/", views.breach_create, name="breach_create"),
     path("breaches/<uuid:public_id>/", views.breach_detail, name="breach_detail"),
     path("breaches/<uuid:public_id>/affected/", views.breach_affected, name="breach_affected"),
+    path("retention/", views.retention_report, name="retention_report"),
 ]

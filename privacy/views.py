@@ -16,7 +16,13 @@ from ppaos.audit.services import record_audit_event
 from ppaos.core.stored_files import serve_stored_file
 
 from . import selectors, services
-from .forms import BreachForm, BreachStepForm, DataRequestAnswerForm, DataRequestForm
+from .forms import (
+    BreachForm,
+    BreachStepForm,
+    CorrectionForm,
+    DataRequestAnswerForm,
+    DataRequestForm,
+)
 from .models import BreachStatus, RequestKind, RequestStatus
 from .rules import BREACH_TRANSITIONS
 
@@ -78,6 +84,8 @@ ANSWERS = {
 def request_detail(request, public_id):
     ensure_role_allows(request.user, ACTION)
     item = get_object_or_404(selectors.data_requests_visible_to(request.user), public_id=public_id)
+    if request.POST.get("answer") == "correct" and item.kind == RequestKind.CORRECTION:
+        return _correct(request, item)
     form = DataRequestAnswerForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         answer = request.POST.get("answer", "")
@@ -105,8 +113,40 @@ def request_detail(request, public_id):
     return render(request, "privacy/request_detail.html", _detail(item, form))
 
 
-def _detail(item, form):
-    return {"item": item, "form": form, "kinds": RequestKind, "statuses": RequestStatus}
+def _correct(request, item):
+    correction = CorrectionForm(request.POST)
+    if correction.is_valid():
+        data = correction.cleaned_data
+        try:
+            services.apply_correction(
+                actor=request.user,
+                request=item,
+                field=data["field"],
+                value=data["value"],
+                outcome=data["outcome"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    target = {"national_id": "value", "birth_date": "value"}.get(field, field)
+                    correction.add_error(target if target in correction.fields else None, errors)
+            else:
+                correction.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The correction was recorded."))
+            return redirect("privacy:request_detail", public_id=item.public_id)
+    context = _detail(item, DataRequestAnswerForm(), correction)
+    return render(request, "privacy/request_detail.html", context, status=400)
+
+
+def _detail(item, form, correction=None):
+    return {
+        "item": item,
+        "form": form,
+        "correction": correction or CorrectionForm(),
+        "kinds": RequestKind,
+        "statuses": RequestStatus,
+    }
 
 
 @login_required
@@ -231,3 +271,16 @@ def breach_affected(request, public_id):
             ]
         )
     return response
+
+
+@login_required
+def retention_report(request):
+    """The retention dry run: what tonight's task would anonymise or delete, with counts (no
+    personal data); persons and access exports counted in the user's areas."""
+    from ppaos.accounts.policy import area_prefixes_for
+
+    from . import retention
+
+    ensure_role_allows(request.user, ACTION)
+    rows = retention.plan(area_prefixes=area_prefixes_for(request.user, ACTION))
+    return render(request, "privacy/retention.html", {"rows": rows})

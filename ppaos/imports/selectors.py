@@ -75,3 +75,14 @@ def job_error_groups(job: ImportJob, language: str | None) -> list[dict]:
         {**group, "message": group["message_th"] if thai else group["message_en"]}
         for group in job.error_summary
     ]
+
+
+def jobs_with_files_finished_before(before):
+    """Finished jobs, finished before `before`, that still hold their upload or error report."""
+    from django.db.models import Q
+
+    from .services import FINISHED_STATUSES
+
+    return ImportJob.objects.filter(status__in=FINISHED_STATUSES, finished_at__lt=before).exclude(
+        Q(file="") & Q(error_report="")
+    )

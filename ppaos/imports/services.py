@@ -14,6 +14,7 @@ with its connection).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import queue
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,6 +78,18 @@ class ImportJobError(Exception):
     """A request about a job that its state does not allow (shown to the admin)."""
 
 
+class StorageUnavailable(ValueError):
+    """MEDIA_ROOT cannot take the file (disk full, no permission, not a folder): nothing was
+    kept. A ValueError, so the upload form and the API show its message like other refusals."""
+
+
+def STORAGE_UNAVAILABLE_MESSAGE() -> str:  # noqa: N802 - read like a constant, translated late
+    return _(
+        "The file could not be stored: the server's storage is full or cannot be written. "
+        "Nothing was saved. Please tell the system administrator and try again later."
+    )
+
+
 def max_upload_bytes() -> int:
     return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
 
@@ -107,9 +120,36 @@ def _enqueue(job: ImportJob) -> None:
     from .tasks import run_import_job_task
 
     job_id = job.pk
+    transaction.on_commit(lambda: _publish(run_import_job_task, job_id))
+
+
+def _publish(task, job_id: int) -> bool:
+    """Hand the job to the broker. When the broker is unreachable the upload is kept all the
+    same: the job stays queued in PostgreSQL (the outbox) and every worker that (re)connects to
+    the broker queues the waiting jobs again (requeue_waiting_jobs, worker_steps.py)."""
     # IMPORT_TASK_QUEUE (optional) sends imports to workers of their own.
     queue = getattr(settings, "IMPORT_TASK_QUEUE", None) or None
-    transaction.on_commit(lambda: run_import_job_task.apply_async(args=[job_id], queue=queue))
+    try:
+        task.apply_async(args=[job_id], queue=queue)
+    except Exception:
+        logger.warning("broker unreachable: import job %s waits queued", job_id, exc_info=True)
+        return False
+    return True
+
+
+def requeue_waiting_jobs() -> int:
+    """Queue again every job still waiting in `queued` that no worker holds: its task may never
+    have reached the broker (down at upload time) or been lost with it. Harmless when the task
+    is there too: the worker takes the job's lock and skips a job already started or finished.
+    Called when a worker (re)connects to the broker. Returns how many were handed over."""
+    from .selectors import import_job_is_running
+    from .tasks import run_import_job_task
+
+    handed = 0
+    for job in ImportJob.objects.filter(status=ImportStatus.QUEUED).order_by("created_at"):
+        if not import_job_is_running(job) and _publish(run_import_job_task, job.pk):
+            handed += 1
+    return handed
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,9 +189,17 @@ def create_import_job(
         file_size=uploaded_file.size,
         dry_run=dry_run,
     )
+    # The stored name is chosen first, so a write that fails part-way (disk full) is removed.
+    target = job.file.field.generate_filename(job, name)
     try:
         with transaction.atomic():
-            job.file.save(name, uploaded_file, save=False)
+            try:
+                job.file.name = job.file.storage.save(target, uploaded_file)
+            except OSError as error:
+                with contextlib.suppress(OSError):  # a part-written file must not stay
+                    job.file.storage.delete(target)
+                logger.error("import upload not stored: %s", error.strerror)
+                raise StorageUnavailable(STORAGE_UNAVAILABLE_MESSAGE()) from error
             job.save()
             record_audit_event(
                 actor=actor,
@@ -286,6 +334,12 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
             _run_importer(job)
         except SpreadsheetError as exc:
             _fail(job, exc.code, exc.message_th, exc.message_en)
+        except (OperationalError, InterfaceError):
+            # The database went away (restart, network): nothing is wrong with the file. The
+            # job stays validating/importing and the task runs it again from the file once
+            # the database is back (tasks.py); rows already written are found unchanged.
+            logger.warning("import job %s lost the database; it will run again", job_id)
+            raise
         except Exception:
             logger.exception("import job %s crashed", job_id)
             _fail(
@@ -667,3 +721,42 @@ def _write_error_report(job: ImportJob) -> str:
         storage = ImportJob._meta.get_field("error_report").storage
         _remove_earlier_error_reports(storage, job)
         return storage.save(_error_report_name(job), ContentFile(handle.read()))
+
+
+def expire_job_files(*, finished_before) -> int:
+    """Delete the uploaded files and error reports of jobs finished before `finished_before`
+    (their retention period is over; RETENTION_DAYS["import_files"]); the job rows and their
+    counts stay in the history. An upload another, younger job re-uses ("import again") is kept
+    until that job expires too. Returns how many jobs lost their files. Called by the retention
+    task only."""
+    from .selectors import jobs_with_files_finished_before
+
+    expired = 0
+    for job in jobs_with_files_finished_before(finished_before).order_by("pk"):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job.pk)
+            storage = job.file.storage
+            upload, report = job.file.name, job.error_report.name
+            shared = (
+                upload
+                and ImportJob.objects.filter(file=upload)
+                .exclude(pk=job.pk)
+                .exclude(finished_at__lt=finished_before, status__in=FINISHED_STATUSES)
+                .exists()
+            )
+            ImportJob.objects.filter(pk=job.pk).update(file="", error_report="")
+            record_audit_event(
+                actor=None,
+                action="import.files_expired",
+                target=job,
+                details={"upload": bool(upload), "error_report": bool(report)},
+            )
+
+            def delete_files(upload=upload, report=report, shared=shared, storage=storage):
+                for name in (report, "" if shared else upload):
+                    if name:
+                        storage.delete(name)
+
+            transaction.on_commit(delete_files)
+        expired += 1
+    return expired

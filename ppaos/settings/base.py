@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ppaos.imports",
     "ppaos.demo",
     "ppaos.notifications",
+    "ppaos.core",  # backup and restore commands (ppaos/core/backups.py)
     "households",
     "referrals",
     "masterplans",
@@ -112,6 +113,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ppaos"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before reuse: after a PostgreSQL restart the next
+        # request reconnects instead of failing on the dead connection.
+        conn_health_checks=True,
     )
 }
 # A streaming replica of the primary (PostgreSQL's own replication), off unless set: the dashboard's
@@ -166,6 +170,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # The Debian Chromium the Celery workers print PDFs with (the printed master plan).
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Where `manage.py backup` writes (ppaos/core/backups.py); keep it on another disk than MEDIA_ROOT.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 # District and subdistrict boundary shapes (GeoJSON per province, keyed by official codes) for the
 # dashboard's map: the project's shared data beside the checkout unless set.
 BOUNDARIES_DIR = Path(
@@ -227,6 +233,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.send_data_request_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "privacy-retention": {  # RETENTION_DAYS below, applied each night
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+
+# How long each kind of record is kept (PDPA s.23(3), s.37(3)), in days; each overridable by its
+# environment variable. The README's "Retention" table explains each. privacy/retention.py
+# applies them nightly; `manage.py retention` and /privacy/retention/ show what it would remove.
+RETENTION_DAYS = {
+    # A person no longer in any household of the registry (moved out, household moved or
+    # dissolved) is anonymised this long after they left, unless a referral is still open.
+    "exited_persons": int(os.environ.get("RETENTION_EXITED_PERSON_DAYS", str(10 * 365))),
+    # Uploaded import files and their error reports (national IDs of whole villages), counted
+    # from the end of the import; the job's row and counts stay in the history.
+    "import_files": int(os.environ.get("RETENTION_IMPORT_FILE_DAYS", "90")),
+    # The copy of a person's data made for an access request, from the request's logging.
+    "access_exports": int(os.environ.get("RETENTION_ACCESS_EXPORT_DAYS", "30")),
+    # Audit rows; never under a year (the database refuses to delete younger rows).
+    "audit_events": max(365, int(os.environ.get("RETENTION_AUDIT_DAYS", str(10 * 365)))),
 }
 
 # Notices by email as well as in the app, to users with an address (off unless configured;
@@ -260,6 +286,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The error bodies every operation documents (ppaos/api/schema.py).
     "APPEND_COMPONENTS": {"schemas": ERROR_COMPONENTS},
+    # Choice sets whose field names other components use too (kind, status).
+    "ENUM_NAME_OVERRIDES": {
+        "DataRequestKindEnum": "privacy.models.RequestKind",
+        "DataRequestStatusEnum": "privacy.models.RequestStatus",
+        "BreachStatusEnum": "privacy.models.BreachStatus",
+    },
 }
 
 # Password guessing (django-axes, database handler: no cache state shared between processes or

@@ -143,6 +143,7 @@ PAGES: dict[str, Rule] = {
     "plan_print:plan_print":             Rule(A.VIEW_HOUSEHOLD, "plan"),
     "plan_print:pdf_panel":              Rule(A.VIEW_HOUSEHOLD, "plan", methods=GET_POST),
     "plan_print:pdf_download":           Rule(A.VIEW_HOUSEHOLD, "plan_pdf"),
+    "privacy:retention_report":          Rule(A.HANDLE_DATA_REQUESTS),
     # Referrals
     "referrals:officer_queue":           Rule(A.APPROVE_REFERRAL, methods=GET_POST),
     "referrals:agency_inbox":            Rule(A.ACT_ON_REFERRAL),
@@ -267,5 +268,18 @@ API: dict[str, Rule] = {
     "GET /api/v1/plan-projects/{public_id}/":             Rule(A.VIEW_HOUSEHOLD, "project"),
     "PATCH /api/v1/plan-projects/{public_id}/":           Rule(A.VIEW_HOUSEHOLD, "project", do=A.DRAFT_MASTER_PLAN),
     "POST /api/v1/plan-projects/{public_id}/step/":       Rule(A.VIEW_HOUSEHOLD, "project", do=A.DRAFT_MASTER_PLAN),
+    # PDPA duties (provincial officers)
+    "GET /api/v1/data-requests/":                         Rule(A.HANDLE_DATA_REQUESTS),
+    "POST /api/v1/data-requests/":                        Rule(A.HANDLE_DATA_REQUESTS, strict=True),
+    "GET /api/v1/data-requests/{public_id}/":             Rule(A.HANDLE_DATA_REQUESTS, "data_request"),
+    "POST /api/v1/data-requests/{public_id}/complete/":   Rule(A.HANDLE_DATA_REQUESTS, "data_request"),
+    "POST /api/v1/data-requests/{public_id}/refuse/":     Rule(A.HANDLE_DATA_REQUESTS, "data_request"),
+    "POST /api/v1/data-requests/{public_id}/correct/":    Rule(A.HANDLE_DATA_REQUESTS, "data_request"),
+    "POST /api/v1/data-requests/{public_id}/withdraw-consent/": Rule(A.HANDLE_DATA_REQUESTS, "data_request"),
+    "POST /api/v1/data-requests/{public_id}/erase/":      Rule(A.HANDLE_DATA_REQUESTS, "data_request"),
+    "GET /api/v1/breaches/":                              Rule(A.HANDLE_DATA_REQUESTS),
+    "POST /api/v1/breaches/":                             Rule(A.HANDLE_DATA_REQUESTS, strict=True),
+    "GET /api/v1/breaches/{public_id}/":                  Rule(A.HANDLE_DATA_REQUESTS, "breach"),
+    "POST /api/v1/breaches/{public_id}/steps/":           Rule(A.HANDLE_DATA_REQUESTS, "breach"),
 }
 # fmt: on

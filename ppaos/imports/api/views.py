@@ -41,6 +41,8 @@ class ImportJobListCreate(_AdminOnly, generics.ListAPIView):
                 dry_run=upload.validated_data["dry_run"],
                 kind=upload.validated_data.get("kind"),
             )
+        except services.StorageUnavailable as exc:  # the server's fault, not the file's
+            return Response({"file": [str(exc)]}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         except ValueError as exc:
             return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
