@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0001_data_requests_and_breaches"),
+        ("privacy", "0002_reminders_become_notices"),
     ]
 
     operations = [
