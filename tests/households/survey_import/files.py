@@ -112,7 +112,9 @@ def write_template_xlsx(path: Path, households: list, *, template: bytes | None 
     for values, people in households:
         hh_sheet.append([values.get(by_label.get(h, ""), None) for h in hh_headers])
         for person in people:
-            member_sheet.append([person.get(member_by_label.get(h, ""), None) for h in member_headers])
+            member_sheet.append(
+                [person.get(member_by_label.get(h, ""), None) for h in member_headers]
+            )
     workbook.save(path)
     return path
 
@@ -143,7 +145,9 @@ def submission_uuid(n: int) -> str:
 def write_kobo_xlsx(path: Path, households: list, *, numbers: list[int]) -> Path:
     """A KoboToolbox xlsx export of the generated XLSForm (`numbers`: the households' n, for
     their submission UUIDs)."""
-    hh_columns = [c for c in survey_importer.household_columns if c.name not in FORM_COLUMNS_SKIPPED]
+    hh_columns = [
+        c for c in survey_importer.household_columns if c.name not in FORM_COLUMNS_SKIPPED
+    ]
     member_columns = [
         c for c in survey_importer.member_columns if c.name not in FORM_COLUMNS_SKIPPED
     ]
@@ -182,7 +186,9 @@ def write_kobo_xlsx(path: Path, households: list, *, numbers: list[int]) -> Path
 
 def write_odk_zip(path: Path, households: list, *, numbers: list[int]) -> Path:
     """An ODK Central csv zip export of the generated XLSForm."""
-    hh_columns = [c for c in survey_importer.household_columns if c.name not in FORM_COLUMNS_SKIPPED]
+    hh_columns = [
+        c for c in survey_importer.household_columns if c.name not in FORM_COLUMNS_SKIPPED
+    ]
     member_columns = [
         c for c in survey_importer.member_columns if c.name not in FORM_COLUMNS_SKIPPED
     ]
