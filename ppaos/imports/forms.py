@@ -29,7 +29,12 @@ class UploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ",".join(self.suffixes)
 
     def clean_kind(self):
-        return self.cleaned_data["kind"] or None
+        # Without a choice (the field is shown only for several kinds): the first kind this
+        # user may run.
+        chosen = self.cleaned_data["kind"]
+        if not chosen and self.importers:
+            return self.importers[0].kind
+        return chosen or None
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]

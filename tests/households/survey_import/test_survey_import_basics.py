@@ -152,3 +152,21 @@ def test_audit_rows_name_what_was_created(facilitator, tmp_path):
             "survey.submitted", "survey.imported", "import.job_finished"} <= actions  # fmt: skip
     imported = AuditEvent.objects.get(action="survey.imported")
     assert imported.details["import_job"] == str(job.public_id)
+
+
+def test_imported_surveys_are_in_another_managers_review_queue_page(
+    client, area_manager, tmp_path
+):
+    from django.urls import reverse
+
+    from ppaos.accounts.policy import Role
+    from tests.factories import UserFactory, assign
+
+    run(area_manager, write_template_xlsx(tmp_path / "q.xlsx", [household(1), household(2)]))
+    reviewer = assign(UserFactory(username="mgr_4901_b"), Role.AREA_MANAGER, "4901")
+    client.force_login(area_manager)
+    assert review_queue_for(area_manager).count() == 0  # four eyes: the uploader entered them
+    client.force_login(reviewer)
+    page = client.get(reverse("households:review_queue"))
+    assert page.status_code == 200
+    assert page.content.count(b'data-testid="open-review"') == 2
