@@ -5,23 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('households', '0007_person_transfer_request'),
+        ("households", "0007_person_transfer_request"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SurveySourceKey',
+            name="SurveySourceKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True, verbose_name='submission key')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='source_keys', to='households.survey')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(max_length=200, unique=True, verbose_name="submission key"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "survey",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_keys",
+                        to="households.survey",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'imported survey key',
-                'verbose_name_plural': 'imported survey keys',
+                "verbose_name": "imported survey key",
+                "verbose_name_plural": "imported survey keys",
             },
         ),
     ]

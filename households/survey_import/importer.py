@@ -232,7 +232,11 @@ class SurveyImportRun(ImportRun):
         from .writing import write_staged_households
 
         counts = write_staged_households(
-            stage=STAGE, job=self.job, dry_run=dry_run, column_names=self.column_names
+            stage=STAGE,
+            job=self.job,
+            dry_run=dry_run,
+            column_names=self.column_names,
+            seen_keys=set(self.first_row_of),
         )
         self.summary["surveys_created"] += counts.created
         self.summary["surveys_updated"] += counts.updated

@@ -138,7 +138,9 @@ def _messages(error: ValidationError | PermissionDenied) -> list[str]:
     return [str(m) for m in error.messages]
 
 
-def write_staged_households(*, stage: str, job, dry_run: bool, column_names: dict) -> Counts:
+def write_staged_households(
+    *, stage: str, job, dry_run: bool, column_names: dict, seen_keys: set[str]
+) -> Counts:
     actor = job.created_by
     counts = Counts()
     villages = Villages(actor)
@@ -185,7 +187,7 @@ def write_staged_households(*, stage: str, job, dry_run: bool, column_names: dic
                 transaction.savepoint_rollback(savepoint)
             copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             last = page[-1][0]
-        _report_orphans(stage)
+        _report_orphans(stage, seen_keys)
     return counts
 
 
@@ -193,8 +195,9 @@ def _payload(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _report_orphans(stage: str) -> None:
-    """Members rows whose household key names no household row: listed, never imported."""
+def _report_orphans(stage: str, seen_keys: set[str]) -> None:
+    """Members rows whose household key names no households row: listed, never imported (the
+    members of a households row rejected for its own cells are not listed again)."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT m.row_number, m.hh_key FROM {stage} m
@@ -205,6 +208,8 @@ def _report_orphans(stage: str) -> None:
         rows = cursor.fetchall()
     lines = []
     for sheet_row, key in rows:
+        if key in seen_keys:
+            continue
         error = _err(
             WARNING + "member_without_household",
             f"แถวที่ {sheet_row} ของแผ่นงานสมาชิก: ไม่มีครัวเรือนที่นำเข้าได้ตามรหัสนี้ สมาชิกจึงไม่ถูกนำเข้า",
@@ -257,7 +262,7 @@ def _national_id(member: dict) -> str:
         return normalize_national_id(raw)
     except NationalIdError as error:
         raise Refused(
-            _member_column(member, "national_id"),
+            _member_column(member, "เลขประจำตัวประชาชน"),
             _err("national_id", survey_services_id_message(error.code), value=str(raw)),
         ) from None
 
@@ -304,7 +309,7 @@ def _existing_household(values, members, village) -> tuple[Household | None, Sur
     household = membership.household
     if household.area_id != village.code:
         raise Refused(
-            _member_column(head, "national_id"),
+            _member_column(head, "เลขประจำตัวประชาชน"),
             _err("head_elsewhere",
                  "หัวหน้าครัวเรือนนี้เป็นหัวหน้าครัวเรือนในหมู่บ้านอื่นอยู่แล้ว การย้ายต้องทำผ่านคำขอย้าย",
                  "This head already heads a household in another village; a move needs a "

@@ -27,6 +27,8 @@ class UploadForm(forms.Form):
             or services.ACCEPTED_SUFFIXES
         )
         self.fields["file"].widget.attrs["accept"] = ",".join(self.suffixes)
+        if ".zip" in self.suffixes:
+            self.fields["file"].label = _("File (.xlsx, .csv or a .zip of csv files)")
 
     def clean_kind(self):
         # Without a choice (the field is shown only for several kinds): the first kind this

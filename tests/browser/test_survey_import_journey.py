@@ -6,6 +6,7 @@ with the same households imports with nothing duplicated."""
 import uuid
 
 import pytest
+from django.urls import reverse
 
 from households.models import Household, Person, Survey, SurveyStatus
 from ppaos.accounts.policy import Role
@@ -119,8 +120,8 @@ def test_manager_imports_a_round_of_surveys_on_a_phone(
     reviewer = assign(UserFactory(username="mgr_4901_b"), Role.AREA_MANAGER, "4901")
     queue = phone(browser, live_server)
     log_in(queue, reviewer.username, TEST_PASSWORD)
-    queue.goto(queue.base_url + "/surveys/review/")
-    queue.locator("[data-testid=review-queue]").wait_for()
+    answer = queue.goto(queue.base_url + reverse("households:review_queue"))
+    assert answer.status == 200, (answer.status, queue.inner_text("body")[:2000])
     screenshot(queue, "survey-import-04-review-queue-phone")
     assert queue.locator("[data-testid=open-review]").count() == 17, queue.inner_text("main")
     close_checking_csp(queue)

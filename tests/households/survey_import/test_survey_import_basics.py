@@ -154,9 +154,7 @@ def test_audit_rows_name_what_was_created(facilitator, tmp_path):
     assert imported.details["import_job"] == str(job.public_id)
 
 
-def test_imported_surveys_are_in_another_managers_review_queue_page(
-    client, area_manager, tmp_path
-):
+def test_imported_surveys_are_in_another_managers_review_queue_page(client, area_manager, tmp_path):
     from django.urls import reverse
 
     from ppaos.accounts.policy import Role
