@@ -130,3 +130,9 @@ def test_who_may_import_surveys(client, provincial_officer, no_role_user, admin_
     page = client.get(reverse("imports:upload"))
     assert page.status_code == 200 and b'data-testid="template-surveys"' in page.content
     assert b"welfare_registry" not in page.content  # the registry import stays the admin's
+
+
+def test_the_survey_list_links_field_staff_to_the_import(client, facilitator):
+    client.force_login(facilitator)
+    page = client.get(reverse("households:survey_list"))
+    assert b'data-testid="import-surveys"' in page.content
