@@ -18,6 +18,10 @@ class HouseholdsConfig(AppConfig):
 
         register_importer(welfare_registry_importer)
 
+        from .survey_import.importer import survey_importer
+
+        register_importer(survey_importer)
+
         from ppaos.audit.action_labels import register_action_labels
 
         from .audit_labels import AUDIT_ACTION_LABELS

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import views
+from .survey_import import views as survey_import_views
 
 app_name = "households"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("search/", views.search, name="search"),
     path("new/", views.household_create, name="household_create"),
+    path("surveys/xlsform/", survey_import_views.xlsform, name="survey_xlsform"),
     path("registrants/<uuid:public_id>/", views.registrant_detail, name="registrant_detail"),
     path("h/<uuid:public_id>/", views.household_detail, name="household_detail"),
     path("h/<uuid:public_id>/edit/", views.household_edit, name="household_edit"),

@@ -30,6 +30,7 @@ __all__ = [
     "LawfulBasis",
     "Survey",
     "SurveyTransition",
+    "SurveySourceKey",
     "CapitalAnswer",
     "IndicatorResult",
     "IndicatorAnswer",
@@ -326,6 +327,23 @@ class SurveyTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class SurveySourceKey(models.Model):
+    """The key of a survey in the system it was imported from (the submission UUID of a
+    KoboToolbox or ODK Central export): importing the same submission again finds this survey
+    instead of making a second one."""
+
+    key = models.CharField(_("submission key"), max_length=200, unique=True)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="source_keys")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported survey key")
+        verbose_name_plural = _("imported survey keys")
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.survey_id}"
 
 
 class CapitalAnswer(models.Model):

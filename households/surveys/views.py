@@ -77,7 +77,13 @@ def survey_list(request):
     return render(
         request,
         "households/survey_list.html",
-        {"page": page, "status": status, "counts": counts, "total": sum(counts.values())},
+        {
+            "page": page,
+            "status": status,
+            "counts": counts,
+            "total": sum(counts.values()),
+            "can_import": can(request.user, Action.IMPORT_SURVEYS),
+        },
     )
 
 

@@ -37,6 +37,9 @@ class Action(StrEnum):
     REVIEW_REGISTRANT = "review_registrant"
     ENTER_SURVEY = "enter_survey"
     VERIFY_SURVEY = "verify_survey"
+    # Bulk survey import (xlsx template, KoboToolbox / ODK exports): rows only for the user's
+    # own areas, each written through the same survey services as a typed survey.
+    IMPORT_SURVEYS = "import_surveys"
     VIEW_NATIONAL_ID = "view_national_id"
     REVIEW_DUPLICATES = "review_duplicates"
     # Moving a person's record between areas: the managers of both areas decide.
@@ -63,6 +66,7 @@ _FIELD_WORK = frozenset(
         Action.EDIT_HOUSEHOLD,
         Action.REVIEW_REGISTRANT,
         Action.ENTER_SURVEY,
+        Action.IMPORT_SURVEYS,
         Action.VIEW_NATIONAL_ID,
         Action.PROPOSE_REFERRAL,
         Action.DRAFT_MASTER_PLAN,

@@ -22,14 +22,26 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.importers = importers_for_user(user) if user is not None else []
         self.fields["kind"].choices = [(i.kind, i.label) for i in self.importers]
+        self.suffixes = (
+            tuple(sorted({suffix for i in self.importers for suffix in i.accepted_suffixes}))
+            or services.ACCEPTED_SUFFIXES
+        )
+        self.fields["file"].widget.attrs["accept"] = ",".join(self.suffixes)
+        if ".zip" in self.suffixes:
+            self.fields["file"].label = _("File (.xlsx, .csv or a .zip of csv files)")
 
     def clean_kind(self):
-        return self.cleaned_data["kind"] or None
+        # Without a choice (the field is shown only for several kinds): the first kind this
+        # user may run.
+        chosen = self.cleaned_data["kind"]
+        if not chosen and self.importers:
+            return self.importers[0].kind
+        return chosen or None
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         try:
-            services.check_upload(name=uploaded.name, size=uploaded.size)
+            services.check_upload(name=uploaded.name, size=uploaded.size, suffixes=self.suffixes)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return uploaded

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from ppaos.accounts.policy import Action, can
 
 from .columns import ColumnPlan, HeaderMatcher, ImportField
-from .readers import SpreadsheetError
+from .readers import SpreadsheetError, Table, open_table
 
 
 class ImportRun:
@@ -77,6 +77,24 @@ class Importer:
     # Writes of this kind one at a time (a transaction-level advisory lock), so overlapping
     # imports cannot deadlock on the same rows.
     serial_writes: bool = True
+    # File names the upload accepts (the content is checked by the reader).
+    accepted_suffixes: tuple[str, ...] = (".xlsx", ".xls", ".csv")
+
+    # (URL name, label) of further downloads the upload page offers for this kind.
+    extra_downloads: Sequence[tuple[str, str]] = ()
+
+    def template_workbook(self, user) -> bytes:
+        """The empty xlsx to fill (templates_xlsx.py: one sheet of the declared fields); an
+        importer may build its own for the user (their villages, coded answers)."""
+        from .templates_xlsx import template_workbook
+
+        return template_workbook(self)
+
+    def open_table(self, path: str) -> Table:
+        """The rows the worker reads from the stored upload: the first visible sheet. An
+        importer whose files have several sheets (or a zip of csv files) overrides this and
+        yields its own rows (still streamed)."""
+        return open_table(path)
 
     @cached_property
     def matcher(self) -> HeaderMatcher:

@@ -91,6 +91,10 @@ FILE_MESSAGES: dict[str, tuple[str, str]] = {
         "The file mixes character encodings (UTF-8 and TIS-620) from line {line}; it was not "
         "imported so that no name is stored garbled. Save the whole file as CSV UTF-8.",
     ),
+    "no_sheet": (
+        "ไม่พบแผ่นงานชื่อ “{sheet}” ในไฟล์",
+        "The file has no sheet named “{sheet}”.",
+    ),
     "unreadable": (
         "อ่านไฟล์ไม่ได้ กรุณาบันทึกเป็น .xlsx หรือ .csv (UTF-8) แล้วลองใหม่",
         "The file cannot be read. Save it as .xlsx or .csv (UTF-8) and try again.",
@@ -131,8 +135,9 @@ class Table:
         return self._rows
 
 
-def open_table(path: str | Path) -> Table:
-    """Open a spreadsheet for streaming. Raises SpreadsheetError for files that cannot be read."""
+def open_table(path: str | Path, *, sheet: str | None = None) -> Table:
+    """Open a spreadsheet for streaming: the first visible sheet, or the visible sheet named
+    `sheet` (xlsx only). Raises SpreadsheetError for files that cannot be read."""
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
@@ -144,7 +149,7 @@ def open_table(path: str | Path) -> Table:
             raise SpreadsheetError("truncated")
         _check_zip_members(path)
         try:
-            return _open_xlsx_stream(path)
+            return _open_xlsx_stream(path, sheet)
         except XlsxLimitError as exc:
             raise SpreadsheetError(exc.code, **exc.params) from None
         except XlsxError:
@@ -198,8 +203,8 @@ def _check_zip_members(path: Path) -> None:
         raise SpreadsheetError("zip_bomb")
 
 
-def _open_xlsx_stream(path: Path) -> Table:
-    stream = XlsxStream(str(path))
+def _open_xlsx_stream(path: Path, sheet: str | None = None) -> Table:
+    stream = XlsxStream(str(path), sheet)
 
     def rows() -> Iterator[tuple[int, list]]:
         try:
@@ -384,6 +389,50 @@ def _open_csv(path: Path, head: bytes, size: int) -> Table:
                 raise SpreadsheetError("truncated") from None
 
     return Table(kind="csv", estimated_rows=max(lines, 1), _rows=rows(), encoding=encoding)
+
+
+def xlsx_sheet_titles(path: str | Path) -> list[str]:
+    """The names of the visible sheets of an xlsx, in order (checked like `open_table`)."""
+    path = Path(path)
+    _check_zip_members(path)
+    try:
+        stream = XlsxStream(str(path))
+    except XlsxLimitError as exc:
+        raise SpreadsheetError(exc.code, **exc.params) from None
+    except XlsxError:
+        raise SpreadsheetError("truncated") from None
+    stream.zip.close()
+    return stream.sheet_titles
+
+
+def zip_member_names(path: str | Path) -> list[str]:
+    """The member names of a zip upload (such as an ODK Central csv export), its declared sizes
+    checked against the same limits as an xlsx's members."""
+    path = Path(path)
+    if not zipfile.is_zipfile(path):
+        raise SpreadsheetError("truncated")
+    _check_zip_members(path)
+    with zipfile.ZipFile(path) as archive:
+        return [info.filename for info in archive.infolist() if not info.is_dir()]
+
+
+def extract_zip_member(path: str | Path, name: str, target: str | Path) -> Path:
+    """Copy one member of a zip upload to `target`, counting what really inflates (declared
+    sizes can lie): a member over the limits raises SpreadsheetError("zip_bomb")."""
+    target = Path(target)
+    try:
+        with (
+            zipfile.ZipFile(path) as archive,
+            open(target, "wb") as out,
+            xlsx_stream._Guarded(archive, name, xlsx_stream.MAX_SHEET_BYTES) as handle,
+        ):
+            while chunk := handle.read(1 << 20):
+                out.write(chunk)
+    except XlsxLimitError as exc:
+        raise SpreadsheetError(exc.code, **exc.params) from None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        raise SpreadsheetError("truncated") from None
+    return target
 
 
 def sniff_upload(first_bytes: bytes) -> bool:

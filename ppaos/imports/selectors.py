@@ -1,5 +1,7 @@
-"""Reads of import jobs. Import jobs belong to no area: only admins (RUN_IMPORTS everywhere)
-see them, and they see every job; anyone else sees none."""
+"""Reads of import jobs. Import jobs belong to no area: admins (RUN_IMPORTS everywhere) see every
+job; a user who may run some other kind of import (field staff importing surveys, whose rows are
+checked against their own areas) sees only the jobs they uploaded themselves, of the kinds they
+may still run; anyone else sees none."""
 
 from datetime import timedelta
 
@@ -14,11 +16,28 @@ from .models import ImportJob, ImportStatus
 
 
 def import_jobs_visible_to(user) -> QuerySet[ImportJob]:
-    """Every job for an admin; an empty queryset for everyone else (deny by default)."""
+    """Every job for an admin; their own jobs of the kinds they may run for other users; an empty
+    queryset for everyone else (deny by default)."""
+    from .importers import importers_for_user
+
     jobs = ImportJob.objects.select_related("created_by")
     if WHOLE_COUNTRY in area_prefixes_for(user, Action.RUN_IMPORTS):
         return jobs
-    return jobs.none()
+    kinds = [importer.kind for importer in importers_for_user(user)]
+    if not kinds or not getattr(user, "pk", None):
+        return jobs.none()
+    return jobs.filter(created_by=user, kind__in=kinds)
+
+
+def import_action_for(user) -> Action:
+    """The action behind the import pages for this user: RUN_IMPORTS for admins, else the action
+    of the first kind of import they may run (a role without any answers 403 on it)."""
+    from .importers import importers_for_user
+
+    importers = importers_for_user(user)
+    if not importers or any(i.action == Action.RUN_IMPORTS for i in importers):
+        return Action.RUN_IMPORTS
+    return Action(importers[0].action)
 
 
 def import_job_is_running(job: ImportJob) -> bool:

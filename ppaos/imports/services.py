@@ -30,7 +30,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ppaos.accounts.policy import Action, require
+from ppaos.accounts.policy import require
 from ppaos.audit.services import record_audit_event
 
 from . import copy_staging
@@ -38,7 +38,7 @@ from .columns import RowError, blank_row, layout_key
 from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
-from .readers import OverlongRow, SpreadsheetError, open_table
+from .readers import OverlongRow, SpreadsheetError
 from .signals import import_job_finished
 
 logger = logging.getLogger(__name__)
@@ -105,14 +105,16 @@ def _batch_pause() -> float:
 ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
-def check_upload(*, name: str, size: int) -> None:
-    """Refuse an upload before it is stored: too large, or not named as a spreadsheet
-    (ValueError with a message for the form). The content is checked by the job."""
+def check_upload(*, name: str, size: int, suffixes: tuple[str, ...] = ACCEPTED_SUFFIXES) -> None:
+    """Refuse an upload before it is stored: too large, or not named as a file the importer
+    reads (ValueError with a message for the form). The content is checked by the job."""
     if size > max_upload_bytes():
         raise ValueError(
             _("The file is larger than %(limit)s MB.") % {"limit": settings.IMPORT_MAX_UPLOAD_MB}
         )
-    if not name.lower().endswith(ACCEPTED_SUFFIXES):
+    if not name.lower().endswith(suffixes):
+        if ".zip" in suffixes:
+            raise ValueError(_("Upload an .xlsx, .csv or .zip file."))
         raise ValueError(_("Upload an .xlsx, .xls or .csv file."))
 
 
@@ -172,15 +174,17 @@ def create_import_job(
     """Store the upload and queue its import by the importer of `kind` (default: the first
     registered); returns at once.
 
-    Who may call: admins (RUN_IMPORTS, and the importer's own action). Refuses files over
+    Who may call: whoever the importer's own action allows (RUN_IMPORTS: admins; survey imports:
+    field staff, whose rows are checked against their areas). Refuses files over
     IMPORT_MAX_UPLOAD_MB and unknown kinds (ValueError with a message for the form). Side
     effects: the file in MEDIA_ROOT, an audit row, a task.
     """
-    require(actor, Action.RUN_IMPORTS)
     importer = _importer(kind)
     require(actor, importer.action)
     kind = importer.kind
-    check_upload(name=uploaded_file.name, size=uploaded_file.size)
+    check_upload(
+        name=uploaded_file.name, size=uploaded_file.size, suffixes=importer.accepted_suffixes
+    )
     name = Path(uploaded_file.name).name[:255]
     job = ImportJob(
         created_by=actor,
@@ -218,8 +222,8 @@ def create_import_job(
 
 def import_again(*, actor, job: ImportJob, dry_run: bool = False) -> ImportJob:
     """A new job on the same stored file: "import for real" after a dry run, or a second try
-    after the column mapping changed. Who may call: admins."""
-    require(actor, Action.RUN_IMPORTS)
+    after the column mapping changed. Who may call: whoever may run the job's kind."""
+    require(actor, importer_for(job.kind).action)
     if job.status not in FINISHED_STATUSES:
         raise ImportJobError(_("This import has not finished yet."))
     with transaction.atomic():
@@ -243,10 +247,11 @@ def import_again(*, actor, job: ImportJob, dry_run: bool = False) -> ImportJob:
 
 def restart_stalled_import_job(*, actor, job: ImportJob) -> ImportJob:
     """Run a job again whose worker died part-way (status validating/importing, no worker
-    holding it). The run starts from the file and ends as one clean run would. Who: admins."""
+    holding it). The run starts from the file and ends as one clean run would. Who: whoever may
+    run the job's kind."""
     from .selectors import import_job_is_stalled
 
-    require(actor, Action.RUN_IMPORTS)
+    require(actor, importer_for(job.kind).action)
     if not import_job_is_stalled(job):
         raise ImportJobError(_("This import is not stalled."))
     with transaction.atomic():
@@ -258,10 +263,10 @@ def restart_stalled_import_job(*, actor, job: ImportJob) -> ImportJob:
 def save_column_mapping(*, actor, job: ImportJob, mapping: dict[str, str]) -> ImportJob:
     """Remember how this file's layout maps to fields and import the file again with it.
 
-    `mapping` is header text → field name ("" = ignore). Who may call: admins. Returns the new
-    job.
+    `mapping` is header text → field name ("" = ignore). Who may call: whoever may run the job's
+    kind. Returns the new job.
     """
-    require(actor, Action.RUN_IMPORTS)
+    require(actor, importer_for(job.kind).action)
     if not job.layout_key:
         raise ImportJobError(_("No header row was found in this file."))
     fields = importer_for(job.kind).fields_by_name
@@ -416,7 +421,7 @@ def _two_row_header(buffered, index: int):
 
 def _run_importer(job: ImportJob) -> None:
     importer = importer_for(job.kind)
-    table = open_table(job.file.path)
+    table = importer.open_table(job.file.path)
     remembered = dict(
         ColumnMapping.objects.filter(kind=job.kind).values_list("layout_key", "mapping")
     )
@@ -630,8 +635,9 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
         write_chunk()
 
         rejected = copy_staging.rejected_row_count()
-        groups = copy_staging.error_groups() if rejected else []
-        report_name = _write_error_report(job) if rejected else ""
+        listed = rejected or copy_staging.error_count()  # warnings are listed too
+        groups = copy_staging.error_groups() if listed else []
+        report_name = _write_error_report(job) if listed else ""
         status = ImportStatus.PARTLY_SUCCEEDED if rejected else ImportStatus.SUCCEEDED
         if totals["staged"] == 0 and rejected:
             status = ImportStatus.FAILED
@@ -646,10 +652,12 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
 
 
 def _finish(job, status, created, updated, unchanged, groups, report_name, run) -> None:
-    """The job's result, written in the same transaction as the importer's rows."""
+    """The job's result, written in the same transaction as the importer's rows. The rejected
+    count is that of the staged errors: it includes rows an importer refused while writing."""
     _move(
         job,
         status,
+        rejected_count=copy_staging.rejected_row_count(),
         created_count=created,
         updated_count=updated,
         unchanged_count=unchanged,

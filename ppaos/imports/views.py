@@ -10,24 +10,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ppaos.accounts.policy import Action, ensure_role_allows, ensure_role_grants
+from ppaos.accounts.policy import ensure_role_allows, ensure_role_grants
 from ppaos.core.stored_files import serve_stored_file
 
 from . import selectors, services
 from .forms import ColumnMappingForm, UploadForm
 from .importers import UnknownImportKind, importer_for, importers_for_user
 from .models import ImportStatus
-from .templates_xlsx import template_workbook
 
 
 def _job(request, public_id):
-    ensure_role_allows(request.user, Action.RUN_IMPORTS)
+    ensure_role_allows(request.user, selectors.import_action_for(request.user))
     return get_object_or_404(selectors.import_jobs_visible_to(request.user), public_id=public_id)
 
 
 @login_required
 def job_list(request):
-    ensure_role_allows(request.user, Action.RUN_IMPORTS)
+    ensure_role_allows(request.user, selectors.import_action_for(request.user))
     page = Paginator(selectors.import_jobs_visible_to(request.user), 50).get_page(
         request.GET.get("page")
     )
@@ -36,7 +35,8 @@ def job_list(request):
 
 @login_required
 def upload(request):
-    ensure_role_grants(request.user, Action.RUN_IMPORTS)  # no assignment: may not upload
+    # no assignment, or no kind of import the role may run: may not upload
+    ensure_role_grants(request.user, selectors.import_action_for(request.user))
     status = 200
     if request.method == "POST":
         # Refuse an oversized body before Django reads it into a temporary file.
@@ -105,7 +105,7 @@ def error_report(request, public_id):
     """The rejected rows as xlsx, audited (the only way to the stored report)."""
     return serve_stored_file(
         request,
-        action=Action.RUN_IMPORTS,
+        action=selectors.import_action_for(request.user),
         queryset=selectors.import_jobs_visible_to(request.user),
         public_id=public_id,
         file_field="error_report",
@@ -120,7 +120,7 @@ def uploaded_file(request, public_id):
     """The spreadsheet as uploaded, under its original name, audited."""
     return serve_stored_file(
         request,
-        action=Action.RUN_IMPORTS,
+        action=selectors.import_action_for(request.user),
         queryset=selectors.import_jobs_visible_to(request.user),
         public_id=public_id,
         file_field="file",
@@ -192,6 +192,6 @@ def import_template(request, kind):
     ensure_role_allows(request.user, importer.action)  # a role without the import: 403
     if importer not in importers_for_user(request.user):  # no assignment: nothing to run
         raise Http404
-    response = HttpResponse(template_workbook(importer), content_type=XLSX_TYPE)
+    response = HttpResponse(importer.template_workbook(request.user), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="template-{importer.kind}.xlsx"'
     return response

@@ -173,9 +173,10 @@ def _is_date_format(code: str) -> bool:
 
 
 class XlsxStream:
-    """Open the first worksheet of an xlsx for streaming."""
+    """Open the first visible worksheet of an xlsx (or the one named `sheet`) for streaming."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, sheet: str | None = None) -> None:
+        self.wanted_sheet = sheet
         try:
             self.zip = zipfile.ZipFile(path)
             self.sheet_name = self._first_sheet()
@@ -205,7 +206,14 @@ class XlsxStream:
         self._date1904 = properties is not None and properties.get("date1904") in ("1", "true")
         sheets = workbook.findall(f"{_MAIN}sheets/{_MAIN}sheet")
         visible = [s for s in sheets if s.get("state", "visible") not in ("hidden", "veryHidden")]
-        sheet = (visible or sheets)[0]
+        self.sheet_titles = [s.get("name", "") for s in visible]
+        if self.wanted_sheet is not None:
+            named = [s for s in visible if s.get("name", "").strip() == self.wanted_sheet]
+            if not named:
+                raise XlsxLimitError("no_sheet", sheet=self.wanted_sheet)
+            sheet = named[0]
+        else:
+            sheet = (visible or sheets)[0]
         self.hidden_skipped = len(sheets) - len(visible)
         rel_id = sheet.get(f"{_REL}id")
         rels = _parse(self._read("xl/_rels/workbook.xml.rels"))

@@ -36,9 +36,7 @@ def page_urls(job):
     ]
 
 
-@pytest.mark.parametrize(
-    "role_user", ["facilitator", "area_manager", "provincial_officer", "executive", "agency_staff"]
-)
+@pytest.mark.parametrize("role_user", ["provincial_officer", "executive", "agency_staff"])
 def test_non_admin_roles_get_403_on_every_page_and_endpoint(
     client, finished_job, role_user, request
 ):
@@ -46,6 +44,19 @@ def test_non_admin_roles_get_403_on_every_page_and_endpoint(
     for url in page_urls(finished_job):
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("imports_api:job_list"), {}).status_code == 403
+
+
+@pytest.mark.parametrize("role_user", ["facilitator", "area_manager"])
+def test_field_staff_import_surveys_but_never_see_an_admins_job(
+    client, finished_job, role_user, request
+):
+    """Field staff may run the survey import (issue 14): the import pages open for them, an
+    admin's registry job answers 404, and the jobs API stays the admins'."""
+    client.force_login(request.getfixturevalue(role_user))
+    pages, api = page_urls(finished_job)[:6], page_urls(finished_job)[6:]
+    assert [client.get(url).status_code for url in pages] == [200, 200, 404, 404, 404, 404]
+    for url in api:
+        assert client.get(url).status_code == 403, url
 
 
 def test_a_user_without_assignment_sees_no_jobs(client, finished_job, no_role_user):

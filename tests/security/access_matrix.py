@@ -108,6 +108,7 @@ PAGES: dict[str, Rule] = {
     "households:worklist":               Rule(A.REVIEW_REGISTRANT),
     "households:search":                 Rule(A.VIEW_HOUSEHOLD),
     "households:household_create":       Rule(A.EDIT_HOUSEHOLD, methods=GET_POST, strict=True),
+    "households:survey_xlsform":         Rule(A.IMPORT_SURVEYS, strict=True),
     "households:registrant_detail":      Rule(A.VIEW_HOUSEHOLD, "registrant", write=A.REVIEW_REGISTRANT, methods=GET_POST),
     "households:household_detail":       Rule(A.VIEW_HOUSEHOLD, "household"),
     "households:household_edit":         Rule(A.VIEW_HOUSEHOLD, "household", do=A.EDIT_HOUSEHOLD, methods=GET_POST),
@@ -176,16 +177,16 @@ PAGES: dict[str, Rule] = {
     # Imports
     "notifications:list":                Rule(ANY_SIGNED_IN, methods=GET_POST),
     "notifications:open":                Rule(ANY_SIGNED_IN, "notification", methods=GET_POST, ok=REDIRECT),
-    "imports:job_list":                  Rule(A.RUN_IMPORTS),
-    "imports:upload":                    Rule(A.RUN_IMPORTS, methods=GET_POST, strict=True),
+    "imports:job_list":                  Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS)),
+    "imports:upload":                    Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), methods=GET_POST, strict=True),
     "imports:import_template":           Rule(A.RUN_IMPORTS, "import_kind"),
-    "imports:job_detail":                Rule(A.RUN_IMPORTS, "import_job"),
-    "imports:job_progress":              Rule(A.RUN_IMPORTS, "import_job"),
-    "imports:error_report":              Rule(A.RUN_IMPORTS, "import_job"),
-    "imports:import_again":              Rule(A.RUN_IMPORTS, "import_job", methods=POST),
-    "imports:restart":                   Rule(A.RUN_IMPORTS, "import_job", methods=POST),
-    "imports:column_mapping":            Rule(A.RUN_IMPORTS, "import_job", methods=GET_POST),
-    "imports:uploaded_file":             Rule(A.RUN_IMPORTS, "import_job"),
+    "imports:job_detail":                Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), "import_job"),
+    "imports:job_progress":              Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), "import_job"),
+    "imports:error_report":              Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), "import_job"),
+    "imports:import_again":              Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), "import_job", methods=POST),
+    "imports:restart":                   Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), "import_job", methods=POST),
+    "imports:column_mapping":            Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), "import_job", methods=GET_POST),
+    "imports:uploaded_file":             Rule((A.RUN_IMPORTS, A.IMPORT_SURVEYS), "import_job"),
 }
 
 API: dict[str, Rule] = {

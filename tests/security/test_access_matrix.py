@@ -121,7 +121,11 @@ def _in_scope(user_key, actions, kind, relation) -> bool:
         )
     if kind == "notification":
         return relation == "own"
-    if kind in ("import_job", "import_kind", "user_account"):
+    if kind == "import_job":
+        # The world's job is an admin's registry import: admins see every job; field staff
+        # (IMPORT_SURVEYS) see only the jobs they uploaded themselves.
+        return bool(_prefixes(user_key, A.RUN_IMPORTS))
+    if kind in ("import_kind", "user_account"):
         return any(_prefixes(user_key, a) for a in actions)
     if kind in ("agency", "service"):  # the catalogue: any role
         return _role(user_key) is not None

@@ -1,0 +1,475 @@
+"""Writing the staged households of a survey import, each through the services of a typed
+survey (households/services.py, households/surveys/services.py): no rule is copied here.
+
+For each household (in file order, a page at a time, members fetched for the page only):
+1. the rows' own problems (unreadable member cells) reject it;
+2. its village must be one of the uploader's villages (code, or a name unique among them);
+3. the household is found by the submission key of an earlier import, else by its head's
+   national ID (the head's current household, which must be in the same village), else created
+   with `create_household`; other members join with `add_member` (checksum, one household per
+   person, duplicate-person flags — the services' own checks);
+4. a survey of the round already submitted or verified is left as it is ("unchanged": the same
+   file twice changes nothing); a draft or returned one is filled again and submitted
+   ("updated"); otherwise `start_survey`, `save_survey_draft` (the consent gate) and
+   `submit_survey` (completeness) make a new one ("created"), which waits in the area
+   manager's review queue like any other.
+Health and disability answers without the household's explicit consent are not saved: the row
+gets a warning naming them, the rest of the survey is imported.
+
+Each household runs in a savepoint: a refusal rolls back that household only. A dry run rolls
+back each page once counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import translation
+
+from ppaos.accounts.policy import Action, can, scope_queryset
+from ppaos.areas.models import Area, AreaLevel
+from ppaos.audit.services import record_audit_event
+from ppaos.imports import copy_staging
+from ppaos.imports.columns import RowError
+from ppaos.thai.thai_id import NationalIdError, normalize_national_id
+
+from ..models import (
+    Household,
+    Membership,
+    Person,
+    Relation,
+    Survey,
+    SurveyAccounts,
+    SurveySourceKey,
+)
+from ..services import add_member, create_household
+from ..surveys import services as survey_services
+from ..surveys import transitions
+from ..surveys.classification import age_on, indicator_applies
+from ..surveys.selectors import current_instrument, instrument_parts
+from .columns import SENSITIVE_MEMBER_FIELDS
+
+PAGE = 200
+WARNING = "warning."  # error codes that do not reject the row (copy_staging.rejected_row_count)
+
+
+@dataclass
+class Counts:
+    staged: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class Outcome:
+    result: str  # created | updated | unchanged | rejected
+    errors: list[tuple[str, RowError]] = field(default_factory=list)  # (column, error)
+
+
+class Refused(Exception):
+    def __init__(self, column: str, error: RowError) -> None:
+        super().__init__(error.message_en)
+        self.column, self.error = column, error
+
+
+def _err(code: str, th: str, en: str = "", value: str = "", field_name: str = "") -> RowError:
+    return RowError(field_name, value, code, th, en or th)
+
+
+class Villages:
+    """The uploader's villages, by code and by a name unique among them."""
+
+    def __init__(self, actor) -> None:
+        villages = scope_queryset(
+            actor,
+            Area.objects.filter(level=AreaLevel.VILLAGE),
+            Action.IMPORT_SURVEYS,
+            area_field="code",
+        )
+        self.actor = actor
+        self.by_name: dict[str, list[Area]] = {}
+        for village in villages.only("code", "name_th", "level"):
+            self.by_name.setdefault(village.name_th.strip(), []).append(village)
+
+    def village(self, values: dict, column_names: dict[str, str]) -> Area:
+        code = values.get("village_code")
+        if code:
+            village = Area.objects.filter(code=code, level=AreaLevel.VILLAGE).first()
+            column = column_names.get("village_code", "village_code")
+            if village is None:
+                raise Refused(column, _err("unknown_village", "ไม่พบหมู่บ้านรหัสนี้",
+                                           "No village has this code.", code))  # fmt: skip
+            if not can(self.actor, Action.IMPORT_SURVEYS, area_code=village.code):
+                raise Refused(
+                    column,
+                    _err("outside_area", "หมู่บ้านนี้อยู่นอกพื้นที่ของท่าน จึงไม่นำเข้าครัวเรือนนี้",
+                         "This village is outside your areas; the household was not imported.",
+                         code),
+                )  # fmt: skip
+            return village
+        name = (values.get("village_name") or "").strip()
+        column = column_names.get("village_name", "village_name")
+        found = self.by_name.get(name, [])
+        if len(found) == 1:
+            return found[0]
+        if not name:
+            raise Refused(column, _err("no_village", "ต้องกรอกรหัสหมู่บ้านหรือชื่อหมู่บ้าน",
+                                       "Give the village code or name."))  # fmt: skip
+        if found:
+            raise Refused(column, _err("ambiguous_village",
+                                       "มีหมู่บ้านชื่อนี้หลายแห่งในพื้นที่ของท่าน กรุณาใส่รหัสหมู่บ้าน",
+                                       "Several of your villages have this name; give the code.",
+                                       name))  # fmt: skip
+        raise Refused(column, _err("outside_area",
+                                   "ไม่พบหมู่บ้านชื่อนี้ในพื้นที่ของท่าน จึงไม่นำเข้าครัวเรือนนี้",
+                                   "None of your villages has this name; the household was not "
+                                   "imported.", name))  # fmt: skip
+
+
+def _messages(error: ValidationError | PermissionDenied) -> list[str]:
+    if isinstance(error, PermissionDenied):
+        return [str(error) or "ไม่มีสิทธิ์"]
+    return [str(m) for m in error.messages]
+
+
+def write_staged_households(
+    *, stage: str, job, dry_run: bool, column_names: dict, seen_keys: set[str]
+) -> Counts:
+    actor = job.created_by
+    counts = Counts()
+    villages = Villages(actor)
+    instrument = current_instrument()
+    parts = instrument_parts(instrument)
+    last = -1
+    with translation.override("th"):
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT row_number, hh_key, payload FROM {stage} WHERE kind = 'h' "
+                    "AND row_number > %s ORDER BY row_number LIMIT %s",
+                    [last, PAGE],
+                )
+                page = cursor.fetchall()
+                if not page:
+                    break
+                cursor.execute(
+                    f"SELECT hh_key, row_number, payload FROM {stage} WHERE kind = 'm' "
+                    "AND hh_key = ANY(%s) ORDER BY row_number",
+                    [[key for _row, key, _payload in page]],
+                )
+                members: dict[str, list[dict]] = {}
+                for key, _row, payload in cursor.fetchall():
+                    members.setdefault(key, []).append(_payload(payload))
+            error_lines: list[str] = []
+            savepoint = transaction.savepoint() if dry_run else None
+            for row_number, key, payload in page:
+                counts.staged += 1
+                outcome = write_household(
+                    actor=actor,
+                    job=job,
+                    values=_payload(payload),
+                    members=members.get(key, []),
+                    villages=villages,
+                    parts=parts,
+                    column_names=column_names,
+                )
+                if outcome.result != "rejected":
+                    setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
+                for column, error in outcome.errors:
+                    error_lines.append(copy_staging.error_line(row_number, column, error))
+            if savepoint is not None:
+                transaction.savepoint_rollback(savepoint)
+            copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
+            last = page[-1][0]
+        _report_orphans(stage, seen_keys)
+    return counts
+
+
+def _payload(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _report_orphans(stage: str, seen_keys: set[str]) -> None:
+    """Members rows whose household key names no households row: listed, never imported (the
+    members of a households row rejected for its own cells are not listed again)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT m.row_number, m.hh_key FROM {stage} m
+                WHERE m.kind = 'm' AND NOT EXISTS (
+                    SELECT 1 FROM {stage} h WHERE h.kind = 'h' AND h.hh_key = m.hh_key)
+                ORDER BY m.row_number LIMIT 10000"""
+        )
+        rows = cursor.fetchall()
+    lines = []
+    for sheet_row, key in rows:
+        if key in seen_keys:
+            continue
+        error = _err(
+            WARNING + "member_without_household",
+            f"แถวที่ {sheet_row} ของแผ่นงานสมาชิก: ไม่มีครัวเรือนที่นำเข้าได้ตามรหัสนี้ สมาชิกจึงไม่ถูกนำเข้า",
+            f"Members row {sheet_row}: no household that could be imported has this key; the "
+            "member was not imported.",
+            key or "",
+        )
+        lines.append(copy_staging.error_line(0, "สมาชิก / members", error))
+    copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, lines)
+
+
+def write_household(*, actor, job, values, members, villages, parts, column_names) -> Outcome:
+    """Write one household's survey in a savepoint; a refusal leaves nothing of it."""
+    outcome = Outcome("rejected")
+    try:
+        with transaction.atomic():
+            result, warnings = _write(actor, job, values, members, villages, parts, column_names)
+            outcome.result = result
+            outcome.errors.extend(warnings)
+    except Refused as refused:
+        outcome.errors.append((refused.column, refused.error))
+    except (ValidationError, PermissionDenied) as error:
+        for message in _messages(error):
+            outcome.errors.append(("", _err("refused", message)))
+    return outcome
+
+
+def _member_column(member: dict, column: str) -> str:
+    return f"สมาชิก แถว {member['sheet_row']}: {column}"
+
+
+def _check_member_rows(members: list[dict]) -> None:
+    for member in members:
+        for column, value, code, thai, english in member["errors"]:
+            raise Refused(
+                _member_column(member, column), RowError(column, value, code, thai, english)
+            )
+    heads = [m for m in members if m["values"].get("relation") == Relation.HEAD]
+    if len(heads) != 1:
+        raise Refused(
+            "สมาชิก / members",
+            _err("one_head", "ครัวเรือนต้องมีหัวหน้าครัวเรือนหนึ่งคนในแผ่นงานสมาชิก",
+                 f"A household needs exactly one head on the members sheet ({len(heads)} found)."),
+        )  # fmt: skip
+
+
+def _national_id(member: dict) -> str:
+    raw = member["values"].get("national_id")
+    try:
+        return normalize_national_id(raw)
+    except NationalIdError as error:
+        raise Refused(
+            _member_column(member, "เลขประจำตัวประชาชน"),
+            _err("national_id", survey_services_id_message(error.code), value=str(raw)),
+        ) from None
+
+
+def survey_services_id_message(code: str) -> str:
+    from ..services import validated_national_id_message
+
+    return validated_national_id_message(code)
+
+
+PERSON_KEYS = ("title", "first_name", "last_name", "birth_date", "sex", "education",
+               "occupation", "welfare_card_holder")  # fmt: skip
+
+
+def _person_data(member: dict, national_id: str) -> dict:
+    values = member["values"]
+    data = {"national_id": national_id}
+    for key in PERSON_KEYS:
+        if key in values:
+            data[key] = values[key]
+    if "birth_date" in data:
+        data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
+    return data
+
+
+def _existing_household(values, members, village) -> tuple[Household | None, Survey | None]:
+    key = values.get("submission_uuid")
+    if key:
+        source = SurveySourceKey.objects.select_related("survey__household").filter(key=key)
+        source = source.first()
+        if source is not None:
+            return source.survey.household, source.survey
+    head = next(m for m in members if m["values"].get("relation") == Relation.HEAD)
+    person = Person.objects.filter(national_id=_national_id(head)).first()
+    if person is None:
+        return None, None
+    membership = (
+        Membership.objects.filter(person=person, left_on__isnull=True, relation=Relation.HEAD)
+        .select_related("household")
+        .first()
+    )
+    if membership is None:
+        return None, None  # the services decide (a member elsewhere is refused there)
+    household = membership.household
+    if household.area_id != village.code:
+        raise Refused(
+            _member_column(head, "เลขประจำตัวประชาชน"),
+            _err("head_elsewhere",
+                 "หัวหน้าครัวเรือนนี้เป็นหัวหน้าครัวเรือนในหมู่บ้านอื่นอยู่แล้ว การย้ายต้องทำผ่านคำขอย้าย",
+                 "This head already heads a household in another village; a move needs a "
+                 "transfer request."),
+        )  # fmt: skip
+    return household, None
+
+
+def _write(actor, job, values, members, villages, parts, column_names):
+    _check_member_rows(members)
+    village = villages.village(values, column_names)
+    household, survey = _existing_household(values, members, village)
+    fiscal_year = values["fiscal_year"]
+    if survey is None and household is not None:
+        survey = Survey.objects.filter(household=household, fiscal_year=fiscal_year).first()
+    if survey is not None and not transitions.allows(survey.status, transitions.EDIT):
+        return "unchanged", []
+    surveyed_on = dt.date.fromisoformat(values["surveyed_on"])
+    ids = {id(m): _national_id(m) for m in members}
+    if len(set(ids.values())) != len(ids):
+        raise Refused(
+            "สมาชิก / members",
+            _err("duplicate_member", "เลขประจำตัวประชาชนซ้ำกันในครัวเรือนเดียวกัน",
+                 "The same national ID is given twice in this household."),
+        )  # fmt: skip
+    head = next(m for m in members if m["values"].get("relation") == Relation.HEAD)
+    if household is None:
+        household = create_household(
+            actor=actor,
+            area=village,
+            head=_person_data(head, ids[id(head)]),
+            house_number=values.get("house_number", ""),
+            house_registration_code=values.get("house_registration_code", ""),
+            joined_on=surveyed_on,
+        )
+    current = set(
+        Membership.objects.filter(household=household, left_on__isnull=True).values_list(
+            "person__national_id", flat=True
+        )
+    )
+    for member in members:
+        national_id = ids[id(member)]
+        if national_id in current:
+            continue
+        add_member(
+            actor=actor,
+            household=household,
+            person=_person_data(member, national_id),
+            relation=member["values"]["relation"],
+            joined_on=surveyed_on,
+        )
+        current.add(national_id)
+    result = "updated"
+    if survey is None:
+        survey = survey_services.start_survey(
+            actor=actor, household=household, fiscal_year=fiscal_year, surveyed_on=surveyed_on
+        )
+        result = "created"
+    warnings = _fill_and_submit(actor, survey, values, members, ids, parts, surveyed_on)
+    _set_surveyor(survey, values, household, column_names)
+    key = values.get("submission_uuid")
+    if key:
+        SurveySourceKey.objects.get_or_create(key=key[:200], defaults={"survey": survey})
+    record_audit_event(
+        actor=actor,
+        action="survey.imported",
+        target=survey,
+        area_code=household.area_id,
+        details={"import_job": str(job.public_id), "result": result},
+    )
+    return result, warnings
+
+
+def _set_surveyor(survey, values, household, column_names) -> None:
+    username = values.get("surveyor")
+    if not username:
+        return
+    surveyor = get_user_model().objects.filter(username=username, is_active=True).first()
+    if surveyor is None or not can(surveyor, Action.ENTER_SURVEY, area_code=household.area_id):
+        raise Refused(
+            column_names.get("surveyor", "surveyor"),
+            _err("bad_surveyor", "ไม่พบผู้สำรวจชื่อนี้ในพื้นที่ของหมู่บ้านนี้",
+                 "No surveyor of this village's area has this username.", username),
+        )  # fmt: skip
+    Survey.objects.filter(pk=survey.pk).update(surveyed_by=surveyor)
+
+
+def _fill_and_submit(actor, survey, values, members, ids, parts, surveyed_on):
+    warnings: list[tuple[str, RowError]] = []
+    consent = {
+        name: values[name]
+        for name in ("notice_given", "lawful_basis", "sensitive_consent", "consent_given_by",
+                     "welfare_card_in_household")
+        if name in values
+    }  # fmt: skip
+    consent["surveyed_on"] = surveyed_on
+    with_consent = values.get("sensitive_consent", survey.sensitive_consent)
+    persons = dict(
+        Person.objects.filter(national_id__in=list(ids.values())).values_list("national_id", "pk")
+    )
+    member_flags: dict[int, dict[str, bool]] = {}
+    indicator_results: dict = {}
+    conditional = {i.code for i in parts.member_indicators if i.condition}
+    for member in members:
+        person_id = persons[ids[id(member)]]
+        given = {f: member["values"][f] for f in SENSITIVE_MEMBER_FIELDS if f in member["values"]}
+        refused = False
+        if any(given.values()) and not with_consent:
+            refused = True
+            warnings.append(
+                (
+                    _member_column(member, ", ".join(given)),
+                    _err(WARNING + "consent_refused",
+                         "ไม่มีความยินยอมให้บันทึกข้อมูลสุขภาพและความพิการ ข้อมูลนี้ของสมาชิกจึงไม่ถูกบันทึก "
+                         "(ส่วนอื่นของแบบสำรวจนำเข้าแล้ว)",
+                         "No explicit consent to health and disability data: these answers "
+                         "were not saved (the rest of the survey was imported)."),
+                )
+            )  # fmt: skip
+        elif given and with_consent:
+            member_flags[person_id] = given
+        birth = member["values"].get("birth_date")
+        age = age_on(dt.date.fromisoformat(birth), surveyed_on) if birth else None
+        flags = {f: bool(given.get(f)) and not refused for f in SENSITIVE_MEMBER_FIELDS}
+        for indicator in parts.member_indicators:
+            answer = member["values"].get(f"ind_{indicator.code}")
+            if answer is None or (refused and indicator.code in conditional):
+                continue
+            # Only the indicators the survey asks of this member (age, disability) are kept,
+            # as on the members step of a typed survey.
+            if not indicator_applies(
+                min_age=indicator.min_age,
+                max_age=indicator.max_age,
+                condition=indicator.condition,
+                age=age,
+                flags=flags,
+            ):
+                continue
+            indicator_results[(indicator.code, person_id)] = answer
+    for indicator in parts.household_indicators:
+        answer = values.get(f"ind_{indicator.code}")
+        if answer is not None:
+            indicator_results[(indicator.code, None)] = answer
+    capital_scores = {
+        item.code: values[f"cap_{item.code}"]
+        for item in parts.items
+        if f"cap_{item.code}" in values
+    }
+    accounts = {name: values[name] for name in SurveyAccounts.FIELDS if name in values}
+    survey = survey_services.save_survey_draft(
+        actor=actor,
+        survey=survey,
+        step="review",
+        consent=consent,
+        member_flags=member_flags or None,
+        indicator_results=indicator_results or None,
+        capital_scores=capital_scores or None,
+        accounts=accounts or None,
+        needs=values.get("needs"),
+        needs_note=values.get("needs_note"),
+    )
+    survey_services.submit_survey(actor=actor, survey=survey)
+    return warnings
