@@ -17,6 +17,7 @@ from households.models import (
     Person,
     WelfareRegistrant,
 )
+from households.offline.services import scrub_changes_of_person
 from households.services import record_area_of
 from households.surveys.services import classify_survey
 from ppaos.accounts.policy import Action, require
@@ -141,6 +142,7 @@ def withdraw_consent(*, actor, request: DataSubjectRequest) -> DataSubjectReques
         removed, _by_model = (
             IndicatorAnswer.objects.filter(person=person).exclude(indicator__condition="").delete()
         )
+        scrub_changes_of_person(person)  # answers kept from phones (issue 16)
         household_ids = Membership.objects.filter(person=person).values("household_id")
         recomputed = 0
         for result in ClassificationResult.objects.filter(
@@ -266,6 +268,7 @@ def erase_person(*, actor, request: DataSubjectRequest) -> DataSubjectRequest:
         for name in SENSITIVE_FIELDS:
             setattr(person, name, False)
         person.save()
+        scrub_changes_of_person(person)  # answers kept from phones (issue 16)
         record_audit_event(
             actor=actor, action="person.anonymised", target=person, area_code=request.area_id
         )

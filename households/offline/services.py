@@ -51,7 +51,37 @@ def _step_values_of(survey: Survey, step: str, data=None) -> dict:
     return step_values(form, bound=data is not None)
 
 
+# What stays of an answer once its change is settled (applied, refused or resolved): enough to
+# answer a resend the same way, none of the answers themselves (health data among them).
+REPLAY_KEYS = (
+    "status",
+    "survey",
+    "version",
+    "survey_status",
+    "step",
+    "base_version",
+    "server_version",
+    "editable",
+    "differing",
+)
+
+
+def replay_body(body: dict) -> dict:
+    """The answer without the survey's answers: ids, versions, status and outcome only. Field
+    errors keep only the names of the fields (their messages may quote what was typed)."""
+    kept = {key: body[key] for key in REPLAY_KEYS if key in body}
+    if "errors" in body:
+        kept["errors"] = {name: [] for name in body["errors"]}
+        if "" in body["errors"]:
+            kept["errors"][""] = list(body["errors"][""])
+    return kept
+
+
 def _record(actor, change_id, household, survey, step, base_version, fields, answer, **extra):
+    """Keep the change; the phone's and the server's answers only while it is a conflict."""
+    waiting = extra.get("status") == OfflineChangeStatus.CONFLICT
+    if not waiting:
+        extra.pop("server_fields", None)
     return OfflineChange.objects.create(
         change_id=change_id,
         user=actor,
@@ -59,11 +89,32 @@ def _record(actor, change_id, household, survey, step, base_version, fields, ans
         survey=survey,
         step=step,
         base_version=base_version,
-        fields=fields,
+        fields=fields if waiting else {},
         response_status=answer.status_code,
-        response=answer.body,
+        response=answer.body if waiting else replay_body(answer.body),
         **extra,
     )
+
+
+def _scrub(changes) -> int:
+    """Clear the answers kept in these changes (ids, status and outcome stay)."""
+    count = 0
+    for change in changes.select_for_update(of=("self",)):
+        change.fields = {}
+        change.server_fields = {}
+        change.response = replay_body(change.response)
+        change.save(update_fields=["fields", "server_fields", "response", "updated_at"])
+        count += 1
+    return count
+
+
+def scrub_changes_of_person(person) -> int:
+    """Withdrawal of consent or erasure (privacy/services.py): clear every answer kept in the
+    changes sent for the person's households, waiting conflicts included. Returns the count."""
+    from ..models import Membership
+
+    households = Membership.objects.filter(person=person).values("household_id")
+    return _scrub(OfflineChange.objects.filter(household_id__in=households))
 
 
 def apply_offline_change(
@@ -175,7 +226,12 @@ def apply_offline_change(
         )
         if resolved is not None:
             resolved.status = OfflineChangeStatus.RESOLVED
-            resolved.save(update_fields=["status", "updated_at"])
+            resolved.fields = {}
+            resolved.server_fields = {}
+            resolved.response = replay_body(resolved.response)
+            resolved.save(
+                update_fields=["status", "fields", "server_fields", "response", "updated_at"]
+            )
             record_audit_event(
                 actor=actor,
                 action="survey.offline_conflict_resolved",

@@ -262,8 +262,8 @@ def test_a_conflict_shows_both_versions_and_keeps_the_choice(
     survey.refresh_from_db()
     assert survey.version == online_version + 1
     conflict = OfflineChange.objects.get(status=OfflineChangeStatus.RESOLVED)
-    assert conflict.fields["income_farming"] == "5000"
-    assert conflict.server_fields["income_farming"] == "8000"
+    # Settled: both sides' answers are no longer kept on the server (PDPA), only the outcome.
+    assert conflict.fields == {} and conflict.server_fields == {}
     actions = set(
         AuditEvent.objects.filter(object_id=str(survey.public_id)).values_list("action", flat=True)
     )

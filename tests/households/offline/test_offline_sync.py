@@ -105,7 +105,11 @@ def test_the_chosen_result_of_a_conflict_is_stored_and_audited(facilitator):
     )
     assert resolution.status_code == 200, resolution.content
     assert (_score(survey, "H1"), _score(survey, "H2")) == (4, 1)
-    assert OfflineChange.objects.get(status=OfflineChangeStatus.RESOLVED).fields["H1"] == 4
+    # Once settled, the answers are no longer kept (PDPA): only ids, status and outcome.
+    resolved = OfflineChange.objects.get(status=OfflineChangeStatus.RESOLVED)
+    assert resolved.fields == {} and resolved.server_fields == {}
+    assert "server" not in resolved.response and "mine" not in resolved.response
+    assert OfflineChange.objects.get(resolves=resolved).fields == {}
     event = AuditEvent.objects.get(action="survey.offline_conflict_resolved")
     assert event.details["chosen"] == {"H1": "phone", "H2": "server"}
 
@@ -307,3 +311,36 @@ def test_an_online_edit_raises_the_version_the_phone_compares(facilitator):
     client.patch(url, data=json.dumps({"H1": "2"}), content_type="application/json")
     survey.refresh_from_db()
     assert survey.version == before + 1
+
+
+def test_an_applied_change_keeps_no_answers_and_replays_without_them(facilitator):
+    survey = started_survey(facilitator)
+    change_id = uuid.uuid4()
+    first = _send(facilitator, survey.household, survey=survey, change_id=change_id)
+    kept = OfflineChange.objects.get(change_id=change_id)
+    assert kept.fields == {} and "values" not in kept.response
+    again = _send(facilitator, survey.household, survey=survey, change_id=change_id)
+    assert again.status_code == 200
+    assert again.json()["version"] == first.json()["version"]
+    assert "values" not in again.json()
+
+
+def test_deleting_the_household_survey_or_user_keeps_the_change_without_them(facilitator):
+    from django.contrib.auth import get_user_model
+
+    survey = started_survey(facilitator)
+    household = survey.household
+    _send(facilitator, household, survey=survey)
+    change = OfflineChange.objects.get()
+    Survey.objects.filter(pk=survey.pk).delete()
+    change.refresh_from_db()
+    assert change.survey_id is None
+    household.delete()
+    change.refresh_from_db()
+    assert change.household_id is None
+    # A user's account (audit rows aside) is not held back by the changes they sent.
+    other = get_user_model().objects.create(username="leaver")
+    OfflineChange.objects.filter(pk=change.pk).update(user=other)
+    other.delete()
+    change.refresh_from_db()
+    assert change.user_id is None
