@@ -620,7 +620,7 @@ class OfflineChange(TimeStampedModel):
     (households/offline/services.py scrub). Withdrawal of consent and erasure clear them too.
     """
 
-    change_id = models.UUIDField(_("change id"), unique=True)
+    change_id = models.UUIDField(_("change id"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -650,6 +650,9 @@ class OfflineChange(TimeStampedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "change_id"], name="offline_change_per_user")
+        ]
         verbose_name = _("change sent from a phone")
         verbose_name_plural = _("changes sent from phones")
 

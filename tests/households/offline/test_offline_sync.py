@@ -4,6 +4,7 @@ answered with a conflict (both sides); the same change sent twice is applied onc
 and consent rules hold as for a survey typed online."""
 
 import json
+import threading
 import uuid
 
 import pytest
@@ -344,3 +345,129 @@ def test_deleting_the_household_survey_or_user_keeps_the_change_without_them(fac
     other.delete()
     change.refresh_from_db()
     assert change.user_id is None
+
+
+def test_another_users_change_id_is_their_own_new_change(facilitator, villages):
+    from tests.factories import UserFactory, assign
+
+    colleague = assign(UserFactory(username="fac_490101_b"), "facilitator", "490101")
+    survey = started_survey(facilitator)
+    change_id = uuid.uuid4()
+    mine = _send(facilitator, survey.household, survey=survey, change_id=change_id)
+    assert mine.status_code == 200
+    survey.refresh_from_db()
+    theirs = _send(colleague, survey.household, survey=survey, change_id=change_id)
+    assert theirs.status_code == 200, theirs.content
+    assert "replayed" not in theirs.json()
+    assert theirs.json()["version"] == mine.json()["version"] + 1
+    assert OfflineChange.objects.filter(change_id=change_id).count() == 2
+
+
+@pytest.fixture
+def instrument_again(official_areas):
+    """A transactional test's flush removes the instrument a data migration loads."""
+    from django.apps import apps as django_apps
+
+    from households.surveys.instrument_loader import load_instrument_v1
+
+    load_instrument_v1(django_apps)
+
+
+def _wait_until_blocked_on_a_lock():
+    from django.db import connection
+
+    for _ in range(600):  # polled, not timed
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        threading.Event().wait(0.05)
+    return False
+
+
+def _in_threads(first, second):
+    """Run `first` in a transaction held open until `second` (another connection) is seen
+    waiting on a lock; returns both outcomes."""
+    from django.db import connections, transaction
+
+    holds = threading.Event()
+    may_commit = threading.Event()
+    outcome = {}
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                outcome["first"] = first()
+                holds.set()
+                may_commit.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def run_second():
+        holds.wait(timeout=30)
+        try:
+            outcome["second"] = second()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    assert holds.wait(timeout=30)
+    blocked = _wait_until_blocked_on_a_lock()
+    may_commit.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert blocked, "the second request did not wait for the first"
+    return outcome["first"], outcome["second"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resend_during_the_first_request_waits_and_gets_its_answer(facilitator, instrument_again):
+    from households.offline.services import apply_offline_change
+
+    survey = started_survey(facilitator)
+    change_id = uuid.uuid4()
+
+    def send():
+        return apply_offline_change(
+            actor=facilitator,
+            change_id=change_id,
+            household=survey.household,
+            survey=survey,
+            step="capitals",
+            fields={"H1": 3},
+            base_version=survey.version,
+        )
+
+    first, second = _in_threads(send, send)
+    assert first.status_code == second.status_code == 200
+    assert second.body.get("replayed") is True
+    assert OfflineChange.objects.filter(change_id=change_id).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_starting_the_same_round_at_once_get_a_conflict(facilitator, instrument_again):
+    from households.offline.services import apply_offline_change
+
+    household = family()
+
+    def start():
+        return apply_offline_change(
+            actor=facilitator,
+            change_id=uuid.uuid4(),
+            household=household,
+            survey=None,
+            step="capitals",
+            fields={"H1": 2},
+            base_version=0,
+        )
+
+    first, second = _in_threads(start, start)
+    assert first.status_code == 200, first.body
+    assert second.status_code == 409, second.body
+    assert second.body["base_version"] == 0
+    assert Survey.objects.filter(household=household).count() == 1
