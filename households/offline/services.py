@@ -301,7 +301,7 @@ def _apply(actor, survey: Survey, step: str, fields: dict) -> dict:
     parts = instrument_parts(survey.instrument)
     form = build_step_form(step, survey, parts, fields)
     form.is_valid()
-    flags_changed = save_step_form(step, survey, form, actor)
+    flags_changed = save_step_form(step, survey, form, actor, expected_version=survey.version)
     if flags_changed:
         # A disability flag changes which indicators are asked about the member (indicator
         # 28): the answers sent with it are read again by the form the flag now gives.

@@ -59,10 +59,19 @@ def build_step_form(step, survey, parts, data=None):
     return None
 
 
-def save_step_form(step, survey, form, user) -> bool:
+def posted_version(data) -> int | None:
+    """The survey version a page or client sent its answers with (None when it sent none)."""
+    try:
+        return int(data.get("version"))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def save_step_form(step, survey, form, user, expected_version: int | None = None) -> bool:
     """Save the form's valid parts. Returns whether a member's disability flag changed (the
-    indicators asked about that member change with it)."""
-    kwargs = {"actor": user, "survey": survey, "step": step}
+    indicators asked about that member change with it). `expected_version`: the version the
+    answers were based on (StaleSurvey, nothing saved, when the survey has moved on)."""
+    kwargs = {"actor": user, "survey": survey, "step": step, "expected_version": expected_version}
     flags_changed = False
     if step == "consent":
         kwargs["consent"] = form.service_data()
