@@ -65,11 +65,20 @@
     return values;
   }
 
+  /* Today on the phone in Thai time (not the bundle's download day), capped at the round's end. */
+  function latestDate() {
+    var today = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Asia/Bangkok", year: "numeric", month: "2-digit", day: "2-digit"
+    }).format(new Date());
+    var end = bundle.rules.dates.round_end || bundle.rules.dates.max;
+    return today < end ? today : end;
+  }
+
   function defaults(h, step) {
     var out = {};
     if (step === "consent") {
       out.lawful_basis = "public_task";
-      out.surveyed_on = bundle.rules.dates.max;
+      out.surveyed_on = latestDate();
     }
     return out;
   }
@@ -120,7 +129,7 @@
     var date = new Date(Date.UTC(y, m - 1, d));
     if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return { error: words.date_invalid };
     var value = date.toISOString().slice(0, 10);
-    if (value > bundle.rules.dates.max) return { error: words.date_future };
+    if (value > latestDate()) return { error: words.date_future };
     if (value < bundle.rules.dates.min) return { error: words.date_round };
     return { value: value };
   }

@@ -471,3 +471,48 @@ def test_two_phones_starting_the_same_round_at_once_get_a_conflict(facilitator, 
     assert second.status_code == 409, second.body
     assert second.body["base_version"] == 0
     assert Survey.objects.filter(household=household).count() == 1
+
+
+def test_a_survey_started_on_the_phone_takes_its_round_from_the_visit_date_sent(
+    facilitator, survey_rules
+):
+    """A visit on 30 September synced on 1 October (or later) belongs to the round it was made
+    in, not the sync day's round."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ppaos.thai.thai_dates import fiscal_year_be
+
+    this_round = fiscal_year_be(timezone.localdate())
+    last_day_of_previous_round = dt.date(this_round - 543 - 1, 9, 30)
+    household = family()
+    response = _send(
+        facilitator,
+        household,
+        step="consent",
+        fields={
+            "notice_given": True,
+            "lawful_basis": "public_task",
+            "sensitive_consent": False,
+            "surveyed_on": last_day_of_previous_round.isoformat(),
+        },
+    )
+    assert response.status_code == 200, response.content
+    survey = Survey.objects.get(household=household)
+    assert survey.fiscal_year == this_round - 1
+    assert survey.surveyed_on == last_day_of_previous_round
+
+
+def test_the_round_dates_end_at_the_rounds_end_not_the_download_day():
+    import datetime as dt
+
+    from households.offline.rules import round_dates
+
+    dates = round_dates(dt.date(2026, 9, 29))
+    assert dates == {
+        "fiscal_year": 2569,
+        "min": "2025-10-01",
+        "max": "2026-09-29",
+        "round_end": "2026-09-30",
+    }
