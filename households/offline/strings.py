@@ -92,6 +92,11 @@ OFFLINE_STRINGS = {
     "logout_unsent": _(
         "%(count)s changes on this phone have not been sent and will be deleted. Log out anyway?"
     ),
+    "signed_out_keep": _(
+        "You are signed out, so the households kept on this phone were removed. "
+        "%(count)s changes have not been sent yet: keep them on this phone and send them "
+        "after you sign in again? (Cancel deletes them.)"
+    ),
     "submitted": _("Submitted"),
     "step_submit": _("Submit"),
     "home": _("Work list"),

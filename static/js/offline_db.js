@@ -122,17 +122,41 @@
       if (!response.ok) {
         var error = new Error("bundle " + response.status);
         error.status = response.status;
-        throw error;
+        var forget = response.status === 401 || response.status === 403 ?
+          forgetSignedOut() : Promise.resolve();
+        return forget.then(function () { throw error; });
       }
       return response.json();
     }).then(function (bundle) {
-      return get("bundle").then(function (old) {
-        var reset = old && old.user !== bundle.user ? wipeData() : Promise.resolve();
+      return Promise.all([get("bundle"), get("outboxUser")]).then(function (kept) {
+        var owner = kept[0] ? kept[0].user : kept[1];
+        var reset = owner && owner !== bundle.user ? wipeData() : Promise.resolve();
         return reset.then(function () {
           bundle.size = JSON.stringify(bundle).length;
           return put("bundle", bundle);
         }).then(function () { return put("pinsChanged", false); })
           .then(function () { return bundle; });
+      });
+    });
+  }
+
+  /* Signed out or no longer allowed (401/403): the households kept on the phone go at once; the
+     changes not sent yet stay only if the facilitator says so (sent after signing in again, by
+     the same user only: `outboxUser`). */
+  function forgetSignedOut() {
+    return get("bundle").then(function (bundle) {
+      var owner = bundle ? bundle.user : null;
+      return get("outboxUser").then(function (previous) {
+        return run("kv", "readwrite", function (s) { return s.clear(); }).then(function () {
+          return waitingCount();
+        }).then(function (count) {
+          if (!count) return null;
+          var words = strings();
+          var keep = typeof window !== "undefined" && window.confirm(
+            (words.signed_out_keep || "").replace("%(count)s", count));
+          if (keep) return put("outboxUser", owner || previous || null);
+          return run("outbox", "readwrite", function (s) { return s.clear(); });
+        });
       });
     });
   }
