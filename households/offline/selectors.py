@@ -111,4 +111,6 @@ def offline_bundle(user, pinned_ids) -> dict:
         "leads": leads,
         "max_days_unused": settings.OFFLINE_MAX_DAYS_UNUSED,
         "submitted_status": SurveyStatus.SUBMITTED,
+        # The survey's state table decides where a survey can still be changed (transitions).
+        "editable_statuses": list(statuses_allowing(EDIT)),
     }

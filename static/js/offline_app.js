@@ -174,15 +174,15 @@
     return { values: out, errors: errors };
   }
 
-  function consentChecks(step, read, consentValues) {
+  function consentChecks(step, read, consentValues, rules) {
     if (step === "consent" && read.values.sensitive_consent &&
         !(read.values.consent_given_by || "").trim()) {
       read.errors.consent_given_by = words.consent_by_needed;
     }
     if (step === "members" && !consentValues.sensitive_consent) {
-      Object.keys(read.values).forEach(function (name) {
-        var flag = /^m\d+_(disability|chronic_illness|bedridden)$/.test(name);
-        if (flag && read.values[name]) read.errors[name] = words.consent_first;
+      /* Which answers are health data is the server's rule (rule.sensitive in the bundle). */
+      (rules.fields || []).forEach(function (rule) {
+        if (rule.sensitive && read.values[rule.name]) read.errors[rule.name] = words.consent_first;
       });
     }
   }
@@ -486,7 +486,7 @@
       event.preventDefault();
       var go = event.submitter ? event.submitter.value : "next";
       var read = readForm(form, rules, current);
-      consentChecks(step, read, values.consent);
+      consentChecks(step, read, values.consent, rules);
       stepErrors = read.errors;
       if (Object.keys(read.errors).length) {
         stepTyped = read.values;

@@ -230,7 +230,7 @@
         survey.id = answer.survey;
         survey.version = answer.version;
         survey.status = answer.survey_status;
-        survey.editable = answer.survey_status === "draft" || answer.survey_status === "returned";
+        survey.editable = (bundle.editable_statuses || []).indexOf(answer.survey_status) !== -1;
         if (entry.step !== "submit") survey.values[entry.step] = answer.values || entry.fields;
         household.survey = survey;
         household.may_start = false;

@@ -101,3 +101,11 @@ def test_logout_tells_the_browser_to_clear_the_device(facilitator):
     response = _client(facilitator).post("/logout/")
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_bundle_names_the_editable_statuses_from_the_state_table(facilitator):
+    from households.surveys.transitions import EDIT, statuses_allowing
+
+    body = _client(facilitator).get("/api/v1/offline/bundle/").json()
+    assert body["editable_statuses"] == list(statuses_allowing(EDIT))
+    assert set(body["editable_statuses"]) == {"draft", "returned"}
