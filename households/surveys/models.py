@@ -9,7 +9,7 @@ instrument version it was answered with; a result points at the rule set it was 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from households.models.registry import Household, Person
@@ -605,7 +605,8 @@ class ProgrammeEvent(TimeStampedModel):
 class OfflineChangeStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")  # saved through the survey services
     CONFLICT = "conflict", _("Conflict")  # based on an older version: the facilitator chooses
-    RESOLVED = "resolved", _("Resolved")  # a conflict the facilitator settled by a later change
+    # a conflict the facilitator settled by a later change
+    RESOLVED = "resolved", pgettext_lazy("offline change status", "Resolved")
     REFUSED = "refused", _("Refused")  # the rules refused it (scope, role, state, consent)
 
 

@@ -34,6 +34,13 @@
   }
   function clear() { main.textContent = ""; }
   function add(node) { if (node) main.appendChild(node); }
+  /* A whole translated sentence with its %(name)s places filled (no sentences from fragments). */
+  function fill(text, values) {
+    return String(text || "").replace(/%\((\w+)\)s/g, function (all, name) {
+      return values[name] !== undefined ? values[name] : all;
+    });
+  }
+
   function kb(bytes) { return Math.max(1, Math.round((bytes || 0) / 1024)) + " KB"; }
   function showDate(iso) {
     if (!iso) return "";
@@ -326,11 +333,11 @@
     var members = el("ul", { className: "plain" });
     h.members.members.forEach(function (m) {
       members.appendChild(el("li", {}, [el("strong", { text: m.title }), " · " + m.subtitle +
-        (m.age !== null ? " · " + words.age + " " + m.age + " " + words.years : "")]));
+        (m.age !== null ? " · " + fill(words.age_years, { age: m.age }) : "")]));
     });
     add(el("div", { className: "card" }, [el("h2", { text: words.members }), members]));
     var card = el("div", { className: "card" }, [
-      el("h2", { text: words.survey_round + " " + bundle.round }), surveyBadge(h, entries)
+      el("h2", { text: fill(words.survey_round, { year: bundle.round }) }), surveyBadge(h, entries)
     ]);
     if (h.survey && h.survey.return_comment && h.survey.status === "returned") {
       card.appendChild(el("p", { className: "card returned", text: h.survey.return_comment }));
@@ -424,9 +431,8 @@
     add(el("p", {}, [el("a", { href: "#/h/" + h.id,
       text: "← " + words.house + " " + (h.house_number || "—") + " · " + h.village })]));
     add(stepNav(h, step));
-    add(el("h1", { "data-testid": "offline-step-title", text: words.step + " " +
-      (order.indexOf(step) + 1) + " " + words.of + " " + order.length + ": " +
-      bundle.rules.titles[step] }));
+    add(el("h1", { "data-testid": "offline-step-title", text: fill(words.step_of, {
+      n: order.indexOf(step) + 1, m: order.length, title: bundle.rules.titles[step] }) }));
     add(messageBox());
     add(waitingBanner(pendingFor(h, entries)));
     if (!editable(h, entries)) {
@@ -446,8 +452,8 @@
       }
       rules.members.forEach(function (member) {
         var card = el("div", { className: "card member" }, [el("h2", {}, [member.title, " ",
-          el("small", { text: member.subtitle + (member.age !== null ? " · " + words.age + " " +
-            member.age : "") })])]);
+          el("small", { text: member.subtitle + (member.age !== null ? " · " +
+            fill(words.age_years, { age: member.age }) : "") })])]);
         member.fields.forEach(function (rule) {
           var node = fieldNode(rule, current[rule.name], stepErrors[rule.name], consentOk);
           if (rule.show_if) {

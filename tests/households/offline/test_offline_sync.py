@@ -516,3 +516,26 @@ def test_the_round_dates_end_at_the_rounds_end_not_the_download_day():
         "max": "2026-09-29",
         "round_end": "2026-09-30",
     }
+
+
+def test_the_offline_words_are_whole_thai_sentences():
+    from django.utils import translation
+
+    from households.models import OfflineChangeStatus
+    from households.offline.strings import OFFLINE_STRINGS
+
+    with translation.override("th"):
+        words = {key: str(text) for key, text in OFFLINE_STRINGS.items()}
+        assert words["step_of"] % {"n": 2, "m": 7, "title": "สมาชิก"} == "ขั้นที่ 2 จาก 7: สมาชิก"
+        assert words["age_years"] % {"age": 40} == "อายุ 40 ปี"
+        assert "%(year)s" in words["survey_round"]
+        assert str(OfflineChangeStatus.RESOLVED.label) == "แก้ไขข้อขัดแย้งแล้ว"
+        assert "%(count)s" in words["signed_out_keep"]
+    assert not {"step", "of", "age", "years"} & set(OFFLINE_STRINGS)
+
+
+def test_an_unknown_step_is_refused_in_thai(facilitator):
+    survey = started_survey(facilitator)
+    response = _send(facilitator, survey.household, survey=survey, step="nonsense")
+    assert response.status_code == 400
+    assert response.json()["errors"][""] == ["ไม่มีขั้นตอนนี้ในแบบสำรวจ"]
