@@ -108,13 +108,21 @@
     return pinned().then(function (ids) {
       if (ids.indexOf(householdId) !== -1) return null;
       ids.push(householdId);
-      return put("pinned", ids).then(function () { return put("pinsChanged", true); });
+      return get("bundle").then(function (bundle) {
+        var max = (bundle && bundle.max_households) || 200;
+        return put("pinned", ids.slice(-max));  /* the most recently opened ones */
+      }).then(function () { return put("pinsChanged", true); });
     });
   }
 
   /* Bring the kept work up to date; a different user's data is removed first. */
   function refreshBundle() {
     return pinned().then(function (ids) {
+      return get("bundle").then(function (bundle) {
+        var max = (bundle && bundle.max_households) || 200;
+        return ids.slice(-max);
+      });
+    }).then(function (ids) {
       return fetch("/api/v1/offline/bundle/?pinned=" + encodeURIComponent(ids.join(",")), {
         credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store"
       });
