@@ -17,6 +17,7 @@ from households.models import (
     Person,
     WelfareRegistrant,
 )
+from households.offline.services import scrub_changes_of_person
 from households.services import correct_person_on_request, record_area_of
 from households.surveys.services import classify_survey
 from ppaos.accounts.policy import Action, require
@@ -185,6 +186,7 @@ def withdraw_consent(*, actor, request: DataSubjectRequest) -> DataSubjectReques
         removed, _by_model = (
             IndicatorAnswer.objects.filter(person=person).exclude(indicator__condition="").delete()
         )
+        scrub_changes_of_person(person)  # answers kept from phones (issue 16)
         household_ids = Membership.objects.filter(person=person).values("household_id")
         recomputed = 0
         for result in ClassificationResult.objects.filter(
@@ -320,6 +322,7 @@ def anonymise_person(*, actor, person: Person, area_code: str, reason: str = "re
     for name in SENSITIVE_FIELDS:
         setattr(person, name, False)
     person.save()
+    scrub_changes_of_person(person)  # answers kept from phones (households/offline)
     record_audit_event(
         actor=actor,
         action="person.anonymised",

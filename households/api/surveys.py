@@ -35,12 +35,14 @@ from ..surveys.selectors import (
 )
 from ..surveys.services import (
     STEPS,
+    StaleSurvey,
     record_survey_view,
     return_survey,
     start_survey,
     submit_survey,
     verify_survey,
 )
+from ..surveys.step_forms import posted_version
 from .service_calls import call_service
 
 # ---- serializers -----------------------------------------------------------------------------
@@ -167,6 +169,7 @@ class StepDraftResponseSerializer(serializers.Serializer):
     saved_all = serializers.BooleanField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     step = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False)
 
 
 # ---- filters ---------------------------------------------------------------------------------
@@ -296,7 +299,11 @@ class SurveyViewSet(
                 description="The survey step to save.",
             )
         ],
-        responses={200: StepDraftResponseSerializer, 400: StepDraftResponseSerializer},
+        responses={
+            200: StepDraftResponseSerializer,
+            400: StepDraftResponseSerializer,
+            409: StepDraftResponseSerializer,
+        },
     )
     @action(detail=True, methods=["patch"], url_path=r"steps/(?P<step>[^/.]+)")
     def steps(self, request, id=None, step=None):
@@ -304,7 +311,9 @@ class SurveyViewSet(
         the body holds the step form's fields by their page names (as JSON). Valid answers are
         kept even when others are wrong; wrong ones come back in `errors`, beside their field
         name (200, `saved_all` false). A refusal by the rules (consent, a locked survey) saves
-        nothing of the step: 400 with the errors. Only an editable survey in the caller's areas
+        nothing of the step: 400 with the errors. Send the survey's `version` the answers are
+        based on: when someone saved the survey since, nothing is saved (409, with the current
+        `version`). Only an editable survey in the caller's areas
         (404 otherwise); the review step has nothing to save (404)."""
         from ..surveys import views as survey_pages  # the pages' step forms and saving
 
@@ -317,14 +326,30 @@ class SurveyViewSet(
         form = survey_pages._build_form(step, survey, parts, data)
         valid = form.is_valid()
         try:
-            survey_pages._save(step, survey, form, request.user)
+            survey_pages._save(
+                step, survey, form, request.user, expected_version=posted_version(data)
+            )
+        except StaleSurvey as error:
+            survey.refresh_from_db()
+            return Response(
+                {
+                    "saved_all": False,
+                    "errors": {"": error.messages},
+                    "step": step,
+                    "version": survey.version,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         except DjangoValidationError as error:
             detail = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             return Response(
                 {"saved_all": False, "errors": detail}, status=status.HTTP_400_BAD_REQUEST
             )
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-        return Response({"saved_all": valid, "errors": errors, "step": step})
+        survey.refresh_from_db()
+        return Response(
+            {"saved_all": valid, "errors": errors, "step": step, "version": survey.version}
+        )
 
 
 router = SimpleRouter()

@@ -98,10 +98,18 @@ def step_rules(step: str, form) -> dict:
 
 
 def round_dates(on: dt.date) -> dict:
-    """The visit date's allowed range: in this round (fiscal year BE) and not after today."""
+    """The visit date's allowed range: in this round (fiscal year BE) and not after the day the
+    phone is used. `max` is the download day; the phone's own Bangkok date, capped at
+    `round_end`, is the latest date it accepts (static/js/offline_app.js latestDate)."""
     year = fiscal_year_be(on)
     first = dt.date(year - 543 - 1, 10, 1)
-    return {"fiscal_year": year, "min": first.isoformat(), "max": on.isoformat()}
+    last = dt.date(year - 543, 9, 30)
+    return {
+        "fiscal_year": year,
+        "min": first.isoformat(),
+        "max": on.isoformat(),
+        "round_end": last.isoformat(),
+    }
 
 
 def instrument_rules(survey_like, parts) -> dict:

@@ -8,14 +8,14 @@ entering surveys and by OFFLINE_MAX_HOUSEHOLDS / OFFLINE_MAX_LEADS.
 """
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from ppaos.accounts.policy import Action, can
 from ppaos.thai.thai_dates import fiscal_year_be
 
-from ..models import HouseholdStatus, Survey, SurveyStatus
-from ..selectors import registrant_worklist
+from ..models import Household, HouseholdStatus, Survey, SurveyStatus
+from ..selectors import current_memberships, registrant_worklist
 from ..surveys.selectors import (
     current_instrument,
     households_for_survey,
@@ -47,14 +47,31 @@ def offline_households(user, pinned_ids) -> list:
     number. An id outside the user's areas is simply not found."""
     limit = settings.OFFLINE_MAX_HOUSEHOLDS
     scoped = households_for_survey(user).filter(status=HouseholdStatus.ACTIVE)
-    pinned = list(scoped.filter(public_id__in=list(pinned_ids)[:limit]).order_by("area_id", "id"))
-    seen = {household.pk for household in pinned}
+    pinned = list(
+        scoped.filter(public_id__in=list(pinned_ids)[:limit])
+        .order_by("area_id", "id")
+        .values_list("pk", flat=True)
+    )
     to_finish = [
-        survey.household
-        for survey in surveys_to_finish_for(user)[:limit]
-        if survey.household_id not in seen
+        pk
+        for pk in surveys_to_finish_for(user).values_list("household_id", flat=True)[:limit]
+        if pk not in pinned
     ]
-    return (pinned + to_finish)[:limit]
+    wanted = (pinned + to_finish)[:limit]
+    # One query for the households, one for all their current members (no query per household).
+    by_pk = {
+        household.pk: household
+        for household in Household.objects.filter(pk__in=wanted)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=current_memberships().select_related("person").order_by("joined_on", "id"),
+                to_attr="current_members",
+            )
+        )
+    }
+    return [by_pk[pk] for pk in wanted if pk in by_pk]
 
 
 def offline_bundle(user, pinned_ids) -> dict:
@@ -69,10 +86,14 @@ def offline_bundle(user, pinned_ids) -> dict:
     for survey in (
         Survey.objects.filter(household__in=households)
         .filter(Q(fiscal_year=round_year) | Q(status__in=statuses_allowing(EDIT)))
-        .select_related("household", "instrument")
+        .select_related("instrument", "accounts")
+        .prefetch_related("indicator_answers", "capital_answers", "needs")
         .order_by("household_id", "-fiscal_year")
     ):
         surveys.setdefault(survey.household_id, survey)
+    by_pk = {household.pk: household for household in households}
+    for survey in surveys.values():
+        survey.household = by_pk[survey.household_id]  # with its prefetched members
     kept = []
     for household in households:
         survey = surveys.get(household.pk)
@@ -110,5 +131,8 @@ def offline_bundle(user, pinned_ids) -> dict:
         "households": kept,
         "leads": leads,
         "max_days_unused": settings.OFFLINE_MAX_DAYS_UNUSED,
+        "max_households": settings.OFFLINE_MAX_HOUSEHOLDS,
         "submitted_status": SurveyStatus.SUBMITTED,
+        # The survey's state table decides where a survey can still be changed (transitions).
+        "editable_statuses": list(statuses_allowing(EDIT)),
     }

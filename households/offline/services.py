@@ -13,10 +13,12 @@ start_survey / submit_survey): the same permission, area scope, state, consent r
 - The same change sent again gets the first answer again and changes nothing (change id).
 """
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +53,37 @@ def _step_values_of(survey: Survey, step: str, data=None) -> dict:
     return step_values(form, bound=data is not None)
 
 
+# What stays of an answer once its change is settled (applied, refused or resolved): enough to
+# answer a resend the same way, none of the answers themselves (health data among them).
+REPLAY_KEYS = (
+    "status",
+    "survey",
+    "version",
+    "survey_status",
+    "step",
+    "base_version",
+    "server_version",
+    "editable",
+    "differing",
+)
+
+
+def replay_body(body: dict) -> dict:
+    """The answer without the survey's answers: ids, versions, status and outcome only. Field
+    errors keep only the names of the fields (their messages may quote what was typed)."""
+    kept = {key: body[key] for key in REPLAY_KEYS if key in body}
+    if "errors" in body:
+        kept["errors"] = {name: [] for name in body["errors"]}
+        if "" in body["errors"]:
+            kept["errors"][""] = list(body["errors"][""])
+    return kept
+
+
 def _record(actor, change_id, household, survey, step, base_version, fields, answer, **extra):
+    """Keep the change; the phone's and the server's answers only while it is a conflict."""
+    waiting = extra.get("status") == OfflineChangeStatus.CONFLICT
+    if not waiting:
+        extra.pop("server_fields", None)
     return OfflineChange.objects.create(
         change_id=change_id,
         user=actor,
@@ -59,11 +91,32 @@ def _record(actor, change_id, household, survey, step, base_version, fields, ans
         survey=survey,
         step=step,
         base_version=base_version,
-        fields=fields,
+        fields=fields if waiting else {},
         response_status=answer.status_code,
-        response=answer.body,
+        response=answer.body if waiting else replay_body(answer.body),
         **extra,
     )
+
+
+def _scrub(changes) -> int:
+    """Clear the answers kept in these changes (ids, status and outcome stay)."""
+    count = 0
+    for change in changes.select_for_update(of=("self",)):
+        change.fields = {}
+        change.server_fields = {}
+        change.response = replay_body(change.response)
+        change.save(update_fields=["fields", "server_fields", "response", "updated_at"])
+        count += 1
+    return count
+
+
+def scrub_changes_of_person(person) -> int:
+    """Withdrawal of consent or erasure (privacy/services.py): clear every answer kept in the
+    changes sent for the person's households, waiting conflicts included. Returns the count."""
+    from ..models import Membership
+
+    households = Membership.objects.filter(person=person).values("household_id")
+    return _scrub(OfflineChange.objects.filter(household_id__in=households))
 
 
 def apply_offline_change(
@@ -86,44 +139,62 @@ def apply_offline_change(
     writes and audit rows; an OfflineChange row; a conflict's own audit row.
     """
     with transaction.atomic():
-        done = OfflineChange.objects.filter(change_id=change_id).first()
+        # The change id is the phone's, so it is the user's: another user's change with the same
+        # id is simply another change (no answer tells them it exists). A resend arriving while
+        # the first is still being applied waits here for it, then gets its answer.
+        _lock_change_id(actor, change_id)
+        done = OfflineChange.objects.filter(user=actor, change_id=change_id).first()
         if done is not None:
-            if done.user_id != actor.pk:
-                return ChangeAnswer(400, {"status": "refused", "errors": {"": ["Change id used."]}})
             return ChangeAnswer(done.response_status, {**done.response, "replayed": True})
         require(actor, Action.ENTER_SURVEY, household)
         if step not in (*ANSWER_STEPS, SUBMIT_STEP):
             return ChangeAnswer(400, {"status": "refused", "errors": {"": [_("Unknown step.")]}})
         if survey is None:
+            # Two phones may start the same round: the household row is the lock, and the one
+            # that comes second meets the first one's survey as a conflict (version 0 against it).
+            type(household).objects.select_for_update().filter(pk=household.pk).first()
+            surveyed_on = _surveyed_on(step, fields)
             survey = Survey.objects.filter(
-                household=household, fiscal_year=fiscal_year_be(timezone.localdate())
+                household=household, fiscal_year=fiscal_year_be(surveyed_on)
             ).first()
             if survey is None:
                 try:
                     with transaction.atomic():
-                        survey = start_survey(actor=actor, household=household)
+                        survey = start_survey(
+                            actor=actor, household=household, surveyed_on=surveyed_on
+                        )
                 except ValidationError as error:
-                    answer = ChangeAnswer(400, {"status": "refused", "errors": _messages(error)})
-                    _record(
-                        actor,
-                        change_id,
-                        household,
-                        None,
-                        step,
-                        base_version,
-                        fields,
-                        answer,
-                        status=OfflineChangeStatus.REFUSED,
-                    )
-                    return answer
-                base_version = survey.version  # the phone's first change of a new survey
+                    survey = Survey.objects.filter(
+                        household=household, fiscal_year=fiscal_year_be(surveyed_on)
+                    ).first()
+                    if survey is None:
+                        answer = ChangeAnswer(
+                            400, {"status": "refused", "errors": _messages(error)}
+                        )
+                        _record(
+                            actor,
+                            change_id,
+                            household,
+                            None,
+                            step,
+                            base_version,
+                            fields,
+                            answer,
+                            status=OfflineChangeStatus.REFUSED,
+                        )
+                        return answer
+                    base_version = 0  # started meanwhile by another phone: a conflict
+                else:
+                    base_version = survey.version  # the phone's first change of a new survey
+            else:
+                base_version = 0  # started on another phone or online: a conflict against it
         survey = (
             Survey.objects.select_for_update(of=("self",))
             .select_related("household", "instrument")
             .get(pk=survey.pk)
         )
         if survey.household_id != household.pk:
-            return ChangeAnswer(400, {"status": "refused", "errors": {"": ["Wrong household."]}})
+            return ChangeAnswer(400, {"status": "refused", "errors": {"": [_("Wrong household.")]}})
         resolved = None
         if resolves_id:
             resolved = OfflineChange.objects.filter(
@@ -175,7 +246,12 @@ def apply_offline_change(
         )
         if resolved is not None:
             resolved.status = OfflineChangeStatus.RESOLVED
-            resolved.save(update_fields=["status", "updated_at"])
+            resolved.fields = {}
+            resolved.server_fields = {}
+            resolved.response = replay_body(resolved.response)
+            resolved.save(
+                update_fields=["status", "fields", "server_fields", "response", "updated_at"]
+            )
             record_audit_event(
                 actor=actor,
                 action="survey.offline_conflict_resolved",
@@ -195,6 +271,28 @@ def apply_offline_change(
         return answer
 
 
+def _lock_change_id(actor, change_id) -> None:
+    """Serialise the requests carrying the same user's change id (until the transaction ends)."""
+    key = int.from_bytes(
+        hashlib.blake2b(f"{actor.pk}:{change_id}".encode(), digest_size=8).digest(),
+        "big",
+        signed=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _surveyed_on(step: str, fields: dict) -> dt.date:
+    """The visit date the phone sent with the consent step (its round is the survey's round),
+    else today. A date that is not one is left to the step form to refuse."""
+    if step == "consent" and fields.get("surveyed_on"):
+        try:
+            return dt.date.fromisoformat(str(fields["surveyed_on"]))
+        except ValueError:
+            pass
+    return timezone.localdate()
+
+
 def _apply(actor, survey: Survey, step: str, fields: dict) -> dict:
     """Save the step like the survey page does; returns the field errors (valid parts saved)."""
     if step == SUBMIT_STEP:
@@ -203,7 +301,7 @@ def _apply(actor, survey: Survey, step: str, fields: dict) -> dict:
     parts = instrument_parts(survey.instrument)
     form = build_step_form(step, survey, parts, fields)
     form.is_valid()
-    flags_changed = save_step_form(step, survey, form, actor)
+    flags_changed = save_step_form(step, survey, form, actor, expected_version=survey.version)
     if flags_changed:
         # A disability flag changes which indicators are asked about the member (indicator
         # 28): the answers sent with it are read again by the form the flag now gives.

@@ -25,9 +25,8 @@ OFFLINE_STRINGS = {
     ),
     "house": _("House"),
     "members": _("Members"),
-    "age": _("age"),
-    "years": _("years"),
-    "survey_round": _("Survey, round"),
+    "age_years": _("age %(age)s years"),
+    "survey_round": _("Survey, round %(year)s"),
     "not_started": _("Not started"),
     "start_survey": _("Start this round's survey"),
     "continue_survey": _("Continue the survey"),
@@ -35,8 +34,7 @@ OFFLINE_STRINGS = {
     "save_next": _("Save and go on"),
     "save_draft": _("Save draft"),
     "previous": _("Back"),
-    "step": _("Step"),
-    "of": _("of"),
+    "step_of": _("Step %(n)s of %(m)s: %(title)s"),
     "required_mark": _("needed to submit"),
     "yes": _("Yes"),
     "no": _("No"),
@@ -91,6 +89,11 @@ OFFLINE_STRINGS = {
     "open_online": _("Open the full page"),
     "logout_unsent": _(
         "%(count)s changes on this phone have not been sent and will be deleted. Log out anyway?"
+    ),
+    "signed_out_keep": _(
+        "You are signed out, so the households kept on this phone were removed. "
+        "%(count)s changes have not been sent yet: keep them on this phone and send them "
+        "after you sign in again? (Cancel deletes them.)"
     ),
     "submitted": _("Submitted"),
     "step_submit": _("Submit"),

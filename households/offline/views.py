@@ -111,7 +111,10 @@ class OfflineBundleView(APIView):
     )
     def get(self, request):
         ensure_role_allows(request.user, Action.ENTER_SURVEY)
-        pinned = [p for p in request.GET.get("pinned", "").split(",") if _is_uuid(p)]
+        # At most OFFLINE_MAX_HOUSEHOLDS ids are read (the phone sends no more than that).
+        limit = settings.OFFLINE_MAX_HOUSEHOLDS
+        given = request.GET.get("pinned", "").split(",", limit)[:limit]
+        pinned = [p for p in given if _is_uuid(p)]
         bundle = offline_bundle(request.user, pinned)
         bundle["csrf"] = get_token(request)
         audit_page_read(

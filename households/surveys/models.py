@@ -9,7 +9,7 @@ instrument version it was answered with; a result points at the rule set it was 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from households.models.registry import Household, Person
@@ -623,7 +623,8 @@ class ProgrammeEvent(TimeStampedModel):
 class OfflineChangeStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")  # saved through the survey services
     CONFLICT = "conflict", _("Conflict")  # based on an older version: the facilitator chooses
-    RESOLVED = "resolved", _("Resolved")  # a conflict the facilitator settled by a later change
+    # a conflict the facilitator settled by a later change
+    RESOLVED = "resolved", pgettext_lazy("offline change status", "Resolved")
     REFUSED = "refused", _("Refused")  # the rules refused it (scope, role, state, consent)
 
 
@@ -632,18 +633,25 @@ class OfflineChange(TimeStampedModel):
 
     `change_id` is generated on the phone, so a change sent twice (the answer lost on the way
     back) is applied once and answered the same way. Both sides of a conflict are kept here:
-    what the phone sent (`fields`) and the survey's answers it met (`server_fields`).
+    what the phone sent (`fields`) and the survey's answers it met (`server_fields`) — only while
+    the conflict waits for the facilitator: once a change is applied, refused or resolved its
+    answers are cleared and only ids, status and outcome stay for replaying the answer
+    (households/offline/services.py scrub). Withdrawal of consent and erasure clear them too.
     """
 
-    change_id = models.UUIDField(_("change id"), unique=True)
+    change_id = models.UUIDField(_("change id"))
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offline_changes"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offline_changes",
     )
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     survey = models.ForeignKey(
-        Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="offline_changes"
+        Survey, on_delete=models.SET_NULL, null=True, blank=True, related_name="offline_changes"
     )
     step = models.CharField(_("step"), max_length=20)
     base_version = models.PositiveIntegerField(_("based on version"))
@@ -652,7 +660,7 @@ class OfflineChange(TimeStampedModel):
     server_version = models.PositiveIntegerField(_("version on the server"), null=True)
     result_version = models.PositiveIntegerField(_("version after the change"), null=True)
     resolves = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resolutions"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resolutions"
     )
     status = models.CharField(_("status"), max_length=10, choices=OfflineChangeStatus.choices)
     # The answer the phone got, replayed as is for a repeated change.
@@ -661,6 +669,9 @@ class OfflineChange(TimeStampedModel):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "change_id"], name="offline_change_per_user")
+        ]
         verbose_name = _("change sent from a phone")
         verbose_name_plural = _("changes sent from phones")
 

@@ -125,7 +125,11 @@ def survey_members(survey: Survey, parts: InstrumentParts | None = None) -> list
     parts = parts or instrument_parts(survey.instrument)
     on = survey.surveyed_on or timezone.localdate()
     members = []
-    for membership in current_members_of(survey.household):
+    # The bundle prefetches every kept household's current members (`current_members`).
+    memberships = getattr(survey.household, "current_members", None)
+    if memberships is None:
+        memberships = current_members_of(survey.household)
+    for membership in memberships:
         person = membership.person
         age = age_on(person.birth_date, on)
         flags = member_flags(person)

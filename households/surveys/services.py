@@ -192,11 +192,30 @@ def _household_holds_card(household: Household) -> bool:
     return current_members_of(household).filter(person__welfare_card_holder=True).exists()
 
 
+class StaleSurvey(ValidationError):
+    """The survey changed (someone else saved it) since the version the caller's page or client
+    showed: nothing is saved; the caller shows the newer answers (page) or answers 409 (API)."""
+
+
+def check_survey_version(survey: Survey, expected_version: int | None) -> None:
+    """Refuse a save based on another version than the survey's (None: the caller checks itself)."""
+    if expected_version is not None and expected_version != survey.version:
+        raise StaleSurvey(
+            _(
+                "Someone else saved this survey after you opened this page, so nothing on this "
+                "step was saved. The page now shows the newer answers: check them and enter your "
+                "changes again."
+            ),
+            code="stale_version",
+        )
+
+
 def save_survey_draft(
     *,
     actor,
     survey: Survey,
     step: str = "",
+    expected_version: int | None = None,
     consent: dict | None = None,
     member_flags: dict[int, dict[str, bool]] | None = None,
     indicator_results: dict[tuple[str, int | None], str | None] | None = None,
@@ -214,11 +233,14 @@ def save_survey_draft(
     capital_scores: {item code: 1–4 or None}. accounts: {SurveyAccounts field: amount or None}.
     needs: the need categories the household names now (the full set); a category named before
     keeps its detail. need_details: {category among `needs`: detail} to set details.
+    expected_version: the survey version the caller's answers were based on (the page's hidden
+    field, the API's `version`); another version raises StaleSurvey and nothing is saved.
     """
     with transaction.atomic():
         survey = _locked(survey)
         require(actor, Action.ENTER_SURVEY, survey)
         _ensure_editable(survey)
+        check_survey_version(survey, expected_version)
         parts = instrument_parts(survey.instrument)
         if consent:
             _apply_consent(survey, consent)

@@ -4,17 +4,15 @@ The survey pages, the step draft API and the changes sent from phones (household
 use these two functions, so a step is checked and saved one way whatever sent it.
 """
 
-from ..models import IndicatorAnswer, SurveyAccounts
+from ..models import SurveyAccounts
 from .forms import AccountsForm, BasicNeedsForm, CapitalsForm, ConsentForm, MembersForm, NeedsForm
 from .selectors import survey_members
 from .services import save_survey_draft
 
 
 def _indicator_answers(survey) -> dict:
-    return {
-        (a.indicator_id, a.person_id): a.result
-        for a in IndicatorAnswer.objects.filter(survey=survey)
-    }
+    # .all(): uses the answers prefetched by a caller building many surveys' forms (the bundle).
+    return {(a.indicator_id, a.person_id): a.result for a in survey.indicator_answers.all()}
 
 
 def build_step_form(step, survey, parts, data=None):
@@ -47,22 +45,35 @@ def build_step_form(step, survey, parts, data=None):
         answers = {a.item_id: a.score for a in survey.capital_answers.all()}
         return CapitalsForm(data, items=parts.items, answers=answers)
     if step == "accounts":
-        return AccountsForm(data, accounts=SurveyAccounts.objects.filter(survey=survey).first())
+        try:
+            accounts = survey.accounts  # select_related by the bundle; one query otherwise
+        except SurveyAccounts.DoesNotExist:
+            accounts = None
+        return AccountsForm(data, accounts=accounts)
     if step == "needs":
         return NeedsForm(
             data,
             initial={
-                "needs": list(survey.needs.values_list("category", flat=True)),
+                "needs": [need.category for need in survey.needs.all()],
                 "needs_note": survey.needs_note,
             },
         )
     return None
 
 
-def save_step_form(step, survey, form, user) -> bool:
+def posted_version(data) -> int | None:
+    """The survey version a page or client sent its answers with (None when it sent none)."""
+    try:
+        return int(data.get("version"))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def save_step_form(step, survey, form, user, expected_version: int | None = None) -> bool:
     """Save the form's valid parts. Returns whether a member's disability flag changed (the
-    indicators asked about that member change with it)."""
-    kwargs = {"actor": user, "survey": survey, "step": step}
+    indicators asked about that member change with it). `expected_version`: the version the
+    answers were based on (StaleSurvey, nothing saved, when the survey has moved on)."""
+    kwargs = {"actor": user, "survey": survey, "step": step, "expected_version": expected_version}
     flags_changed = False
     if step == "consent":
         kwargs["consent"] = form.service_data()

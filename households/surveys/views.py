@@ -37,6 +37,7 @@ from .selectors import (
 )
 from .services import (
     STEPS,
+    StaleSurvey,
     is_own_survey,
     record_survey_view,
     return_survey,
@@ -46,6 +47,7 @@ from .services import (
     verify_survey,
 )
 from .step_forms import build_step_form as _build_form
+from .step_forms import posted_version
 from .step_forms import save_step_form as _save
 
 STEP_TITLES = {
@@ -158,10 +160,18 @@ def survey_step(request, survey_id, step: str):
         valid = form.is_valid()
         refused = False
         try:
-            flags_changed = _save(step, survey, form, request.user)
+            flags_changed = _save(
+                step, survey, form, request.user, expected_version=posted_version(request.POST)
+            )
+        except StaleSurvey as error:
+            # Someone saved the survey meanwhile: show what they saved, not the stale answers.
+            messages.error(request, _error_text(error))
+            survey.refresh_from_db()
+            return _render_step(request, survey, step, _build_form(step, survey, parts, None))
         except ValidationError as error:
             _show_service_error(request, form, error)
             valid, flags_changed, refused = False, False, True
+        survey.refresh_from_db()  # the hidden version field shows the version now saved
         if valid:
             if request.POST.get("go") == "next" and not flags_changed:
                 messages.success(request, _("Saved."))
@@ -181,6 +191,10 @@ def survey_step(request, survey_id, step: str):
                 request,
                 _("Draft saved, except the answers marked below: please correct them."),
             )
+    return _render_step(request, survey, step, form)
+
+
+def _render_step(request, survey, step, form):
     context = {
         "survey": survey,
         "form": form,

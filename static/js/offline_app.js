@@ -34,6 +34,13 @@
   }
   function clear() { main.textContent = ""; }
   function add(node) { if (node) main.appendChild(node); }
+  /* A whole translated sentence with its %(name)s places filled (no sentences from fragments). */
+  function fill(text, values) {
+    return String(text || "").replace(/%\((\w+)\)s/g, function (all, name) {
+      return values[name] !== undefined ? values[name] : all;
+    });
+  }
+
   function kb(bytes) { return Math.max(1, Math.round((bytes || 0) / 1024)) + " KB"; }
   function showDate(iso) {
     if (!iso) return "";
@@ -65,11 +72,20 @@
     return values;
   }
 
+  /* Today on the phone in Thai time (not the bundle's download day), capped at the round's end. */
+  function latestDate() {
+    var today = new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Asia/Bangkok", year: "numeric", month: "2-digit", day: "2-digit"
+    }).format(new Date());
+    var end = bundle.rules.dates.round_end || bundle.rules.dates.max;
+    return today < end ? today : end;
+  }
+
   function defaults(h, step) {
     var out = {};
     if (step === "consent") {
       out.lawful_basis = "public_task";
-      out.surveyed_on = bundle.rules.dates.max;
+      out.surveyed_on = latestDate();
     }
     return out;
   }
@@ -120,7 +136,7 @@
     var date = new Date(Date.UTC(y, m - 1, d));
     if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return { error: words.date_invalid };
     var value = date.toISOString().slice(0, 10);
-    if (value > bundle.rules.dates.max) return { error: words.date_future };
+    if (value > latestDate()) return { error: words.date_future };
     if (value < bundle.rules.dates.min) return { error: words.date_round };
     return { value: value };
   }
@@ -165,15 +181,15 @@
     return { values: out, errors: errors };
   }
 
-  function consentChecks(step, read, consentValues) {
+  function consentChecks(step, read, consentValues, rules) {
     if (step === "consent" && read.values.sensitive_consent &&
         !(read.values.consent_given_by || "").trim()) {
       read.errors.consent_given_by = words.consent_by_needed;
     }
     if (step === "members" && !consentValues.sensitive_consent) {
-      Object.keys(read.values).forEach(function (name) {
-        var flag = /^m\d+_(disability|chronic_illness|bedridden)$/.test(name);
-        if (flag && read.values[name]) read.errors[name] = words.consent_first;
+      /* Which answers are health data is the server's rule (rule.sensitive in the bundle). */
+      (rules.fields || []).forEach(function (rule) {
+        if (rule.sensitive && read.values[rule.name]) read.errors[rule.name] = words.consent_first;
       });
     }
   }
@@ -317,11 +333,11 @@
     var members = el("ul", { className: "plain" });
     h.members.members.forEach(function (m) {
       members.appendChild(el("li", {}, [el("strong", { text: m.title }), " · " + m.subtitle +
-        (m.age !== null ? " · " + words.age + " " + m.age + " " + words.years : "")]));
+        (m.age !== null ? " · " + fill(words.age_years, { age: m.age }) : "")]));
     });
     add(el("div", { className: "card" }, [el("h2", { text: words.members }), members]));
     var card = el("div", { className: "card" }, [
-      el("h2", { text: words.survey_round + " " + bundle.round }), surveyBadge(h, entries)
+      el("h2", { text: fill(words.survey_round, { year: bundle.round }) }), surveyBadge(h, entries)
     ]);
     if (h.survey && h.survey.return_comment && h.survey.status === "returned") {
       card.appendChild(el("p", { className: "card returned", text: h.survey.return_comment }));
@@ -415,9 +431,8 @@
     add(el("p", {}, [el("a", { href: "#/h/" + h.id,
       text: "← " + words.house + " " + (h.house_number || "—") + " · " + h.village })]));
     add(stepNav(h, step));
-    add(el("h1", { "data-testid": "offline-step-title", text: words.step + " " +
-      (order.indexOf(step) + 1) + " " + words.of + " " + order.length + ": " +
-      bundle.rules.titles[step] }));
+    add(el("h1", { "data-testid": "offline-step-title", text: fill(words.step_of, {
+      n: order.indexOf(step) + 1, m: order.length, title: bundle.rules.titles[step] }) }));
     add(messageBox());
     add(waitingBanner(pendingFor(h, entries)));
     if (!editable(h, entries)) {
@@ -437,8 +452,8 @@
       }
       rules.members.forEach(function (member) {
         var card = el("div", { className: "card member" }, [el("h2", {}, [member.title, " ",
-          el("small", { text: member.subtitle + (member.age !== null ? " · " + words.age + " " +
-            member.age : "") })])]);
+          el("small", { text: member.subtitle + (member.age !== null ? " · " +
+            fill(words.age_years, { age: member.age }) : "") })])]);
         member.fields.forEach(function (rule) {
           var node = fieldNode(rule, current[rule.name], stepErrors[rule.name], consentOk);
           if (rule.show_if) {
@@ -477,7 +492,7 @@
       event.preventDefault();
       var go = event.submitter ? event.submitter.value : "next";
       var read = readForm(form, rules, current);
-      consentChecks(step, read, values.consent);
+      consentChecks(step, read, values.consent, rules);
       stepErrors = read.errors;
       if (Object.keys(read.errors).length) {
         stepTyped = read.values;

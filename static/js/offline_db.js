@@ -108,13 +108,21 @@
     return pinned().then(function (ids) {
       if (ids.indexOf(householdId) !== -1) return null;
       ids.push(householdId);
-      return put("pinned", ids).then(function () { return put("pinsChanged", true); });
+      return get("bundle").then(function (bundle) {
+        var max = (bundle && bundle.max_households) || 200;
+        return put("pinned", ids.slice(-max));  /* the most recently opened ones */
+      }).then(function () { return put("pinsChanged", true); });
     });
   }
 
   /* Bring the kept work up to date; a different user's data is removed first. */
   function refreshBundle() {
     return pinned().then(function (ids) {
+      return get("bundle").then(function (bundle) {
+        var max = (bundle && bundle.max_households) || 200;
+        return ids.slice(-max);
+      });
+    }).then(function (ids) {
       return fetch("/api/v1/offline/bundle/?pinned=" + encodeURIComponent(ids.join(",")), {
         credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store"
       });
@@ -122,17 +130,41 @@
       if (!response.ok) {
         var error = new Error("bundle " + response.status);
         error.status = response.status;
-        throw error;
+        var forget = response.status === 401 || response.status === 403 ?
+          forgetSignedOut() : Promise.resolve();
+        return forget.then(function () { throw error; });
       }
       return response.json();
     }).then(function (bundle) {
-      return get("bundle").then(function (old) {
-        var reset = old && old.user !== bundle.user ? wipeData() : Promise.resolve();
+      return Promise.all([get("bundle"), get("outboxUser")]).then(function (kept) {
+        var owner = kept[0] ? kept[0].user : kept[1];
+        var reset = owner && owner !== bundle.user ? wipeData() : Promise.resolve();
         return reset.then(function () {
           bundle.size = JSON.stringify(bundle).length;
           return put("bundle", bundle);
         }).then(function () { return put("pinsChanged", false); })
           .then(function () { return bundle; });
+      });
+    });
+  }
+
+  /* Signed out or no longer allowed (401/403): the households kept on the phone go at once; the
+     changes not sent yet stay only if the facilitator says so (sent after signing in again, by
+     the same user only: `outboxUser`). */
+  function forgetSignedOut() {
+    return get("bundle").then(function (bundle) {
+      var owner = bundle ? bundle.user : null;
+      return get("outboxUser").then(function (previous) {
+        return run("kv", "readwrite", function (s) { return s.clear(); }).then(function () {
+          return waitingCount();
+        }).then(function (count) {
+          if (!count) return null;
+          var words = strings();
+          var keep = typeof window !== "undefined" && window.confirm(
+            (words.signed_out_keep || "").replace("%(count)s", count));
+          if (keep) return put("outboxUser", owner || previous || null);
+          return run("outbox", "readwrite", function (s) { return s.clear(); });
+        });
       });
     });
   }
@@ -206,7 +238,7 @@
         survey.id = answer.survey;
         survey.version = answer.version;
         survey.status = answer.survey_status;
-        survey.editable = answer.survey_status === "draft" || answer.survey_status === "returned";
+        survey.editable = (bundle.editable_statuses || []).indexOf(answer.survey_status) !== -1;
         if (entry.step !== "submit") survey.values[entry.step] = answer.values || entry.fields;
         household.survey = survey;
         household.may_start = false;

@@ -262,11 +262,42 @@ def test_a_conflict_shows_both_versions_and_keeps_the_choice(
     survey.refresh_from_db()
     assert survey.version == online_version + 1
     conflict = OfflineChange.objects.get(status=OfflineChangeStatus.RESOLVED)
-    assert conflict.fields["income_farming"] == "5000"
-    assert conflict.server_fields["income_farming"] == "8000"
+    # Settled: both sides' answers are no longer kept on the server (PDPA), only the outcome.
+    assert conflict.fields == {} and conflict.server_fields == {}
     actions = set(
         AuditEvent.objects.filter(object_id=str(survey.public_id)).values_list("action", flat=True)
     )
     assert {"survey.offline_conflict", "survey.offline_conflict_resolved"} <= actions
     assert not csp_violations_of(page)
+    context.close()
+
+
+def test_a_signed_out_phone_forgets_the_kept_households(
+    browser, live_server, villages, survey_instrument
+):
+    """The bundle answered 401/403: the households kept on the phone go at once; the changes not
+    sent yet stay only when the facilitator says so."""
+    _facilitator, _manager = _people(villages)
+    household = family()
+    context, page = _phone(browser, live_server)
+    log_in(page, "somsri", TEST_PASSWORD)
+    page.goto(f"{page.base_url}/households/h/{household.public_id}/")
+    page.wait_for_selector("[data-testid=offline-keep]:visible")
+    page.goto(f"{page.base_url}/households/")
+    _ready_offline(page, 1)
+    page.evaluate(
+        """() => PPAOSOffline.outboxPut({household: "h", step: "capitals", fields: {H1: 2},
+                                         state: "waiting", base_version: 0})"""
+    )
+    context.clear_cookies()  # signed out (the session ended on the server)
+    page.once("dialog", lambda dialog: dialog.accept())  # keep the unsent change
+    status = page.evaluate("() => PPAOSOffline.refreshBundle().then(() => 200, e => e.status)")
+    assert status in (401, 403)
+    assert page.evaluate("() => PPAOSOffline.get('bundle')") is None
+    assert page.evaluate("() => PPAOSOffline.get('pinned')") is None
+    assert page.evaluate("() => PPAOSOffline.waitingCount()") == 1
+
+    page.once("dialog", lambda dialog: dialog.dismiss())  # this time: delete it
+    page.evaluate("() => PPAOSOffline.refreshBundle().catch(() => null)")
+    assert page.evaluate("() => PPAOSOffline.waitingCount()") == 0
     context.close()

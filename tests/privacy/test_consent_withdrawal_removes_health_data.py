@@ -42,3 +42,39 @@ def test_withdrawal_is_refused_to_a_facilitator(facilitator, area_manager, provi
     request = logged_request(provincial_officer, person, RequestKind.WITHDRAW_CONSENT)
     with pytest.raises(PermissionDenied):
         withdraw_consent(actor=facilitator, request=request)
+
+
+def _change_kept_from_a_phone(household, user, status):
+    import uuid
+
+    from households.models import OfflineChange
+
+    return OfflineChange.objects.create(
+        change_id=uuid.uuid4(),
+        user=user,
+        household=household,
+        step="members",
+        base_version=1,
+        fields={"m0_disability": True},
+        server_fields={"m0_disability": False},
+        status=status,
+        response_status=409,
+        response={"status": "conflict", "mine": {"m0_disability": True}, "server": {}},
+    )
+
+
+def test_withdrawal_clears_the_answers_kept_from_phones(
+    facilitator, area_manager, provincial_officer
+):
+    from households.models import OfflineChangeStatus
+
+    household, person = classified_household_with_disabled_member(facilitator, area_manager)
+    change = _change_kept_from_a_phone(household, facilitator, OfflineChangeStatus.CONFLICT)
+    request = logged_request(provincial_officer, person, RequestKind.WITHDRAW_CONSENT)
+
+    withdraw_consent(actor=provincial_officer, request=request)
+
+    change.refresh_from_db()
+    assert change.fields == {} and change.server_fields == {}
+    assert change.response == {"status": "conflict"}
+    assert change.status == OfflineChangeStatus.CONFLICT  # ids and status stay

@@ -55,3 +55,28 @@ def test_erasure_is_refused_for_a_member_of_an_active_household(provincial_offic
     assert request.status == RequestStatus.REFUSED
     assert "33" in request.outcome  # the section, in Thai or English
     assert person.first_name == name
+
+
+def test_erasure_clears_the_answers_kept_from_phones(provincial_officer, facilitator):
+    import uuid
+
+    from households.models import OfflineChange, OfflineChangeStatus
+
+    household, person = _person_who_moved_out()
+    change = OfflineChange.objects.create(
+        change_id=uuid.uuid4(),
+        user=facilitator,
+        household=household,
+        step="members",
+        base_version=1,
+        fields={"m0_chronic_illness": True},
+        status=OfflineChangeStatus.CONFLICT,
+        response_status=409,
+        response={"status": "conflict", "mine": {"m0_chronic_illness": True}},
+    )
+    request = logged_request(provincial_officer, person, RequestKind.ERASURE)
+
+    erase_person(actor=provincial_officer, request=request)
+
+    change.refresh_from_db()
+    assert change.fields == {} and change.response == {"status": "conflict"}

@@ -101,3 +101,45 @@ def test_logout_tells_the_browser_to_clear_the_device(facilitator):
     response = _client(facilitator).post("/logout/")
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_bundle_names_the_editable_statuses_from_the_state_table(facilitator):
+    from households.surveys.transitions import EDIT, statuses_allowing
+
+    body = _client(facilitator).get("/api/v1/offline/bundle/").json()
+    assert body["editable_statuses"] == list(statuses_allowing(EDIT))
+    assert set(body["editable_statuses"]) == {"draft", "returned"}
+
+
+def _bundle_queries(client, pinned):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            "/api/v1/offline/bundle/", {"pinned": ",".join(str(h.public_id) for h in pinned)}
+        )
+    assert response.status_code == 200
+    return len(response.json()["households"]), len(queries)
+
+
+def test_the_bundle_does_not_query_per_household(facilitator, django_assert_max_num_queries):
+    client = _client(facilitator)
+    few = [started_survey(facilitator).household for _ in range(2)]
+    kept_few, queries_few = _bundle_queries(client, few)
+    many = few + [started_survey(facilitator).household for _ in range(4)] + [family()]
+    with django_assert_max_num_queries(queries_few):
+        kept_many, _ = _bundle_queries(client, many)
+    assert (kept_few, kept_many) == (2, 7)
+
+
+def test_the_bundle_reads_no_more_pinned_ids_than_it_keeps(facilitator, settings):
+    settings.OFFLINE_MAX_HOUSEHOLDS = 2
+    households = [family() for _ in range(3)]
+    body = (
+        _client(facilitator)
+        .get("/api/v1/offline/bundle/", {"pinned": ",".join(str(h.public_id) for h in households)})
+        .json()
+    )
+    assert len(body["households"]) == 2
+    assert body["max_households"] == 2

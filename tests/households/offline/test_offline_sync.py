@@ -4,6 +4,7 @@ answered with a conflict (both sides); the same change sent twice is applied onc
 and consent rules hold as for a survey typed online."""
 
 import json
+import threading
 import uuid
 
 import pytest
@@ -105,7 +106,11 @@ def test_the_chosen_result_of_a_conflict_is_stored_and_audited(facilitator):
     )
     assert resolution.status_code == 200, resolution.content
     assert (_score(survey, "H1"), _score(survey, "H2")) == (4, 1)
-    assert OfflineChange.objects.get(status=OfflineChangeStatus.RESOLVED).fields["H1"] == 4
+    # Once settled, the answers are no longer kept (PDPA): only ids, status and outcome.
+    resolved = OfflineChange.objects.get(status=OfflineChangeStatus.RESOLVED)
+    assert resolved.fields == {} and resolved.server_fields == {}
+    assert "server" not in resolved.response and "mine" not in resolved.response
+    assert OfflineChange.objects.get(resolves=resolved).fields == {}
     event = AuditEvent.objects.get(action="survey.offline_conflict_resolved")
     assert event.details["chosen"] == {"H1": "phone", "H2": "server"}
 
@@ -307,3 +312,230 @@ def test_an_online_edit_raises_the_version_the_phone_compares(facilitator):
     client.patch(url, data=json.dumps({"H1": "2"}), content_type="application/json")
     survey.refresh_from_db()
     assert survey.version == before + 1
+
+
+def test_an_applied_change_keeps_no_answers_and_replays_without_them(facilitator):
+    survey = started_survey(facilitator)
+    change_id = uuid.uuid4()
+    first = _send(facilitator, survey.household, survey=survey, change_id=change_id)
+    kept = OfflineChange.objects.get(change_id=change_id)
+    assert kept.fields == {} and "values" not in kept.response
+    again = _send(facilitator, survey.household, survey=survey, change_id=change_id)
+    assert again.status_code == 200
+    assert again.json()["version"] == first.json()["version"]
+    assert "values" not in again.json()
+
+
+def test_deleting_the_household_survey_or_user_keeps_the_change_without_them(facilitator):
+    from django.contrib.auth import get_user_model
+
+    survey = started_survey(facilitator)
+    household = survey.household
+    _send(facilitator, household, survey=survey)
+    change = OfflineChange.objects.get()
+    Survey.objects.filter(pk=survey.pk).delete()
+    change.refresh_from_db()
+    assert change.survey_id is None
+    household.delete()
+    change.refresh_from_db()
+    assert change.household_id is None
+    # A user's account (audit rows aside) is not held back by the changes they sent.
+    other = get_user_model().objects.create(username="leaver")
+    OfflineChange.objects.filter(pk=change.pk).update(user=other)
+    other.delete()
+    change.refresh_from_db()
+    assert change.user_id is None
+
+
+def test_another_users_change_id_is_their_own_new_change(facilitator, villages):
+    from tests.factories import UserFactory, assign
+
+    colleague = assign(UserFactory(username="fac_490101_b"), "facilitator", "490101")
+    survey = started_survey(facilitator)
+    change_id = uuid.uuid4()
+    mine = _send(facilitator, survey.household, survey=survey, change_id=change_id)
+    assert mine.status_code == 200
+    survey.refresh_from_db()
+    theirs = _send(colleague, survey.household, survey=survey, change_id=change_id)
+    assert theirs.status_code == 200, theirs.content
+    assert "replayed" not in theirs.json()
+    assert theirs.json()["version"] == mine.json()["version"] + 1
+    assert OfflineChange.objects.filter(change_id=change_id).count() == 2
+
+
+@pytest.fixture
+def instrument_again(official_areas):
+    """A transactional test's flush removes the instrument a data migration loads."""
+    from django.apps import apps as django_apps
+
+    from households.surveys.instrument_loader import load_instrument_v1
+
+    load_instrument_v1(django_apps)
+
+
+def _wait_until_blocked_on_a_lock():
+    from django.db import connection
+
+    for _ in range(600):  # polled, not timed
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        threading.Event().wait(0.05)
+    return False
+
+
+def _in_threads(first, second):
+    """Run `first` in a transaction held open until `second` (another connection) is seen
+    waiting on a lock; returns both outcomes."""
+    from django.db import connections, transaction
+
+    holds = threading.Event()
+    may_commit = threading.Event()
+    outcome = {}
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                outcome["first"] = first()
+                holds.set()
+                may_commit.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    def run_second():
+        holds.wait(timeout=30)
+        try:
+            outcome["second"] = second()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    assert holds.wait(timeout=30)
+    blocked = _wait_until_blocked_on_a_lock()
+    may_commit.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert blocked, "the second request did not wait for the first"
+    return outcome["first"], outcome["second"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resend_during_the_first_request_waits_and_gets_its_answer(facilitator, instrument_again):
+    from households.offline.services import apply_offline_change
+
+    survey = started_survey(facilitator)
+    change_id = uuid.uuid4()
+
+    def send():
+        return apply_offline_change(
+            actor=facilitator,
+            change_id=change_id,
+            household=survey.household,
+            survey=survey,
+            step="capitals",
+            fields={"H1": 3},
+            base_version=survey.version,
+        )
+
+    first, second = _in_threads(send, send)
+    assert first.status_code == second.status_code == 200
+    assert second.body.get("replayed") is True
+    assert OfflineChange.objects.filter(change_id=change_id).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_starting_the_same_round_at_once_get_a_conflict(facilitator, instrument_again):
+    from households.offline.services import apply_offline_change
+
+    household = family()
+
+    def start():
+        return apply_offline_change(
+            actor=facilitator,
+            change_id=uuid.uuid4(),
+            household=household,
+            survey=None,
+            step="capitals",
+            fields={"H1": 2},
+            base_version=0,
+        )
+
+    first, second = _in_threads(start, start)
+    assert first.status_code == 200, first.body
+    assert second.status_code == 409, second.body
+    assert second.body["base_version"] == 0
+    assert Survey.objects.filter(household=household).count() == 1
+
+
+def test_a_survey_started_on_the_phone_takes_its_round_from_the_visit_date_sent(
+    facilitator, survey_rules
+):
+    """A visit on 30 September synced on 1 October (or later) belongs to the round it was made
+    in, not the sync day's round."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ppaos.thai.thai_dates import fiscal_year_be
+
+    this_round = fiscal_year_be(timezone.localdate())
+    last_day_of_previous_round = dt.date(this_round - 543 - 1, 9, 30)
+    household = family()
+    response = _send(
+        facilitator,
+        household,
+        step="consent",
+        fields={
+            "notice_given": True,
+            "lawful_basis": "public_task",
+            "sensitive_consent": False,
+            "surveyed_on": last_day_of_previous_round.isoformat(),
+        },
+    )
+    assert response.status_code == 200, response.content
+    survey = Survey.objects.get(household=household)
+    assert survey.fiscal_year == this_round - 1
+    assert survey.surveyed_on == last_day_of_previous_round
+
+
+def test_the_round_dates_end_at_the_rounds_end_not_the_download_day():
+    import datetime as dt
+
+    from households.offline.rules import round_dates
+
+    dates = round_dates(dt.date(2026, 9, 29))
+    assert dates == {
+        "fiscal_year": 2569,
+        "min": "2025-10-01",
+        "max": "2026-09-29",
+        "round_end": "2026-09-30",
+    }
+
+
+def test_the_offline_words_are_whole_thai_sentences():
+    from django.utils import translation
+
+    from households.models import OfflineChangeStatus
+    from households.offline.strings import OFFLINE_STRINGS
+
+    with translation.override("th"):
+        words = {key: str(text) for key, text in OFFLINE_STRINGS.items()}
+        assert words["step_of"] % {"n": 2, "m": 7, "title": "สมาชิก"} == "ขั้นที่ 2 จาก 7: สมาชิก"
+        assert words["age_years"] % {"age": 40} == "อายุ 40 ปี"
+        assert "%(year)s" in words["survey_round"]
+        assert str(OfflineChangeStatus.RESOLVED.label) == "แก้ไขข้อขัดแย้งแล้ว"
+        assert "%(count)s" in words["signed_out_keep"]
+    assert not {"step", "of", "age", "years"} & set(OFFLINE_STRINGS)
+
+
+def test_an_unknown_step_is_refused_in_thai(facilitator):
+    survey = started_survey(facilitator)
+    response = _send(facilitator, survey.household, survey=survey, step="nonsense")
+    assert response.status_code == 400
+    assert response.json()["errors"][""] == ["ไม่มีขั้นตอนนี้ในแบบสำรวจ"]
