@@ -240,8 +240,10 @@ def _workbook_bytes(report: Report, progress: Callable[[int], None]) -> bytes:
             sheet.add_chart(chart, "M2")
         progress(45 + int(40 * (step + 1) / len(lengths)))
 
+    matrix = None
     if report.from_year:
         matrix = selectors.transition_matrix(report.requested_by, area, report.from_year, year)
+    if matrix and not matrix["top_only"]:
         sheet = workbook.create_sheet(_("Level changes"))
         sheet.append(
             safe_row(

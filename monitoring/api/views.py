@@ -166,9 +166,13 @@ class TransitionView(APIView):
             "exited": None,
             "improved": None,
             "worse": None,
+            "top_only": False,
         }
+        matrix = None
         if from_year and to_year and from_year != to_year:
             matrix = selectors.transition_matrix(request.user, area, from_year, to_year)
+            data["top_only"] = matrix["top_only"]
+        if matrix and not matrix["top_only"]:
             data.update(
                 matrix=matrix["shown"],
                 entered=matrix["entered"],
