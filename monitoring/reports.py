@@ -128,14 +128,15 @@ def _tree(root: Area):
     return kids, names
 
 
-def _protected(kids, figures, year, prefix, metrics, exact) -> dict[str, list]:
-    """{code: shown line} for every area: its row in its parent's protected table."""
+def _protected(kids, figures, year, prefix, metrics, exact, known=None) -> dict[str, list]:
+    """{code: shown line} for every area: its row in its parent's protected table (`known`: the
+    requester's own work areas, as on their dashboard: selectors.known_to)."""
     counts = {
         code: [int(f.get(m, 0)) for m in metrics] for (code, y), f in figures.items() if y == year
     }
     root = next(iter(sorted(kids, key=len)), prefix[:2])
     tables = suppression.protect_tree(
-        root, lambda c: kids.get(c, []), counts, width=len(metrics), exact=exact
+        root, lambda c: kids.get(c, []), counts, width=len(metrics), exact=exact, known=known
     )
     lines: dict[str, list] = {}
     for parent, (children, shown) in tables.items():
@@ -160,8 +161,11 @@ def _workbook_bytes(report: Report, progress: Callable[[int], None]) -> bytes:
         figures.setdefault((code, y), {})[metric] = value
     progress(25)
     level_metrics = [f"level:{lv}" for lv in selectors.LEVELS]
-    levels = _protected(kids, figures, year, area.code, level_metrics, exact)
-    singles = {m: _protected(kids, figures, year, area.code, [m], exact) for m in SINGLE_METRICS}
+    known = selectors.known_to(report.requested_by)
+    levels = _protected(kids, figures, year, area.code, level_metrics, exact, known)
+    singles = {
+        m: _protected(kids, figures, year, area.code, [m], exact, known) for m in SINGLE_METRICS
+    }
     progress(45)
 
     workbook = Workbook(write_only=True)

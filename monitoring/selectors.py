@@ -153,7 +153,7 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     years = [fiscal_year, 0] + ([previous] if previous else [])
     figures = _figures(codes, years)
     now = figures.get((area.code, fiscal_year), {})
-    known = None
+    known = known_to(user)
     tables = {year: level_tables(figures, kids, year, exact=exact, path=path, known=known)
               for year in years if year}  # fmt: skip
     lines = {year: own_line(area.code, t) for year, t in tables.items()}
@@ -277,6 +277,13 @@ def level_tables(figures, kids, fiscal_year, *, exact, path=None, known=None) ->
         figures, kids, fiscal_year, [f"level:{lv}" for lv in LEVELS], exact=exact, path=path,
         known=known,
     )  # fmt: skip
+
+
+def known_to(user):
+    """`known(code)` for suppression.protect_tree: True for an area the user sees exactly on its
+    own page (inside their own work area), so it is never the cell hiding a sibling."""
+    prefixes = area_prefixes_for(user, Action.VIEW_HOUSEHOLD)
+    return lambda code: any(code.startswith(p) for p in prefixes)
 
 
 def metric_tables(figures, kids, fiscal_year, metrics, *, exact, path=None, known=None) -> dict:
@@ -462,7 +469,7 @@ def transition_matrix(
         kids = _children_on_path(path)
         codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
         figures = _figures(codes, [from_year, to_year])
-        known = None
+        known = known_to(user)
         before, after = (
             own_line(area.code, level_tables(figures, kids, y, exact=False, path=path, known=known))
             for y in (from_year, to_year)

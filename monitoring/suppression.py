@@ -41,8 +41,9 @@ def protect_grid(
     `known_rows`: indexes of rows the user sees exactly on another page (their own work area,
     when they also hold a role above it). Their cells are shown as for anyone else (the page or
     report may be seen by others) but not chosen as the complementary cell while another cell of
-    the line can be (a known row's own line has none), and every line is checked twice: as others see it and as this user does (the known cells counted as shown), so
-    neither can give a hidden count back by subtraction.
+    the line can be (a known row's own line has none), and every line is checked twice: as
+    others see it and as this user does (the known cells counted as shown), so neither can give
+    a hidden count back by subtraction.
 
     `relations`: more lines, each `(value, shown, cells)`: a figure shown elsewhere as `shown`
     that equals the sum of `cells` (cells of the grid, (i, j)) — such as a round's total on the
