@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from households.surveys.models import LEVEL_THAI
-from ppaos.accounts.policy import Action, scope_q
+from ppaos.accounts.policy import Action, require, scope_q
 from ppaos.areas.models import Area
 from ppaos.audit.services import record_audit_event
 from ppaos.core.display import format_datetime
@@ -47,7 +47,9 @@ def reports_visible_to(user) -> QuerySet:
 
 def request_report(*, actor, area: Area, fiscal_year: int) -> Report:
     """Queue a report of `area` for the round (the area is already in the actor's scope:
-    selectors.dashboard_area). The task starts after the commit."""
+    selectors.dashboard_area; making one needs RUN_REPORTS there, 403 without: DESIGN §1 gives
+    reports to the provincial officer and the executive). The task starts after the commit."""
+    require(actor, Action.RUN_REPORTS, area_code=area.code)
     rounds = selectors.rounds()
     if fiscal_year not in rounds:
         raise ValueError(_("There is no verified round %(year)s.") % {"year": fiscal_year})
@@ -80,11 +82,22 @@ def _set(report: Report, **fields) -> None:
 
 
 def write_report(report_id: int) -> Report | None:
-    """Write the xlsx of a queued report; progress is saved as it goes. Safe to run twice."""
-    report = Report.objects.select_related("area", "requested_by").filter(pk=report_id).first()
-    if report is None or report.status == ReportStatus.DONE:
-        return report
-    _set(report, status=ReportStatus.RUNNING, progress=5)
+    """Write the xlsx of a queued report; progress is saved as it goes. Safe to run twice: the
+    job is claimed (row locked, skipping a row another worker holds; moved from QUEUED only), so
+    a duplicate delivery does nothing and stores no second file."""
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("area", "requested_by")
+            .filter(pk=report_id, status=ReportStatus.QUEUED)
+            .first()
+        )
+        claimed = report is not None and Report.objects.filter(
+            pk=report_id, status=ReportStatus.QUEUED
+        ).update(status=ReportStatus.RUNNING, progress=5, updated_at=timezone.now())
+    if not claimed:
+        return Report.objects.filter(pk=report_id).first()
+    report.status, report.progress = ReportStatus.RUNNING, 5
     try:
         with override("th"):
             content = _workbook_bytes(report, lambda percent: _set(report, progress=percent))
@@ -246,7 +259,9 @@ def _workbook_bytes(report: Report, progress: Callable[[int], None]) -> bytes:
 
     matrix = None
     if report.from_year:
-        matrix = selectors.transition_matrix(report.requested_by, area, report.from_year, year)
+        matrix = selectors.transition_matrix(
+            report.requested_by, area, report.from_year, year, exact=exact
+        )
     if matrix and not matrix["top_only"]:
         sheet = workbook.create_sheet(_("Level changes"))
         sheet.append(

@@ -198,7 +198,7 @@ class ReportListCreate(generics.ListAPIView):
 
     @extend_schema(request=ReportRequestSerializer, responses={202: ReportSerializer})
     def post(self, request):
-        ensure_role_grants(request.user, Action.VIEW_DASHBOARD)
+        ensure_role_grants(request.user, Action.RUN_REPORTS)
         body = ReportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         area = selectors.dashboard_area(request.user, body.validated_data["area"])
