@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from households.surveys.models import LEVEL_THAI
-from ppaos.accounts.policy import Action, scope_q
+from ppaos.accounts.policy import Action, require, scope_q
 from ppaos.areas.models import Area
 from ppaos.audit.services import record_audit_event
 from ppaos.core.display import format_datetime
@@ -47,7 +47,9 @@ def reports_visible_to(user) -> QuerySet:
 
 def request_report(*, actor, area: Area, fiscal_year: int) -> Report:
     """Queue a report of `area` for the round (the area is already in the actor's scope:
-    selectors.dashboard_area). The task starts after the commit."""
+    selectors.dashboard_area; making one needs RUN_REPORTS there, 403 without: DESIGN §1 gives
+    reports to the provincial officer and the executive). The task starts after the commit."""
+    require(actor, Action.RUN_REPORTS, area_code=area.code)
     rounds = selectors.rounds()
     if fiscal_year not in rounds:
         raise ValueError(_("There is no verified round %(year)s.") % {"year": fiscal_year})
@@ -80,11 +82,22 @@ def _set(report: Report, **fields) -> None:
 
 
 def write_report(report_id: int) -> Report | None:
-    """Write the xlsx of a queued report; progress is saved as it goes. Safe to run twice."""
-    report = Report.objects.select_related("area", "requested_by").filter(pk=report_id).first()
-    if report is None or report.status == ReportStatus.DONE:
-        return report
-    _set(report, status=ReportStatus.RUNNING, progress=5)
+    """Write the xlsx of a queued report; progress is saved as it goes. Safe to run twice: the
+    job is claimed (row locked, skipping a row another worker holds; moved from QUEUED only), so
+    a duplicate delivery does nothing and stores no second file."""
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("area", "requested_by")
+            .filter(pk=report_id, status=ReportStatus.QUEUED)
+            .first()
+        )
+        claimed = report is not None and Report.objects.filter(
+            pk=report_id, status=ReportStatus.QUEUED
+        ).update(status=ReportStatus.RUNNING, progress=5, updated_at=timezone.now())
+    if not claimed:
+        return Report.objects.filter(pk=report_id).first()
+    report.status, report.progress = ReportStatus.RUNNING, 5
     try:
         with override("th"):
             content = _workbook_bytes(report, lambda percent: _set(report, progress=percent))
@@ -128,14 +141,15 @@ def _tree(root: Area):
     return kids, names
 
 
-def _protected(kids, figures, year, prefix, metrics, exact) -> dict[str, list]:
-    """{code: shown line} for every area: its row in its parent's protected table."""
+def _protected(kids, figures, year, prefix, metrics, exact, known=None) -> dict[str, list]:
+    """{code: shown line} for every area: its row in its parent's protected table (`known`: the
+    requester's own work areas, as on their dashboard: selectors.known_to)."""
     counts = {
         code: [int(f.get(m, 0)) for m in metrics] for (code, y), f in figures.items() if y == year
     }
     root = next(iter(sorted(kids, key=len)), prefix[:2])
     tables = suppression.protect_tree(
-        root, lambda c: kids.get(c, []), counts, width=len(metrics), exact=exact
+        root, lambda c: kids.get(c, []), counts, width=len(metrics), exact=exact, known=known
     )
     lines: dict[str, list] = {}
     for parent, (children, shown) in tables.items():
@@ -160,8 +174,11 @@ def _workbook_bytes(report: Report, progress: Callable[[int], None]) -> bytes:
         figures.setdefault((code, y), {})[metric] = value
     progress(25)
     level_metrics = [f"level:{lv}" for lv in selectors.LEVELS]
-    levels = _protected(kids, figures, year, area.code, level_metrics, exact)
-    singles = {m: _protected(kids, figures, year, area.code, [m], exact) for m in SINGLE_METRICS}
+    known = selectors.known_to(report.requested_by)
+    levels = _protected(kids, figures, year, area.code, level_metrics, exact, known)
+    singles = {
+        m: _protected(kids, figures, year, area.code, [m], exact, known) for m in SINGLE_METRICS
+    }
     progress(45)
 
     workbook = Workbook(write_only=True)
@@ -240,8 +257,12 @@ def _workbook_bytes(report: Report, progress: Callable[[int], None]) -> bytes:
             sheet.add_chart(chart, "M2")
         progress(45 + int(40 * (step + 1) / len(lengths)))
 
+    matrix = None
     if report.from_year:
-        matrix = selectors.transition_matrix(report.requested_by, area, report.from_year, year)
+        matrix = selectors.transition_matrix(
+            report.requested_by, area, report.from_year, year, exact=exact
+        )
+    if matrix and not matrix["top_only"]:
         sheet = workbook.create_sheet(_("Level changes"))
         sheet.append(
             safe_row(

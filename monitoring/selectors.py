@@ -153,7 +153,8 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     years = [fiscal_year, 0] + ([previous] if previous else [])
     figures = _figures(codes, years)
     now = figures.get((area.code, fiscal_year), {})
-    tables = {year: level_tables(figures, kids, year, exact=exact, path=path)
+    known = known_to(user)
+    tables = {year: level_tables(figures, kids, year, exact=exact, path=path, known=known)
               for year in years if year}  # fmt: skip
     lines = {year: own_line(area.code, t) for year, t in tables.items()}
     line = lines[fiscal_year]
@@ -165,7 +166,7 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
         if not partition:
             return [tree([m], year)[0] for m in metrics]
         return own_line(area.code, metric_tables(figures, kids, year, metrics, exact=exact,
-                                                 path=path))  # fmt: skip
+                                                 path=path, known=known))  # fmt: skip
 
     def tree_change(metric):
         if previous is None:
@@ -270,14 +271,22 @@ def _children_on_path(path: list[str]) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def level_tables(figures, kids, fiscal_year, *, exact, path=None) -> dict:
+def level_tables(figures, kids, fiscal_year, *, exact, path=None, known=None) -> dict:
     """The households-by-level tables of the tree (suppression.protect_tree), for one round."""
     return metric_tables(
-        figures, kids, fiscal_year, [f"level:{lv}" for lv in LEVELS], exact=exact, path=path
-    )
+        figures, kids, fiscal_year, [f"level:{lv}" for lv in LEVELS], exact=exact, path=path,
+        known=known,
+    )  # fmt: skip
 
 
-def metric_tables(figures, kids, fiscal_year, metrics, *, exact, path=None) -> dict:
+def known_to(user):
+    """`known(code)` for suppression.protect_tree: True for an area the user sees exactly on its
+    own page (inside their own work area), so it is never the cell hiding a sibling."""
+    prefixes = area_prefixes_for(user, Action.VIEW_HOUSEHOLD)
+    return lambda code: any(code.startswith(p) for p in prefixes)
+
+
+def metric_tables(figures, kids, fiscal_year, metrics, *, exact, path=None, known=None) -> dict:
     """The tables of the tree for `metrics` (a partition of something counted; each area's
     total is added as the last column), protected top down (suppression.protect_tree)."""
     counts = {
@@ -292,6 +301,7 @@ def metric_tables(figures, kids, fiscal_year, metrics, *, exact, path=None) -> d
         width=len(metrics),
         exact=exact,
         only=set(path) if path else None,
+        known=known,
     )
 
 
@@ -411,14 +421,31 @@ def agency_figures(user, area: Area, fiscal_year: int | None) -> dict:
 OUT = "-"  # not surveyed in that round (entered or left the programme)
 
 
-def transition_matrix(user, area: Area, from_year: int, to_year: int) -> dict:
+def transition_matrix(
+    user, area: Area, from_year: int, to_year: int, *, exact: bool | None = None
+) -> dict:
     """Households by level in `from_year` (rows) and in `to_year` (columns), protected.
 
     A fifth row counts the households that entered the programme (surveyed in `to_year` in this
     area, not in `from_year`); a fifth column those that left it (surveyed in `from_year`, not in
     `to_year`). The whole 5×5 table with its totals goes through one suppression, so the entered
     and left counts cannot undo a hidden cell either.
+
+    Outside the user's own work area (`exact` False; a report passes its own) the matrix is shown
+    at the top of the user's dashboard scope only, and not where they work exactly inside the
+    area (one matrix minus another would be a hidden area's), as agency_figures; its margins are
+    the area's level lines of the two rounds exactly as the dashboard shows them (the same cells
+    hidden), and the rounds' totals there are one more line each (total = all − entered).
     """
+    if exact is None:
+        exact = is_exact_for(user, area)
+    top = area.code in area_prefixes_for(user, Action.VIEW_DASHBOARD)
+    inside = any(
+        p.startswith(area.code) and p != area.code
+        for p in area_prefixes_for(user, Action.VIEW_HOUSEHOLD)
+    )
+    if not exact and (not top or inside):
+        return {"top_only": True, "exact": False, "from_year": from_year, "to_year": to_year}
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -435,8 +462,29 @@ def transition_matrix(user, area: Area, from_year: int, to_year: int) -> dict:
         counts = {(a, b): n for a, b, n in cursor.fetchall()}
     keys = LEVELS + [OUT]
     table = [[counts.get((a, b), 0) for b in keys] for a in keys]
-    exact = is_exact_for(user, area)
-    shown = suppression.protect_table(table, exact=exact)
+    if exact:
+        shown = suppression.protect_table(table, exact=True)
+    else:
+        path = ancestry(area.code)
+        kids = _children_on_path(path)
+        codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
+        figures = _figures(codes, [from_year, to_year])
+        known = known_to(user)
+        before, after = (
+            own_line(area.code, level_tables(figures, kids, y, exact=False, path=path, known=known))
+            for y in (from_year, to_year)
+        )
+        n = len(LEVELS)  # rows/columns 0..n-1 levels, n entered/left, n+1 the totals
+        shown = suppression.protect_table(
+            table,
+            total_col=[*before[:n], None, None],
+            total_row=[*after[:n], None, None],
+            relations=[
+                (sum(map(sum, table[:n])), before[n], [(n, n + 1), (n + 1, n + 1)]),
+                (sum(row[j] for row in table for j in range(n)), after[n],
+                 [(n + 1, n), (n + 1, n + 1)]),
+            ],
+        )  # fmt: skip
     any_hidden = any(not isinstance(v, int) for row in shown for v in row)
     improved = sum(table[i][j] for i in range(4) for j in range(4) if j > i)
     worse = sum(table[i][j] for i in range(4) for j in range(4) if j < i)
@@ -462,6 +510,8 @@ def transition_matrix(user, area: Area, from_year: int, to_year: int) -> dict:
         "shown": shown,
         "from_year": from_year,
         "to_year": to_year,
+        "top_only": False,
+        "exact": exact,
     }
 
 

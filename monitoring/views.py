@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from ppaos.accounts.policy import Action, ensure_role_allows
+from ppaos.accounts.policy import Action, can, ensure_role_allows
 from ppaos.core.stored_files import serve_stored_file
 
 from . import mapsvg, reports, selectors
@@ -33,6 +33,7 @@ def _page(request, code):
             map=_map(area, board),
             attribution=mapsvg.ATTRIBUTION,
             chart=selectors.levels_chart(board),
+            can_report=can(request.user, Action.RUN_REPORTS, area_code=area.code),
         )
     partial = request.headers.get("HX-Request") == "true"
     template = "monitoring/_dashboard_body.html" if partial else "monitoring/dashboard.html"
@@ -131,6 +132,7 @@ def report_list(request):
 @login_required
 @require_POST
 def report_request(request, code: str):
+    ensure_role_allows(request.user, Action.RUN_REPORTS)
     area = selectors.dashboard_area(request.user, code)
     try:
         report = reports.request_report(

@@ -105,6 +105,10 @@ class AgencyTableSerializer(serializers.Serializer):
 
 class LevelTransitionSerializer(serializers.Serializer):
     area = serializers.CharField()
+    top_only = serializers.BooleanField(
+        help_text="True: outside the caller's own work area the matrix is given for the top of "
+        "their area only (smaller areas' matrices could be subtracted); the matrix is empty."
+    )
     from_round = serializers.IntegerField(allow_null=True)
     to_round = serializers.IntegerField(allow_null=True)
     exact = serializers.BooleanField()

@@ -166,9 +166,13 @@ class TransitionView(APIView):
             "exited": None,
             "improved": None,
             "worse": None,
+            "top_only": False,
         }
+        matrix = None
         if from_year and to_year and from_year != to_year:
             matrix = selectors.transition_matrix(request.user, area, from_year, to_year)
+            data["top_only"] = matrix["top_only"]
+        if matrix and not matrix["top_only"]:
             data.update(
                 matrix=matrix["shown"],
                 entered=matrix["entered"],
@@ -194,7 +198,7 @@ class ReportListCreate(generics.ListAPIView):
 
     @extend_schema(request=ReportRequestSerializer, responses={202: ReportSerializer})
     def post(self, request):
-        ensure_role_grants(request.user, Action.VIEW_DASHBOARD)
+        ensure_role_grants(request.user, Action.RUN_REPORTS)
         body = ReportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         area = selectors.dashboard_area(request.user, body.validated_data["area"])

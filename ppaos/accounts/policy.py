@@ -104,7 +104,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # Agency staff are scoped by their agency (referrals module), never by area.
     Role.AGENCY_STAFF: frozenset({Action.ACT_ON_REFERRAL}),
     # Aggregates only: no names or national IDs.
-    Role.EXECUTIVE: frozenset({Action.VIEW_AREA, Action.VIEW_DASHBOARD}),
+    Role.EXECUTIVE: frozenset({Action.VIEW_AREA, Action.VIEW_DASHBOARD, Action.RUN_REPORTS}),
     Role.ADMIN: frozenset(
         {
             Action.VIEW_AREA,

@@ -79,9 +79,16 @@ def test_scope_another_area_is_404_and_a_facilitator_403(
     assert _get(client, area_manager, "rollups", area="49x").status_code == 400
 
 
-def test_a_report_is_asked_for_with_202_and_listed(client, area_manager, built):
-    client.force_login(area_manager)
+def test_a_report_is_asked_for_with_202_and_listed(
+    client, area_manager, provincial_officer, other_province_officer, built
+):
     url = reverse("monitoring_api:report_list")
+    # reports are the provincial officer's and the executive's (RUN_REPORTS, DESIGN §1): an area
+    # manager has the dashboard but may not make one
+    client.force_login(area_manager)
+    body = {"area": "4901", "round": 2567}
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    client.force_login(provincial_officer)
     response = client.post(url, {"area": "4901", "round": 2567}, content_type="application/json")
     assert response.status_code == 202
     body = response.json()
@@ -93,8 +100,13 @@ def test_a_report_is_asked_for_with_202_and_listed(client, area_manager, built):
     # not ready: no download yet
     download = client.get(reverse("monitoring_api:report_download", args=[body["id"]]))
     assert download.status_code == 404
-    refused = client.post(url, {"area": "4902", "round": 2567}, content_type="application/json")
+    # the area manager reads the report of their own area (the history stays VIEW_DASHBOARD)
+    client.force_login(area_manager)
+    assert [r["id"] for r in client.get(url).json()["results"]] == [body["id"]]
+    client.force_login(other_province_officer)
+    refused = client.post(url, {"area": "4901", "round": 2567}, content_type="application/json")
     assert refused.status_code == 404
+    client.force_login(provincial_officer)
     no_round = client.post(url, {"area": "4901", "round": 2599}, content_type="application/json")
     assert no_round.status_code == 400
 

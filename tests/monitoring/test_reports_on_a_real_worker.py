@@ -132,7 +132,11 @@ def test_reports_are_scoped(
 ):
     exact = _ask(client, provincial_officer)  # exact: the officer works in the whole province
     assert exact.exact
-    local = _ask(client, area_manager, code="4901")
+    client.force_login(area_manager)
+    # making a report needs RUN_REPORTS (officer, executive): the area manager may only read
+    refused = client.post(reverse("monitoring:report_request", args=["4901"]), {"round": 2568})
+    assert refused.status_code == 403
+    local = _ask(client, provincial_officer, code="4901")
     client.force_login(area_manager)
     # the province's report is outside the area manager's scope
     assert (

@@ -90,7 +90,7 @@ PAGES: dict[str, Rule] = {
     "monitoring:area_dashboard":         Rule(A.VIEW_DASHBOARD, "area"),
     "monitoring:transitions":            Rule(A.VIEW_DASHBOARD, "area"),
     "monitoring:agencies":               Rule(A.VIEW_DASHBOARD, "area"),
-    "monitoring:report_request":         Rule(A.VIEW_DASHBOARD, "area", methods=POST),
+    "monitoring:report_request":         Rule(A.RUN_REPORTS, "area", methods=POST),
     "monitoring:report_list":            Rule(A.VIEW_DASHBOARD),
     "monitoring:report_detail":          Rule(A.VIEW_DASHBOARD, "report"),
     "monitoring:report_progress":        Rule(A.VIEW_DASHBOARD, "report"),
@@ -253,7 +253,7 @@ API: dict[str, Rule] = {
     "GET /api/v1/monitoring/agencies/":                   Rule(A.VIEW_DASHBOARD, strict=True),
     "GET /api/v1/monitoring/transitions/":                Rule(A.VIEW_DASHBOARD, strict=True),
     "GET /api/v1/monitoring/reports/":                    Rule(A.VIEW_DASHBOARD),
-    "POST /api/v1/monitoring/reports/":                   Rule(A.VIEW_DASHBOARD, strict=True),
+    "POST /api/v1/monitoring/reports/":                   Rule(A.RUN_REPORTS, strict=True),
     "GET /api/v1/monitoring/reports/{public_id}/":        Rule(A.VIEW_DASHBOARD, "report"),
     "GET /api/v1/monitoring/reports/{public_id}/download/": Rule(A.VIEW_DASHBOARD, "report"),
     # Community master plans: read by VIEW_HOUSEHOLD (scope), written by DRAFT/ENDORSE_MASTER_PLAN
