@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.db import connections
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import resolve
@@ -29,6 +28,7 @@ from ppaos.db_routers import (
     read_from_replica,
     replica_is_fresh,
 )
+from tests.scaling.replica_alias import real_replica_connection
 
 # Adding the alias to DATABASES is what setting DATABASE_REPLICA_URL does; Django warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
@@ -48,25 +48,6 @@ def with_replica(fresh=True):
             yield
         finally:
             forget_replica_freshness()
-
-
-@contextmanager
-def real_replica_connection(**changes):
-    """A real `replica` connection, to this run's test database (or wherever `changes` say)."""
-    default = connections["default"].settings_dict
-    replica = {**copy.deepcopy(default), "TEST": {"MIRROR": None}, **changes}
-    databases = copy.deepcopy(settings.DATABASES)
-    databases["replica"] = replica
-    connections.settings["replica"] = replica
-    forget_replica_freshness()
-    try:
-        with override_settings(DATABASES=databases):
-            yield
-    finally:
-        connections["replica"].close()
-        del connections["replica"]
-        del connections.settings["replica"]
-        forget_replica_freshness()
 
 
 def test_without_a_replica_every_read_uses_the_primary():
