@@ -1,35 +1,25 @@
-"""The printed plan as a PDF: asked for on the page, made by a Celery worker with Chromium.
+"""The printed plan as a PDF, made by a Celery worker with Chromium.
 
-`request_plan_pdf` (a write: checks the policy, audits) hands out a PDF already made for an
-endorsed plan whose content has not changed since (same fingerprint, same kind of reader), or one
-already being made; otherwise it queues a new one. `build_plan_pdf` (the task body) renders the
+Asking for one is services.request_plan_pdf (a write: checks the policy, audits); which PDF the
+page offers is selectors.latest_pdf / reusable_pdf. `build_plan_pdf` (the task body) renders the
 HTML server-side, gives it to Chromium with `set_content` (no session, no network: its stylesheet
 and fonts come from the static files on disk, every other request is refused) and stores the
 PDF under a random name.
 """
 
-import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from ppaos.accounts.policy import Action, require
-from ppaos.audit.services import record_audit_event
-
-from .models import MasterPlan
-from .print_document import plan_fingerprint, render_plan_html, static_file_for
+from .print_document import render_plan_html, static_file_for
 from .print_models import PdfStatus, PlanPdf
-from .selectors import is_village_worker
+from .selectors import STALLED_AFTER
 
 logger = logging.getLogger(__name__)
 
-# A PDF still waiting or being made after this long lost its worker (a broker restart can drop
-# the message): it is not handed out again, and the page offers to make a new one.
-STALLED_AFTER = dt.timedelta(minutes=10)
 # A PDF taken up this many times without being finished (its worker died each time) has failed.
 MAX_ATTEMPTS = 3
 PDF_MARGIN = {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
@@ -39,65 +29,6 @@ FOOTER = (
     '<span>{title}</span><span><span class="pageNumber"></span> / '
     '<span class="totalPages"></span></span></div>'
 )
-
-
-def reusable_pdf(plan: MasterPlan, *, exact: bool, fingerprint: str) -> PlanPdf | None:
-    """A PDF that may be handed out again: one being made for the same content and reader, or,
-    for an endorsed plan, one made from the same content (the plan is frozen)."""
-    same = PlanPdf.objects.filter(plan=plan, exact_counts=exact, fingerprint=fingerprint)
-    waiting = same.filter(
-        status__in=[PdfStatus.PENDING, PdfStatus.RUNNING],
-        updated_at__gte=timezone.now() - STALLED_AFTER,
-    ).first()
-    if waiting:
-        return waiting
-    if plan.is_frozen:
-        return same.filter(status=PdfStatus.READY, plan_endorsed=True).first()
-    return None
-
-
-def request_plan_pdf(*, actor, plan: MasterPlan) -> tuple[PlanPdf, bool]:
-    """The PDF of `plan` for `actor`, and whether it was queued now (False: handed out again)."""
-    require(actor, Action.VIEW_HOUSEHOLD, plan)
-    exact = is_village_worker(actor, plan.area_id)
-    with transaction.atomic():
-        plan = MasterPlan.objects.select_for_update().get(pk=plan.pk)
-        fingerprint = plan_fingerprint(plan)
-        found = reusable_pdf(plan, exact=exact, fingerprint=fingerprint)
-        if found:
-            record_audit_event(
-                actor=actor, action="masterplan.pdf_reused", target=plan, details={"pdf": found.pk}
-            )
-            return found, False
-        pdf = PlanPdf.objects.create(
-            plan=plan,
-            exact_counts=exact,
-            plan_endorsed=plan.is_frozen,
-            fingerprint=fingerprint,
-            requested_by=actor,
-        )
-        record_audit_event(
-            actor=actor,
-            action="masterplan.pdf_requested",
-            target=plan,
-            details={"pdf": pdf.pk, "exact_counts": exact},
-        )
-        from .tasks import build_plan_pdf_task
-
-        pdf_id = pdf.pk
-        transaction.on_commit(lambda: build_plan_pdf_task.delay(pdf_id))
-    return pdf, True
-
-
-def latest_pdf(plan: MasterPlan, *, exact: bool) -> PlanPdf | None:
-    """The newest PDF of `plan` for this kind of reader, `stalled` set when its worker is gone and
-    `out_of_date` when the plan has changed since it was made from it (its fingerprint differs):
-    the panel then offers to make a new one, not the old file."""
-    pdf = PlanPdf.objects.filter(plan=plan, exact_counts=exact).order_by("-created_at").first()
-    if pdf is not None:
-        pdf.stalled = pdf.in_progress and pdf.updated_at < timezone.now() - STALLED_AFTER
-        pdf.out_of_date = pdf.fingerprint != plan_fingerprint(plan)
-    return pdf
 
 
 def html_to_pdf(html: str, *, title: str) -> bytes:

@@ -125,7 +125,7 @@ def test_asking_for_the_pdf_queues_one_and_the_panel_polls_until_it_is_ready(
 def test_a_draft_plan_gets_a_new_pdf_each_time_it_has_changed(
     client, facilitator, area_manager, plan, django_capture_on_commit_callbacks
 ):
-    from masterplans.print_pdf import request_plan_pdf
+    from masterplans.services import request_plan_pdf
 
     with django_capture_on_commit_callbacks(execute=False):
         first, queued = request_plan_pdf(actor=facilitator, plan=plan)
@@ -143,7 +143,8 @@ def test_a_pdf_whose_worker_was_lost_is_offered_again(
 
     from django.utils import timezone
 
-    from masterplans.print_pdf import STALLED_AFTER, request_plan_pdf
+    from masterplans.selectors import STALLED_AFTER
+    from masterplans.services import request_plan_pdf
 
     with django_capture_on_commit_callbacks(execute=False):
         lost, _ = request_plan_pdf(actor=facilitator, plan=plan)
@@ -183,7 +184,7 @@ def test_the_plan_page_can_link_the_printed_plan_with_one_include(plan):
 def test_a_pdf_of_an_earlier_version_of_the_plan_is_not_offered(
     client, facilitator, plan, django_capture_on_commit_callbacks
 ):
-    from masterplans.print_pdf import request_plan_pdf
+    from masterplans.services import request_plan_pdf
 
     with django_capture_on_commit_callbacks(execute=False):
         made, _queued = request_plan_pdf(actor=facilitator, plan=plan)
@@ -205,7 +206,8 @@ def test_the_pdf_task_claims_a_pdf_once_and_fails_it_after_three_attempts(
 
     from django.utils import timezone
 
-    from masterplans.print_pdf import MAX_ATTEMPTS, STALLED_AFTER, build_plan_pdf, request_plan_pdf
+    from masterplans.print_pdf import MAX_ATTEMPTS, STALLED_AFTER, build_plan_pdf
+    from masterplans.services import request_plan_pdf
 
     with django_capture_on_commit_callbacks(execute=False):
         pdf, _queued = request_plan_pdf(actor=facilitator, plan=plan)

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from masterplans.print_models import PdfStatus, PlanPdf
-from masterplans.print_pdf import request_plan_pdf
+from masterplans.services import request_plan_pdf
 from ppaos.audit.models import AuditEvent
 
 from .printed_plan_helpers import BUDGET_WORDS, OTHER_TITLE, PROJECT_TITLE, village_plan
