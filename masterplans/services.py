@@ -335,17 +335,6 @@ def transition_project(*, actor, project: Project, name: str, **given) -> Projec
     return project
 
 
-__all__ = [
-    "PermissionDenied",
-    "add_problem",
-    "add_project",
-    "create_plan",
-    "endorse_plan",
-    "refresh_data",
-    "transition_project",
-]
-
-
 def request_plan_pdf(*, actor, plan: MasterPlan) -> tuple[PlanPdf, bool]:
     """The PDF of `plan` for `actor`, and whether it was queued now (False: handed out again)."""
     require(actor, Action.VIEW_HOUSEHOLD, plan)
@@ -377,3 +366,15 @@ def request_plan_pdf(*, actor, plan: MasterPlan) -> tuple[PlanPdf, bool]:
         pdf_id = pdf.pk
         transaction.on_commit(lambda: build_plan_pdf_task.delay(pdf_id))
     return pdf, True
+
+
+__all__ = [
+    "PermissionDenied",
+    "add_problem",
+    "add_project",
+    "create_plan",
+    "endorse_plan",
+    "refresh_data",
+    "request_plan_pdf",
+    "transition_project",
+]
