@@ -166,4 +166,5 @@ def test_an_endorsed_plan_s_pdf_is_handed_out_again_until_a_project_moves(
     newer, queued = request_plan_pdf(actor=area_manager, plan=plan)
     assert queued and newer.pk != first.pk
     assert _made(newer).status == PdfStatus.READY
-    assert "เสนออปท.แล้ว" in _normal(_text(newer.file.path))
+    # The project's state as masterplans.selectors.PROJECT_STATE_LABELS names it, in Thai.
+    assert "เสนอองค์กรปกครองส่วนท้องถิ่นแล้ว" in _normal(_text(newer.file.path))

@@ -65,6 +65,9 @@ def _env(pair) -> dict:
         DATABASE_URL=pair.primary.url(),
         DATABASE_REPLICA_URL=pair.replica.url(),
         DATABASE_REPLICA_PIN_SECONDS=str(PIN_SECONDS),
+        # The test pauses the standby's replay on purpose and for longer than the default limit
+        # (30 s): with it, the router would rightly send every read to the primary.
+        DATABASE_REPLICA_MAX_LAG_SECONDS="3600",
         DB_CONN_MAX_AGE="0",
         PYTHONPATH=str(ROOT),
     )
