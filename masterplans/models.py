@@ -12,6 +12,8 @@ from households.surveys.models import Capital
 from ppaos.areas.models import Area
 from ppaos.core.models import PublicIdModel, TimeStampedModel
 
+# The printed plan's PDFs live in their own module; imported here so Django finds the model.
+from .print_models import PdfStatus, PlanPdf  # noqa: F401
 from .transitions import State
 
 
@@ -183,6 +185,3 @@ class ProjectTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.from_state}→{self.to_state}"
-
-
-from .print_models import PdfStatus, PlanPdf  # noqa: E402, F401  (the printed plan's PDFs)

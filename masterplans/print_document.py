@@ -11,45 +11,30 @@ recalled; the names stay in the application, behind the access policy. Readers o
 village's own workers see groups of fewer than five households as "<5" (selectors.SMALL_GROUP).
 """
 
-import hashlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.db.models import Count, Max, Sum
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy as _p
 
+from households.person_groups import PERSON_GROUPS
 from households.surveys.models import Capital, Level, SurveyAccounts
 from ppaos.thai.thai_money import baht_text
 
 from .models import LocalAdministrativeOrganisation, MasterPlan, Project
-from .selectors import HIGHEST_SCORE, masked_data_section, shown_count
-from .transitions import State
+from .selectors import HIGHEST_SCORE, masked_data_section, shown_count, state_label
 
 TEMPLATE = "masterplans/print/plan.html"
 STYLESHEET = "css/plan_print.css"
 
-STATE_LABELS = {
-    State.DRAFT: _p("printed plan", "Being drafted"),
-    State.RANKED: _p("printed plan", "Ranked at the village forum"),
-    State.ENDORSED: _p("printed plan", "Endorsed in the community plan"),
-    State.SUBMITTED: _p("printed plan", "Submitted to the LAO"),
-    State.IN_LOCAL_PLAN: _p("printed plan", "In the LAO's local development plan"),
-    State.IN_BUDGET: _p("printed plan", "In the budget ordinance"),
-    State.DONE: _p("printed plan", "Carried out"),
-    State.NOT_ADOPTED: _p("printed plan", "Not adopted"),
+# The keys of the groups in a plan's data section (masterplans.selectors), by group.
+PLAN_DATA_KEYS = {
+    "child": "children",
+    "disability": "disabled",
+    "chronic_illness": "chronically_ill",
 }
-
-PERSON_GROUPS = (
-    ("elderly", _("Elderly (60 and over)")),
-    ("disabled", _("With a disability")),
-    ("bedridden", _("Bedridden")),
-    ("children", _("Children (under 18)")),
-    ("chronically_ill", _("Chronic illness")),
-)
 
 
 def _number(value) -> Decimal | None:
@@ -113,7 +98,12 @@ def _data_rows(data: dict) -> dict:
     for row in levels:
         row["share"] = _share(row["value"], households)
     persons = data.get("persons", {})
-    groups = bars([{"label": label, "value": persons.get(key, 0)} for key, label in PERSON_GROUPS])
+    groups = bars(
+        [
+            {"label": label, "value": persons.get(PLAN_DATA_KEYS.get(key, key), 0)}
+            for key, label in PERSON_GROUPS
+        ]
+    )
     accounts = data.get("accounts", {})
     income = bars(
         [
@@ -208,7 +198,7 @@ def _projects(plan: MasterPlan, *, exact: bool) -> list[Project]:
     )
     for project in projects:
         project.targets_shown = shown_count(project.target_count, exact=exact)
-        project.state_label = STATE_LABELS.get(project.state, project.state)
+        project.state_label = state_label(project.state)
     return projects
 
 
@@ -243,29 +233,6 @@ def print_context(plan: MasterPlan, *, exact: bool) -> dict:
 
 def _prefixes(code: str) -> list[str]:
     return [code[:n] for n in (2, 4, 6, 8) if len(code) >= n]
-
-
-def plan_fingerprint(plan: MasterPlan) -> str:
-    """Names the content a printed plan is made from: the plan, its problems and projects
-    (a project's step into the LAO's plan or budget changes it), and their target counts."""
-    projects = Project.objects.filter(plan=plan).aggregate(
-        n=Count("id", distinct=True),
-        last=Max("updated_at"),
-        targets=Count("target_households"),
-        budget=Sum("budget_requested"),
-    )
-    problems = plan.problems.aggregate(n=Count("id"), last=Max("updated_at"))
-    parts = [
-        plan.status,
-        plan.updated_at.isoformat(),
-        str(projects["n"]),
-        str(projects["last"]),
-        str(projects["targets"]),
-        str(projects["budget"]),
-        str(problems["n"]),
-        str(problems["last"]),
-    ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 # The origin the PDF's page asks its stylesheet and fonts from. Nothing answers it on the

@@ -38,6 +38,8 @@ class PlanPdf(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker took it up (print_pdf.build_plan_pdf): it fails after MAX_ATTEMPTS.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["plan_id", "-created_at", "-id"]

@@ -1,34 +1,27 @@
-"""The printed plan as a PDF: asked for on the page, made by a Celery worker with Chromium.
+"""The printed plan as a PDF, made by a Celery worker with Chromium.
 
-`request_plan_pdf` (a write: checks the policy, audits) hands out a PDF already made for an
-endorsed plan whose content has not changed since (same fingerprint, same kind of reader), or one
-already being made; otherwise it queues a new one. `build_plan_pdf` (the task body) renders the
+Asking for one is services.request_plan_pdf (a write: checks the policy, audits); which PDF the
+page offers is selectors.latest_pdf / reusable_pdf. `build_plan_pdf` (the task body) renders the
 HTML server-side, gives it to Chromium with `set_content` (no session, no network: its stylesheet
 and fonts come from the static files on disk, every other request is refused) and stores the
 PDF under a random name.
 """
 
-import datetime as dt
 import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from ppaos.accounts.policy import Action, require
-from ppaos.audit.services import record_audit_event
-
-from .models import MasterPlan
-from .print_document import plan_fingerprint, render_plan_html, static_file_for
+from .print_document import render_plan_html, static_file_for
 from .print_models import PdfStatus, PlanPdf
-from .selectors import is_village_worker
+from .selectors import STALLED_AFTER
 
 logger = logging.getLogger(__name__)
 
-# A PDF still waiting or being made after this long lost its worker (a broker restart can drop
-# the message): it is not handed out again, and the page offers to make a new one.
-STALLED_AFTER = dt.timedelta(minutes=10)
+# A PDF taken up this many times without being finished (its worker died each time) has failed.
+MAX_ATTEMPTS = 3
 PDF_MARGIN = {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
 FOOTER = (
     '<div style="width:100%;font-size:8pt;color:#555;padding:0 15mm;'
@@ -36,62 +29,6 @@ FOOTER = (
     '<span>{title}</span><span><span class="pageNumber"></span> / '
     '<span class="totalPages"></span></span></div>'
 )
-
-
-def reusable_pdf(plan: MasterPlan, *, exact: bool, fingerprint: str) -> PlanPdf | None:
-    """A PDF that may be handed out again: one being made for the same content and reader, or,
-    for an endorsed plan, one made from the same content (the plan is frozen)."""
-    same = PlanPdf.objects.filter(plan=plan, exact_counts=exact, fingerprint=fingerprint)
-    waiting = same.filter(
-        status__in=[PdfStatus.PENDING, PdfStatus.RUNNING],
-        updated_at__gte=timezone.now() - STALLED_AFTER,
-    ).first()
-    if waiting:
-        return waiting
-    if plan.is_frozen:
-        return same.filter(status=PdfStatus.READY, plan_endorsed=True).first()
-    return None
-
-
-def request_plan_pdf(*, actor, plan: MasterPlan) -> tuple[PlanPdf, bool]:
-    """The PDF of `plan` for `actor`, and whether it was queued now (False: handed out again)."""
-    require(actor, Action.VIEW_HOUSEHOLD, plan)
-    exact = is_village_worker(actor, plan.area_id)
-    with transaction.atomic():
-        plan = MasterPlan.objects.select_for_update().get(pk=plan.pk)
-        fingerprint = plan_fingerprint(plan)
-        found = reusable_pdf(plan, exact=exact, fingerprint=fingerprint)
-        if found:
-            record_audit_event(
-                actor=actor, action="masterplan.pdf_reused", target=plan, details={"pdf": found.pk}
-            )
-            return found, False
-        pdf = PlanPdf.objects.create(
-            plan=plan,
-            exact_counts=exact,
-            plan_endorsed=plan.is_frozen,
-            fingerprint=fingerprint,
-            requested_by=actor,
-        )
-        record_audit_event(
-            actor=actor,
-            action="masterplan.pdf_requested",
-            target=plan,
-            details={"pdf": pdf.pk, "exact_counts": exact},
-        )
-        from .tasks import build_plan_pdf_task
-
-        pdf_id = pdf.pk
-        transaction.on_commit(lambda: build_plan_pdf_task.delay(pdf_id))
-    return pdf, True
-
-
-def latest_pdf(plan: MasterPlan, *, exact: bool) -> PlanPdf | None:
-    """The newest PDF of `plan` for this kind of reader, `stalled` set when its worker is gone."""
-    pdf = PlanPdf.objects.filter(plan=plan, exact_counts=exact).order_by("-created_at").first()
-    if pdf is not None:
-        pdf.stalled = pdf.in_progress and pdf.updated_at < timezone.now() - STALLED_AFTER
-    return pdf
 
 
 def html_to_pdf(html: str, *, title: str) -> bytes:
@@ -132,14 +69,32 @@ def _local_only(route) -> None:
         route.fulfill(path=str(found))
 
 
+def _claimable() -> Q:
+    """Waiting, or being made by a worker that has gone quiet for STALLED_AFTER."""
+    return Q(status=PdfStatus.PENDING) | Q(
+        status=PdfStatus.RUNNING, updated_at__lt=timezone.now() - STALLED_AFTER
+    )
+
+
 def build_plan_pdf(pdf_id: int) -> str:
-    """The Celery task's body: make the PDF `pdf_id` asks for. Returns its final status."""
-    updated = PlanPdf.objects.filter(
-        pk=pdf_id, status__in=[PdfStatus.PENDING, PdfStatus.RUNNING]
-    ).update(status=PdfStatus.RUNNING, updated_at=timezone.now())
-    if not updated:
+    """The Celery task's body: make the PDF `pdf_id` asks for. Returns its status afterwards.
+
+    Safe to deliver twice: a worker claims the PDF with a conditional update (waiting, or
+    running but stalled), counting the attempt; another delivery while one works finds nothing to
+    claim. After MAX_ATTEMPTS claims it has failed. The result is saved only if this claim still
+    holds (the same attempt, still running)."""
+    now = timezone.now()
+    claimable = PlanPdf.objects.filter(_claimable(), pk=pdf_id)
+    claimable.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=PdfStatus.FAILED, finished_at=now, updated_at=now
+    )
+    claimed = claimable.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=PdfStatus.RUNNING, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not claimed:
         return PlanPdf.objects.filter(pk=pdf_id).values_list("status", flat=True).first() or ""
     pdf = PlanPdf.objects.select_related("plan__area").get(pk=pdf_id)
+    ours = PlanPdf.objects.filter(pk=pdf_id, status=PdfStatus.RUNNING, attempts=pdf.attempts)
     plan = pdf.plan
     try:
         with translation.override(settings.LANGUAGE_CODE):
@@ -149,16 +104,21 @@ def build_plan_pdf(pdf_id: int) -> str:
     except Exception:
         # No personal data in the log: the record is named by its id only.
         logger.exception("plan PDF %s failed", pdf_id)
-        PlanPdf.objects.filter(pk=pdf_id).update(
-            status=PdfStatus.FAILED, finished_at=timezone.now()
-        )
-        return PdfStatus.FAILED
-    pdf.file.save("plan.pdf", ContentFile(content), save=False)
-    pdf.size_bytes = len(content)
-    pdf.status = PdfStatus.READY
-    pdf.finished_at = timezone.now()
-    pdf.save(update_fields=["file", "size_bytes", "status", "finished_at", "updated_at"])
-    return PdfStatus.READY
+        ours.update(status=PdfStatus.FAILED, finished_at=timezone.now(), updated_at=timezone.now())
+        return PlanPdf.objects.filter(pk=pdf_id).values_list("status", flat=True).first() or ""
+    field = PlanPdf._meta.get_field("file")
+    stored = field.storage.save(field.generate_filename(pdf, "plan.pdf"), ContentFile(content))
+    finished = ours.update(
+        file=stored,
+        size_bytes=len(content),
+        status=PdfStatus.READY,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    if not finished:
+        # Another worker took it over (this one was too slow): its result stands, not ours.
+        field.storage.delete(stored)
+    return PlanPdf.objects.filter(pk=pdf_id).values_list("status", flat=True).first() or ""
 
 
 def _escape(text: str) -> str:

@@ -1,7 +1,7 @@
 """The printed plan: the page to print from the browser, its PDF (asked for, followed, fetched).
 
 Views hold no rules: reads come from the scoped selector (another area's plan answers 404), the
-role is checked first (403), writes go through print_pdf.request_plan_pdf, the file leaves only
+role is checked first (403), writes go through services.request_plan_pdf, the file leaves only
 through serve_stored_file (scope and audit)."""
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +12,7 @@ from ppaos.accounts.policy import Action, ensure_role_allows
 from ppaos.audit.services import record_audit_event
 from ppaos.core.stored_files import serve_stored_file
 
-from . import print_pdf
+from . import selectors, services
 from .print_document import TEMPLATE, print_context
 from .print_models import PdfStatus
 from .selectors import is_village_worker, plan_pdfs_visible_to, plans_visible_to
@@ -36,7 +36,7 @@ def plan_print(request, public_id):
         details={"exact_counts": exact},
     )
     context = print_context(plan, exact=exact)
-    context["pdf"] = print_pdf.latest_pdf(plan, exact=exact)
+    context["pdf"] = selectors.latest_pdf(plan, exact=exact)
     return render(request, TEMPLATE, context)
 
 
@@ -46,11 +46,11 @@ def pdf_panel(request, public_id):
     """The PDF's button, progress and link (htmx polls it while the PDF is being made)."""
     plan = _plan(request, public_id)
     if request.method == "POST":
-        pdf, _queued = print_pdf.request_plan_pdf(actor=request.user, plan=plan)
+        pdf, _queued = services.request_plan_pdf(actor=request.user, plan=plan)
         if not request.headers.get("HX-Request"):
             return redirect("plan_print:plan_print", public_id=plan.public_id)
     else:
-        pdf = print_pdf.latest_pdf(plan, exact=is_village_worker(request.user, plan.area_id))
+        pdf = selectors.latest_pdf(plan, exact=is_village_worker(request.user, plan.area_id))
     return render(request, "masterplans/print/_pdf_panel.html", {"plan": plan, "pdf": pdf})
 
 

@@ -1,6 +1,7 @@
 """Reads for master plans: scoped querysets and the data section, computed by PostgreSQL."""
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.db.models import (
@@ -9,6 +10,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -17,6 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +40,7 @@ from ppaos.core.display import format_amount
 from ppaos.thai.thai_dates import be_to_ce
 
 from .models import MasterPlan, PlanPdf, PlanStatus, Project, ProjectTransition
+from .print_models import PdfStatus
 from .transitions import EDITABLE_STATES, State
 
 SMALL_GROUP = 5  # fewer households than this are shown as "<5" outside the village's workers
@@ -663,3 +667,59 @@ def project_figures(area_code: str, survey_round: int) -> list[dict]:
         }
         for row in sorted(rows, key=lambda r: list(STATE_LABELS).index(r["state"]))
     ]
+
+
+# --- The printed plan's PDFs ----------------------------------------------------------------------
+
+# A PDF still waiting or being made after this long lost its worker (a broker restart can drop
+# the message): it is not handed out again, and the page offers to make a new one.
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def plan_fingerprint(plan: MasterPlan) -> str:
+    """Names the content a printed plan is made from: the plan, its problems and projects
+    (a project's step into the LAO's plan or budget changes it), and their target counts."""
+    projects = Project.objects.filter(plan=plan).aggregate(
+        n=Count("id", distinct=True),
+        last=Max("updated_at"),
+        targets=Count("target_households"),
+        budget=Sum("budget_requested"),
+    )
+    problems = plan.problems.aggregate(n=Count("id"), last=Max("updated_at"))
+    parts = [
+        plan.status,
+        plan.updated_at.isoformat(),
+        str(projects["n"]),
+        str(projects["last"]),
+        str(projects["targets"]),
+        str(projects["budget"]),
+        str(problems["n"]),
+        str(problems["last"]),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def reusable_pdf(plan: MasterPlan, *, exact: bool, fingerprint: str) -> PlanPdf | None:
+    """A PDF that may be handed out again: one being made for the same content and reader, or,
+    for an endorsed plan, one made from the same content (the plan is frozen)."""
+    same = PlanPdf.objects.filter(plan=plan, exact_counts=exact, fingerprint=fingerprint)
+    waiting = same.filter(
+        status__in=[PdfStatus.PENDING, PdfStatus.RUNNING],
+        updated_at__gte=timezone.now() - STALLED_AFTER,
+    ).first()
+    if waiting:
+        return waiting
+    if plan.is_frozen:
+        return same.filter(status=PdfStatus.READY, plan_endorsed=True).first()
+    return None
+
+
+def latest_pdf(plan: MasterPlan, *, exact: bool) -> PlanPdf | None:
+    """The newest PDF of `plan` for this kind of reader, `stalled` set when its worker is gone and
+    `out_of_date` when the plan has changed since it was made from it (its fingerprint differs):
+    the panel then offers to make a new one, not the old file."""
+    pdf = PlanPdf.objects.filter(plan=plan, exact_counts=exact).order_by("-created_at").first()
+    if pdf is not None:
+        pdf.stalled = pdf.in_progress and pdf.updated_at < timezone.now() - STALLED_AFTER
+        pdf.out_of_date = pdf.fingerprint != plan_fingerprint(plan)
+    return pdf

@@ -14,7 +14,15 @@ from ppaos.areas.models import Area, AreaLevel
 from ppaos.audit.services import record_audit_event
 
 from .models import MasterPlan, PlanStatus, Problem, Project, ProjectTransition
-from .selectors import compute_data_section, project_is_editable, project_locked_message
+from .print_models import PlanPdf
+from .selectors import (
+    compute_data_section,
+    is_village_worker,
+    plan_fingerprint,
+    project_is_editable,
+    project_locked_message,
+    reusable_pdf,
+)
 from .transitions import IllegalTransition, Needs, find_transition
 
 PROJECT_FIELDS = (
@@ -371,6 +379,39 @@ def transition_project(*, actor, project: Project, name: str, **given) -> Projec
     return project
 
 
+def request_plan_pdf(*, actor, plan: MasterPlan) -> tuple[PlanPdf, bool]:
+    """The PDF of `plan` for `actor`, and whether it was queued now (False: handed out again)."""
+    require(actor, Action.VIEW_HOUSEHOLD, plan)
+    exact = is_village_worker(actor, plan.area_id)
+    with transaction.atomic():
+        plan = MasterPlan.objects.select_for_update().get(pk=plan.pk)
+        fingerprint = plan_fingerprint(plan)
+        found = reusable_pdf(plan, exact=exact, fingerprint=fingerprint)
+        if found:
+            record_audit_event(
+                actor=actor, action="masterplan.pdf_reused", target=plan, details={"pdf": found.pk}
+            )
+            return found, False
+        pdf = PlanPdf.objects.create(
+            plan=plan,
+            exact_counts=exact,
+            plan_endorsed=plan.is_frozen,
+            fingerprint=fingerprint,
+            requested_by=actor,
+        )
+        record_audit_event(
+            actor=actor,
+            action="masterplan.pdf_requested",
+            target=plan,
+            details={"pdf": pdf.pk, "exact_counts": exact},
+        )
+        from .tasks import build_plan_pdf_task  # noqa: PLC0415
+
+        pdf_id = pdf.pk
+        transaction.on_commit(lambda: build_plan_pdf_task.delay(pdf_id))
+    return pdf, True
+
+
 __all__ = [
     "PermissionDenied",
     "add_problem",
@@ -379,6 +420,7 @@ __all__ = [
     "delete_problem",
     "endorse_plan",
     "refresh_data",
+    "request_plan_pdf",
     "transition_project",
     "update_problem",
     "update_project",

@@ -25,6 +25,7 @@ from ppaos.areas.models import Area
 from ppaos.audit.services import record_audit_event
 from ppaos.core.display import format_datetime
 from ppaos.core.xlsx_cells import amount_cell, safe_row, text_cell
+from ppaos.db_routers import read_from_replica
 
 from . import selectors, suppression
 from .models import AreaRollup, Report, ReportStatus, RollupRefresh
@@ -84,7 +85,11 @@ def _set(report: Report, **fields) -> None:
 def write_report(report_id: int) -> Report | None:
     """Write the xlsx of a queued report; progress is saved as it goes. Safe to run twice: the
     job is claimed (row locked, skipping a row another worker holds; moved from QUEUED only), so
-    a duplicate delivery does nothing and stores no second file."""
+    a duplicate delivery does nothing and stores no second file.
+
+    The Report row is read and updated on the primary (its status is what the page polls); the
+    figures are read inside `read_from_replica()` (a replica that lags or is down is skipped
+    there: ppaos/db_routers.py)."""
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(skip_locked=True, of=("self",))
@@ -99,9 +104,9 @@ def write_report(report_id: int) -> Report | None:
         return Report.objects.filter(pk=report_id).first()
     report.status, report.progress = ReportStatus.RUNNING, 5
     try:
-        with override("th"):
+        with override("th"), read_from_replica():
             content = _workbook_bytes(report, lambda percent: _set(report, progress=percent))
-        refresh = RollupRefresh.objects.first()
+            refresh = RollupRefresh.objects.first()
         name = Report._meta.get_field("file").generate_filename(report, "report.xlsx")
         stored = Report._meta.get_field("file").storage.save(name, ContentFile(content))
         _set(

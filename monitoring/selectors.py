@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.http import Http404
 
+from households import person_groups
 from households.surveys.models import LEVEL_THAI, Level
 from masterplans import selectors as masterplan_selectors
 from ppaos.accounts.policy import Action, area_prefixes_for, can, ensure_role_allows
@@ -121,8 +122,7 @@ class Dashboard:
     projects: list = field(default_factory=list)
 
 
-PERSON_GROUPS = ["persons", "persons:elderly", "persons:child", "persons:disability",
-                 "persons:chronic_illness", "persons:bedridden"]  # fmt: skip
+PERSON_GROUPS = ["persons", *(f"persons:{key}" for key, _label in person_groups.PERSON_GROUPS)]
 REFERRAL_STATES = ["submitted", "approved", "accepted", "in_progress", "completed", "declined",
                    "rejected", "cancelled"]  # fmt: skip
 FINDINGS = ["found", "moved", "deceased", "not_found", "not_poor"]
@@ -195,10 +195,9 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
         (Level(lv).label, LEVEL_THAI[lv], value) for lv, value in zip(LEVELS, line, strict=False)
     ]
     labels = {
-        "persons": _("All members"), "persons:elderly": _("Elderly (60 and over)"),
-        "persons:child": _("Children (under 18)"), "persons:disability": _("With a disability"),
-        "persons:chronic_illness": _("Chronic illness"), "persons:bedridden": _("Bedridden"),
-    }  # fmt: skip
+        "persons": _("All members"),
+        **{f"persons:{key}": str(label) for key, label in person_groups.PERSON_GROUPS},
+    }
     board.persons = list(
         zip([labels[m] for m in PERSON_GROUPS], tree(PERSON_GROUPS, partition=False), strict=True)
     )

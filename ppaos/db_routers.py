@@ -11,15 +11,21 @@ still goes to the primary when
   the replica lags (`PinToPrimaryAfterWrite` middleware, a cookie) — and during the writing
   request itself;
 - the primary connection is inside a transaction (it must see its own uncommitted rows);
-- the model is one whose staleness would break a sign-in (sessions, API tokens, lockouts).
+- the model is one whose staleness would break a sign-in or decide access wrongly (sessions, API
+  tokens, lockouts, and the accounts app: a deactivated user or a revoked role must lose access at
+  once, and the roles decide what a user may see and which figures are suppressed);
+- the replica is more than DATABASE_REPLICA_MAX_LAG_SECONDS behind the primary, or unreachable
+  (checked at most every REPLICA_CHECK_SECONDS per process, `replica_is_fresh`).
 
 The state lives in a ContextVar, so threads and async tasks do not share it.
 """
 
 import contextvars
 import functools
+import logging
+import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -27,8 +33,22 @@ from django.urls import URLPattern, URLResolver
 
 REPLICA_DB_ALIAS = "replica"
 PIN_COOKIE = "ppaos_primary_until"
-# Apps always read from the primary: a replica a few seconds behind must not sign anyone out.
-PRIMARY_ONLY_APPS = frozenset({"sessions", "knox", "axes"})
+# Apps always read from the primary: a replica a few seconds behind must not sign anyone out, nor
+# keep a deactivated user or a revoked role working. `accounts` holds the users and their role
+# assignments (all that ppaos/accounts/policy.py reads to decide scope, agency and role); `auth`
+# holds Django's groups and permissions.
+PRIMARY_ONLY_APPS = frozenset({"sessions", "knox", "axes", "accounts", "auth"})
+# How long one process trusts its last look at the replica's lag (or at its being unreachable).
+REPLICA_CHECK_SECONDS = 5.0
+# How far behind the replica is, in seconds: 0 when it has replayed all it received (an idle
+# primary sends nothing, so the last replay time alone would look like lag) or is not a standby.
+LAG_SQL = (
+    "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
+    " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+    " ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END"
+)
+
+logger = logging.getLogger(__name__)
 
 _replica_reads = contextvars.ContextVar("ppaos_replica_reads", default=False)
 _pinned = contextvars.ContextVar("ppaos_pinned_to_primary", default=False)
@@ -58,6 +78,60 @@ def pinned_to_primary():
         _pinned.reset(token)
 
 
+def max_lag_seconds() -> float:
+    return float(getattr(settings, "DATABASE_REPLICA_MAX_LAG_SECONDS", 30))
+
+
+def replica_lag_seconds() -> float:
+    """How far the replica is behind the primary now, in seconds (raises if it is unreachable)."""
+    with connections[REPLICA_DB_ALIAS].cursor() as cursor:
+        cursor.execute(LAG_SQL)
+        return float(cursor.fetchone()[0])
+
+
+class _Freshness:
+    """The last look at the replica, shared by the threads of one process."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.checked_at = None  # time.monotonic() of the last look
+        self.fresh = False
+
+    def forget(self) -> None:
+        with self.lock:
+            self.checked_at = None
+
+
+_freshness = _Freshness()
+
+
+def replica_is_fresh() -> bool:
+    """True when the replica answers and is at most DATABASE_REPLICA_MAX_LAG_SECONDS behind;
+    looked up at most once per REPLICA_CHECK_SECONDS in this process."""
+    now = time.monotonic()
+    with _freshness.lock:
+        last = _freshness.checked_at
+        if last is not None and now - last < REPLICA_CHECK_SECONDS:
+            return _freshness.fresh
+        try:
+            fresh = replica_lag_seconds() <= max_lag_seconds()
+            if not fresh:
+                logger.warning("replica too far behind the primary: reading the primary")
+        except Exception:  # unreachable, refused, misconfigured: the primary still answers
+            logger.warning("replica unreachable: reading the primary", exc_info=True)
+            with suppress(Exception):
+                connections[REPLICA_DB_ALIAS].close()
+            fresh = False
+        _freshness.checked_at = now
+        _freshness.fresh = fresh
+        return fresh
+
+
+def forget_replica_freshness() -> None:
+    """Look at the replica again on the next read (tests; after a failover)."""
+    _freshness.forget()
+
+
 def read_alias(model=None) -> str:
     """The alias a read of `model` uses now."""
     if not (_replica_reads.get() and replica_configured()) or _pinned.get():
@@ -65,6 +139,8 @@ def read_alias(model=None) -> str:
     if model is not None and model._meta.app_label in PRIMARY_ONLY_APPS:
         return DEFAULT_DB_ALIAS
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    if not replica_is_fresh():
         return DEFAULT_DB_ALIAS
     return REPLICA_DB_ALIAS
 

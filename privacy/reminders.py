@@ -15,6 +15,7 @@ from ppaos.notifications.services import mark_handled, notify, register_kind
 
 from . import rules
 from .models import DataSubjectRequest, RequestStatus
+from .selectors import data_requests_visible_to
 
 DATA_REQUEST_DUE = "data_request_due"
 _PREFIX = "data_request:"
@@ -52,9 +53,12 @@ def request_closed(request) -> None:
 
 
 def requests_waiting_for(user):
-    """The open requests the user has a waiting reminder about."""
+    """The open requests the user has a waiting reminder about, among those the user may handle
+    now (selectors.data_requests_visible_to): a reminder outlives a change of role or area."""
     subjects = waiting_notices_for(user).filter(kind=DATA_REQUEST_DUE).values_list("subject")
     ids = {subject.removeprefix(_PREFIX) for (subject,) in subjects}
-    return DataSubjectRequest.objects.filter(public_id__in=ids, status=RequestStatus.OPEN).order_by(
-        "due_on"
+    return (
+        data_requests_visible_to(user)
+        .filter(public_id__in=ids, status=RequestStatus.OPEN)
+        .order_by("due_on")
     )

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import HelpArrived, HelpEffect, Urgency
+from .models import PROGRESS_NOTE_MAX, HelpArrived, HelpEffect, Urgency
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -49,7 +49,7 @@ class NoteForm(forms.Form):
 class ProgressNoteForm(forms.Form):
     text = forms.CharField(
         label=_("Progress note: what was done so far"),
-        max_length=2000,
+        max_length=PROGRESS_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

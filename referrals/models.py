@@ -249,6 +249,10 @@ class ReferralTransition(TimeStampedModel):
         return f"{self.from_status or '∅'} → {self.to_status}"
 
 
+# The longest progress note: the form's limit and the service's check (one constant).
+PROGRESS_NOTE_MAX = 2000
+
+
 class ReferralProgressNote(TimeStampedModel):
     """What the agency did so far on a referral it is working on (a visit made, papers sent).
     Append-only: written by `services.add_progress_note`, never edited; shown in the referral's

@@ -149,8 +149,9 @@ def households_for_referrals(user):
     return Household.objects.filter(condition).select_related("area", "area__parent")
 
 
-def referrals_of_household(household):
-    return (
+def referrals_of_household(household) -> list:
+    """The household's referrals, each with its `timeline` (as `referral_timeline`)."""
+    referrals = list(
         Referral.objects.filter(household=household)
         .select_related("service", "agency", "person", "follow_up")
         .prefetch_related(
@@ -158,6 +159,9 @@ def referrals_of_household(household):
             Prefetch("progress_notes", queryset=_progress_notes()),
         )
     )
+    for referral in referrals:
+        referral.timeline = _in_time_order(referral.history.all(), referral.progress_notes.all())
+    return referrals
 
 
 def _progress_notes():
@@ -183,8 +187,11 @@ def progress_notes_of(referral):
 def referral_timeline(referral) -> list:
     """The referral's history: its state changes and the agency's progress notes, in time order
     (each row has `is_note`). For whoever may see the referral."""
-    steps = list(referral_history(referral))
-    notes = list(progress_notes_of(referral))
+    return _in_time_order(referral_history(referral), progress_notes_of(referral))
+
+
+def _in_time_order(steps, notes) -> list:
+    steps, notes = list(steps), list(notes)
     for row in steps:
         row.is_note = False
     for row in notes:

@@ -20,6 +20,7 @@ from ppaos.audit.services import record_audit_event
 
 from . import notices, transitions
 from .models import (
+    PROGRESS_NOTE_MAX,
     HelpArrived,
     HelpEffect,
     Referral,
@@ -328,9 +329,6 @@ def record_follow_up(
             details={"arrived": arrived, "effect": effect},
         )
     return follow_up
-
-
-PROGRESS_NOTE_MAX = 2000
 
 
 def add_progress_note(actor, *, referral: Referral, text: str) -> ReferralProgressNote:

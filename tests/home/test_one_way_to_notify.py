@@ -61,50 +61,109 @@ BEFORE = [
 AFTER = [("referrals", "0002_notices_move_to_core"), ("privacy", "0002_reminders_become_notices")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migrations_move_old_rows_into_notices(make_referral, facilitator, provincial_officer):
-    referral = make_referral("submitted")
-    Notice.objects.all().delete()
+def _migrate(targets):
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    Notification = old.get_model("referrals", "Notification")
-    Request = old.get_model("privacy", "DataSubjectRequest")
-    Reminder = old.get_model("privacy", "DataRequestReminder")
-    yesterday = timezone.now() - datetime.timedelta(days=1)
-    read = Notification.objects.create(
-        recipient_id=provincial_officer.pk, referral_id=referral.pk, kind="to_approve",
-        read_at=yesterday,
-    )  # fmt: skip
-    Notification.objects.filter(pk=read.pk).update(created_at=yesterday)
-    Notification.objects.create(
-        recipient_id=facilitator.pk, referral_id=referral.pk, kind="rejected"
-    )
-    request = Request.objects.create(
-        public_id=uuid.uuid4(), person_id=referral.household.memberships.first().person_id,
-        area_id=referral.area_id, kind="objection", received_on=timezone.localdate(),
-        due_on=timezone.localdate(), identity_method="id_card_seen",
-        identity_checked_by_id=provincial_officer.pk,
-    )  # fmt: skip
-    Reminder.objects.create(
-        request_id=request.pk, recipient_id=provincial_officer.pk, sent_on=timezone.localdate()
-    )
+    executor.migrate(targets)
+    return executor
 
+
+def _to_latest():
     executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
     executor.loader.build_graph()
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 
-    moved = {n.kind: n for n in Notice.objects.all()}
-    assert set(moved) == {"referral_to_approve", "referral_rejected", "data_request_due"}
-    approve = moved["referral_to_approve"]
-    assert approve.subject == f"referral:{referral.public_id}"
-    assert approve.url == reverse("referrals:referral_detail", args=[referral.public_id])
-    assert approve.handled_at is not None  # read then: it had been answered
-    assert approve.day == timezone.localtime(yesterday).date()
-    assert moved["referral_rejected"].handled_at is None
-    assert moved["referral_rejected"].recipient_id == facilitator.pk
-    due = moved["data_request_due"]
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migrations_move_old_rows_into_notices(make_referral, facilitator, provincial_officer):
+    submitted = make_referral("submitted")
+    accepted = make_referral("accepted")
+    completed = make_referral("completed")
+    left_submitted = accepted.history.get(from_status="submitted").created_at
+    Notice.objects.all().delete()
+    executor = _migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    Notification = old.get_model("referrals", "Notification")
+    Request = old.get_model("privacy", "DataSubjectRequest")
+    Reminder = old.get_model("privacy", "DataRequestReminder")
+    now = timezone.now()
+    yesterday = now - datetime.timedelta(days=1)
+
+    def sent(referral, kind, recipient, *, read_at=None, at=yesterday):
+        row = Notification.objects.create(
+            recipient_id=recipient.pk, referral_id=referral.pk, kind=kind, read_at=read_at
+        )
+        Notification.objects.filter(pk=row.pk).update(created_at=at)
+        return row
+
+    # Opened but still submitted: "read" only meant opened, so it still waits.
+    sent(submitted, "to_approve", provincial_officer, read_at=yesterday)
+    # Never opened, but approved since: handled when it left "submitted".
+    sent(accepted, "to_approve", provincial_officer)
+    sent(accepted, "to_accept", provincial_officer)
+    # Completed with no follow-up yet: waits; twice the same day: merged into one, still waiting.
+    sent(completed, "completed", facilitator, read_at=now, at=now)
+    sent(completed, "completed", facilitator, at=now + datetime.timedelta(seconds=1))
+    sent(submitted, "rejected", facilitator)  # only tells: waits until read
+    sent(accepted, "cancelled", facilitator, read_at=now)
+    person_id = submitted.household.memberships.first().person_id
+
+    def data_request(**fields):
+        return Request.objects.create(
+            public_id=uuid.uuid4(), person_id=person_id, area_id=submitted.area_id,
+            kind="objection", received_on=timezone.localdate(), due_on=timezone.localdate(),
+            identity_method="id_card_seen", identity_checked_by_id=provincial_officer.pk,
+            **fields,
+        )  # fmt: skip
+
+    request = data_request()
+    closed = data_request(status="completed", decided_at=yesterday)
+    Reminder.objects.create(
+        request_id=request.pk, recipient_id=provincial_officer.pk,
+        sent_on=timezone.localdate(), read_at=now,
+    )  # fmt: skip
+    Reminder.objects.create(
+        request_id=closed.pk, recipient_id=provincial_officer.pk, sent_on=timezone.localdate()
+    )
+
+    _migrate(AFTER)
+    _to_latest()
+
+    moved = list(Notice.objects.all())
+    assert len(moved) == 8  # nine rows, one same-day repeat merged
+    by = {(n.kind, n.subject): n for n in moved}
+
+    def notice(kind, referral):
+        return by[(kind, f"referral:{referral.public_id}")]
+
+    waiting = notice("referral_to_approve", submitted)
+    assert waiting.url == reverse("referrals:referral_detail", args=[submitted.public_id])
+    assert waiting.read_at is not None and waiting.handled_at is None
+    assert waiting.day == timezone.localtime(yesterday).date()
+    assert notice("referral_to_approve", accepted).handled_at == left_submitted
+    assert notice("referral_to_accept", accepted).handled_at is not None
+    repeat = notice("referral_completed", completed)
+    assert repeat.handled_at is None and repeat.read_at is None
+    assert notice("referral_rejected", submitted).handled_at is None
+    assert notice("referral_rejected", submitted).recipient_id == facilitator.pk
+    assert notice("referral_cancelled", accepted).handled_at is not None
+    due = by[("data_request_due", f"data_request:{request.public_id}")]
     assert due.url == reverse("privacy:request_detail", args=[request.public_id])
-    assert due.subject == f"data_request:{request.public_id}" and due.handled_at is None
+    assert due.read_at is not None and due.handled_at is None  # opened, still open
+    done = by[("data_request_due", f"data_request:{closed.public_id}")]
+    assert done.handled_at == yesterday
+
+    # A rollback puts them back in the old tables; forwards again gives the same notices.
+    executor = _migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    assert Notice.objects.count() == 0
+    assert old.get_model("referrals", "Notification").objects.count() == 6
+    back = old.get_model("privacy", "DataRequestReminder").objects.order_by("id")
+    assert [(r.request_id, r.read_at is not None) for r in back] == [
+        (request.pk, True), (closed.pk, False)
+    ]  # fmt: skip
+    _migrate(AFTER)
+    _to_latest()
+    assert {(n.kind, n.subject, n.handled_at) for n in Notice.objects.all()} == {
+        (n.kind, n.subject, n.handled_at) for n in moved
+    }

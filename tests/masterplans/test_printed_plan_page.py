@@ -125,7 +125,7 @@ def test_asking_for_the_pdf_queues_one_and_the_panel_polls_until_it_is_ready(
 def test_a_draft_plan_gets_a_new_pdf_each_time_it_has_changed(
     client, facilitator, area_manager, plan, django_capture_on_commit_callbacks
 ):
-    from masterplans.print_pdf import request_plan_pdf
+    from masterplans.services import request_plan_pdf
 
     with django_capture_on_commit_callbacks(execute=False):
         first, queued = request_plan_pdf(actor=facilitator, plan=plan)
@@ -143,7 +143,8 @@ def test_a_pdf_whose_worker_was_lost_is_offered_again(
 
     from django.utils import timezone
 
-    from masterplans.print_pdf import STALLED_AFTER, request_plan_pdf
+    from masterplans.selectors import STALLED_AFTER
+    from masterplans.services import request_plan_pdf
 
     with django_capture_on_commit_callbacks(execute=False):
         lost, _ = request_plan_pdf(actor=facilitator, plan=plan)
@@ -178,3 +179,50 @@ def test_the_plan_page_can_link_the_printed_plan_with_one_include(plan):
 
     html = render_to_string("masterplans/print/_plan_actions.html", {"plan": plan})
     assert reverse("plan_print:plan_print", args=[plan.public_id]) in html
+
+
+def test_a_pdf_of_an_earlier_version_of_the_plan_is_not_offered(
+    client, facilitator, plan, django_capture_on_commit_callbacks
+):
+    from masterplans.services import request_plan_pdf
+
+    with django_capture_on_commit_callbacks(execute=False):
+        made, _queued = request_plan_pdf(actor=facilitator, plan=plan)
+    PlanPdf.objects.filter(pk=made.pk).update(status=PdfStatus.READY, size_bytes=10)
+    client.force_login(facilitator)
+    panel_url = reverse("plan_print:pdf_panel", args=[plan.public_id])
+    panel = client.get(panel_url).content.decode()
+    assert 'data-testid="pdf-download"' in panel  # the plan as it was made
+    plan.save()  # the draft is edited
+    panel = client.get(panel_url).content.decode()
+    assert 'data-testid="pdf-download"' not in panel
+    assert 'data-testid="pdf-out-of-date"' in panel and 'data-testid="pdf-request"' in panel
+
+
+def test_the_pdf_task_claims_a_pdf_once_and_fails_it_after_three_attempts(
+    facilitator, plan, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from masterplans.print_pdf import MAX_ATTEMPTS, STALLED_AFTER, build_plan_pdf
+    from masterplans.services import request_plan_pdf
+
+    with django_capture_on_commit_callbacks(execute=False):
+        pdf, _queued = request_plan_pdf(actor=facilitator, plan=plan)
+    # Being made by a live worker: a second delivery leaves it alone.
+    PlanPdf.objects.filter(pk=pdf.pk).update(status=PdfStatus.RUNNING, attempts=1)
+    assert build_plan_pdf(pdf.pk) == PdfStatus.RUNNING
+    pdf.refresh_from_db()
+    assert pdf.attempts == 1
+    # Its worker died MAX_ATTEMPTS times (stalled each time): no fourth try, it has failed.
+    PlanPdf.objects.filter(pk=pdf.pk).update(
+        attempts=MAX_ATTEMPTS, updated_at=timezone.now() - STALLED_AFTER - dt.timedelta(seconds=1)
+    )
+    assert build_plan_pdf(pdf.pk) == PdfStatus.FAILED
+    pdf.refresh_from_db()
+    assert pdf.status == PdfStatus.FAILED and pdf.attempts == MAX_ATTEMPTS
+    # A finished PDF is not made again.
+    PlanPdf.objects.filter(pk=pdf.pk).update(status=PdfStatus.READY)
+    assert build_plan_pdf(pdf.pk) == PdfStatus.READY

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from masterplans.print_models import PdfStatus, PlanPdf
-from masterplans.print_pdf import request_plan_pdf
+from masterplans.services import request_plan_pdf
 from ppaos.audit.models import AuditEvent
 
 from .printed_plan_helpers import BUDGET_WORDS, OTHER_TITLE, PROJECT_TITLE, village_plan
@@ -166,4 +166,5 @@ def test_an_endorsed_plan_s_pdf_is_handed_out_again_until_a_project_moves(
     newer, queued = request_plan_pdf(actor=area_manager, plan=plan)
     assert queued and newer.pk != first.pk
     assert _made(newer).status == PdfStatus.READY
-    assert "เสนออปท.แล้ว" in _normal(_text(newer.file.path))
+    # The project's state as masterplans.selectors.STATE_LABELS names it, in Thai.
+    assert "เสนอ อปท. แล้ว" in _normal(_text(newer.file.path))

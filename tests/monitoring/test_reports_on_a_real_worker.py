@@ -19,7 +19,12 @@ from ppaos.areas.models import Area
 from ppaos.audit.models import AuditEvent
 from tests.monitoring.builders import household, result
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    # the replica alias a test adds, as DATABASE_REPLICA_URL would
+    pytest.mark.filterwarnings("ignore:Overriding setting DATABASES"),
+]
 
 LEVELS = ["in_hardship", "struggling", "getting_by", "doing_well"]
 COUNTS = {"49010101": 12, "49010102": 3, "49010201": 9, "49020101": 6}
@@ -160,3 +165,48 @@ def test_reports_are_scoped(
     )
     _wait(exact)
     _wait(local)
+
+
+def test_the_report_task_is_routed_to_the_reports_queue_a_test_worker_consumes():
+    from django.conf import settings
+
+    from monitoring.tasks import write_report_task
+    from ppaos.celery import app
+    from tests.worker import run_queues
+
+    assert write_report_task.name == "monitoring.write_report"
+    route = app.amqp.router.route({}, write_report_task.name)
+    assert route["queue"].name == settings.CELERY_REPORTS_QUEUE
+    assert settings.CELERY_REPORTS_QUEUE in run_queues().split(",")
+    # and the roll-ups are not swept into it
+    rollup = app.amqp.router.route({}, "monitoring.full_rebuild")
+    assert rollup["queue"].name == settings.CELERY_ROLLUPS_QUEUE
+
+
+def test_the_report_reads_its_figures_from_the_replica_and_its_row_on_the_primary(
+    province, provincial_officer
+):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoring.reports import write_report
+    from tests.scaling.replica_alias import real_replica_connection
+
+    area = Area.objects.get(code="49")
+    report = Report.objects.create(requested_by=provincial_officer, area=area, fiscal_year=2568)
+    with real_replica_connection():
+        # Opened here: Django's test case only lets the databases it knows open a connection.
+        connections["replica"].connect()
+        with (
+            CaptureQueriesContext(connections["replica"]) as on_replica,
+            CaptureQueriesContext(connections["default"]) as on_primary,
+        ):
+            done = write_report(report.pk)
+    assert done.status == ReportStatus.DONE
+    replica_sql = " ".join(q["sql"] for q in on_replica.captured_queries)
+    primary_sql = [q["sql"] for q in on_primary.captured_queries]
+    assert "monitoring_arearollup" in replica_sql
+    assert "monitoring_report" not in replica_sql
+    assert not any("monitoring_arearollup" in sql for sql in primary_sql)
+    assert any(sql.startswith("SELECT") and "monitoring_report" in sql for sql in primary_sql)
+    assert any(sql.startswith("UPDATE") and "monitoring_report" in sql for sql in primary_sql)

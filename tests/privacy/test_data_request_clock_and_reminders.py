@@ -78,3 +78,25 @@ def test_the_reminder_task_runs_in_the_worker(celery_worker, provincial_officer)
 
     assert task.delay().get(timeout=60) == 1
     assert Notice.objects.filter(kind=DATA_REQUEST_DUE, recipient=provincial_officer).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_reminder_list_shows_only_requests_the_user_may_still_handle(provincial_officer):
+    from ppaos.accounts.models import RoleAssignment
+    from ppaos.accounts.policy import forget_assignments
+    from privacy.selectors import requests_with_reminders_for
+
+    today = timezone.localdate()
+    near = logged_request(
+        provincial_officer,
+        _person(),
+        RequestKind.OBJECTION,
+        received_on=today - datetime.timedelta(days=24),
+    )
+    assert send_data_request_reminders(today=today) == 1
+    assert list(requests_with_reminders_for(provincial_officer)) == [near]
+    # The officer leaves the role: the reminder still waits, but the request is not theirs now.
+    RoleAssignment.objects.filter(user=provincial_officer).delete()
+    forget_assignments(provincial_officer)
+    assert Notice.objects.get(kind=DATA_REQUEST_DUE).handled_at is None
+    assert list(requests_with_reminders_for(provincial_officer)) == []

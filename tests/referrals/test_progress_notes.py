@@ -60,6 +60,24 @@ def test_the_agency_adds_a_note_seen_in_the_history(
     assert 'data-testid="history-progress-note"' in body and NOTE in body
 
 
+def test_the_household_page_lists_notes_and_steps_in_time_order(
+    client, make_referral, agency_staff, facilitator
+):
+    referral = make_referral("accepted")
+    services.add_progress_note(agency_staff, referral=referral, text=NOTE)
+    services.start_referral(agency_staff, referral=referral)  # a step after the note
+    url = reverse("referrals:household_referrals", args=[referral.household.public_id])
+    body = as_user(client, facilitator).get(url).content.decode()
+    history = body.split('class="history"')[1].split("</ol>")[0]
+    rows = [
+        "note" if 'data-testid="history-progress-note"' in row else "step"
+        for row in history.split("<li")[1:]
+    ]
+    # the steps up to accepted, the note, then the step into "in progress"
+    assert rows.count("note") == 1 and rows[-2:] == ["note", "step"]
+    assert "step" in rows[:-2]
+
+
 def test_an_empty_note_is_refused_with_a_message(client, make_referral, agency_staff):
     referral = make_referral("accepted")
     response = as_user(client, agency_staff).post(_note_url(referral), {"text": "   "}, follow=True)

@@ -75,29 +75,32 @@ def seed(count: int) -> dict:
 
 def write_under_replica() -> dict:
     """Inside read_from_replica(): the read comes from the standby, the write goes to the
-    primary (saving there works; on the standby it would fail: it is read-only)."""
+    primary (saving there works; on the standby it would fail: it is read-only). An area, not a
+    user: users and their roles are always read from the primary. Then the user: the primary."""
     with read_from_replica():
-        alias = read_alias(User)
-        user = User.objects.get(username=USERNAME)
-        read_from = user._state.db
+        alias = read_alias(Area)
+        user_alias = read_alias(User)
+        area = Area.objects.get(code="49")
+        read_from = area._state.db
         with connections["replica"].cursor() as cursor:
             cursor.execute("SELECT pg_is_in_recovery()")
             replica_in_recovery = cursor.fetchone()[0]
-        user.first_name = "บันทึกที่ต้นทาง"
-        user.save(update_fields=["first_name"])
-        written_to = user._state.db
+        area.name_en = "บันทึกที่ต้นทาง"
+        area.save(update_fields=["name_en"])
+        written_to = area._state.db
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT pg_is_in_recovery()")
         primary_in_recovery = cursor.fetchone()[0]
-        cursor.execute("SELECT first_name FROM accounts_user WHERE username = %s", [USERNAME])
+        cursor.execute("SELECT name_en FROM areas_area WHERE code = '49'")
         on_primary = cursor.fetchone()[0]
     return {
         "alias": alias,
+        "user_alias": user_alias,
         "read_from": read_from,
         "written_to": written_to,
         "replica_in_recovery": replica_in_recovery,
         "primary_in_recovery": primary_in_recovery,
-        "first_name_on_primary": on_primary,
+        "name_on_primary": on_primary,
     }
 
 
