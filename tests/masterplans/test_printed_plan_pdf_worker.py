@@ -167,4 +167,4 @@ def test_an_endorsed_plan_s_pdf_is_handed_out_again_until_a_project_moves(
     assert queued and newer.pk != first.pk
     assert _made(newer).status == PdfStatus.READY
     # The project's state as masterplans.selectors.STATE_LABELS names it, in Thai.
-    assert "เสนอ อปท. แล้ว" in _normal(_text(newer.file.path))
+    assert "เสนออปท.แล้ว" in _normal(_text(newer.file.path))
