@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("households", "0008_survey_version_offline_change"),
+        ("households", "0011_offline_change_id_per_user"),
     ]
 
     operations = [
