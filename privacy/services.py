@@ -2,6 +2,7 @@
 appends its audit row. Who may call them: users whose role grants HANDLE_DATA_REQUESTS in the
 person's (or the breach's) area — provincial officers (policy.py)."""
 
+import datetime as dt
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -353,6 +354,10 @@ send_data_request_reminders = reminders.send_data_request_reminders
 # --- Breach register (s.37(4)) ---------------------------------------------------------------
 
 
+# A breach found or a reading window before the PDPA (B.E. 2562 = 2019) is a typing mistake.
+BREACH_EARLIEST = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+
+
 def record_breach(
     *,
     actor,
@@ -367,6 +372,15 @@ def record_breach(
     require(actor, Action.HANDLE_DATA_REQUESTS, area_code=area_code)
     if not what_happened.strip():
         raise ValidationError({"what_happened": _("Describe what happened.")})
+    for name, moment in (
+        ("found_at", found_at),
+        ("window_start", window_start),
+        ("window_end", window_end),
+    ):
+        if moment is not None and not (BREACH_EARLIEST <= moment <= timezone.now()):
+            raise ValidationError(
+                {name: _("Give a time between 2019 (when the PDPA was enacted) and now.")}
+            )
     with transaction.atomic():
         report = BreachReport.objects.create(
             area_id=area_code,

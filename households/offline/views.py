@@ -152,7 +152,9 @@ class OfflineChangeView(APIView):
     def post(self, request):
         ensure_role_allows(request.user, Action.ENTER_SURVEY)
         data = OfflineChangeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            # The documented answer's shape: refused, with the reasons by field.
+            return Response({"status": "refused", "errors": data.errors}, status=400)
         change = data.validated_data
         household = get_object_or_404(
             households_for_survey(request.user), public_id=change["household"]

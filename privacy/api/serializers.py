@@ -68,6 +68,10 @@ class CorrectionSerializer(serializers.Serializer):
 
 
 class BreachStepSerializer(serializers.ModelSerializer):
+    # The first step has no status before it ("").
+    from_status = serializers.ChoiceField(
+        choices=BreachStatus.choices, allow_blank=True, read_only=True
+    )
     actor = serializers.CharField(source="actor.username", read_only=True)
 
     class Meta:
@@ -80,7 +84,7 @@ class BreachSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     area = serializers.CharField(source="area_id", read_only=True)
     suspect_user = serializers.CharField(
-        source="suspect_user.username", read_only=True, default=None
+        source="suspect_user.username", read_only=True, default=None, allow_null=True
     )
     notice_deadline = serializers.DateTimeField(read_only=True)
     notice_overdue = serializers.BooleanField(read_only=True)
