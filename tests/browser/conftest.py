@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one
 # unless told it is safe, which it is here (one thread drives both, one call at a time).
@@ -99,7 +100,17 @@ def screenshot():
 
 
 def log_in(page, username: str, password: str) -> None:
-    page.goto(page.base_url + "/login/")
+    # Logging out first clears the phone's offline copies in script, then sends the form: a
+    # journey that logs in again at once can have its page load cut off by that submission
+    # (net::ERR_ABORTED). Let the logout finish, then open the login page again.
+    for attempt in range(3):
+        try:
+            page.goto(page.base_url + "/login/")
+            break
+        except PlaywrightError as error:
+            if "ERR_ABORTED" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_load_state()
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("[data-testid=login-submit]")

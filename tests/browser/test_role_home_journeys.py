@@ -87,11 +87,15 @@ def _agency_writes_a_progress_note(page, screenshot):
 
 def _executive_reads_the_figures_and_opens_the_dashboard(page, screenshot):
     assert page.locator("[data-testid=my-work]").count() == 0  # figures, not work
-    assert _count(page, "households_surveyed") == EXECUTIVE_HOUSEHOLDS
+    # The 6 households are one district's, whose two small level cells (2 and 4) the tree-wide
+    # protection may hide together with their total ("x"): the home page shows the very cell
+    # the dashboard shows, never the 6 behind an "x".
+    surveyed = page.inner_text("[data-testid=count-households_surveyed]")
+    assert surveyed in (str(EXECUTIVE_HOUSEHOLDS), "x")
     assert page.inner_text("[data-testid=count-in_hardship]") == "<5"  # 2: hidden as there
     page.click("[data-testid=card-dashboard]")
     page.wait_for_selector(".headline .value")
-    assert int(page.inner_text(".headline .value >> nth=0")) == EXECUTIVE_HOUSEHOLDS
+    assert page.inner_text(".headline .value >> nth=0") == surveyed
     _no_sideways_scroll(page)
     screenshot(page, "home-executive-dashboard-390")
 
