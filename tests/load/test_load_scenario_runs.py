@@ -17,7 +17,7 @@ from tests.imports.files import good_row, write_csv
 pytestmark = [pytest.mark.load, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_short_run_of_the_scenario_has_no_failures(tmp_path):
+def test_a_short_run_of_the_scenario_has_no_failures(tmp_path, official_areas, survey_instrument):
     call_command("seed_demo", "--households", "20")
     data = tmp_path / "data.json"
     made = prepare(drafts=3, submitted=10, referrals=10)
