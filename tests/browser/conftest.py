@@ -106,9 +106,10 @@ def log_in(page, username: str, password: str) -> None:
     for attempt in range(3):
         try:
             page.goto(page.base_url + "/login/")
+            page.wait_for_selector("#id_username", timeout=5000)
             break
-        except PlaywrightError as error:
-            if "ERR_ABORTED" not in str(error) or attempt == 2:
+        except PlaywrightError:  # cut off (net::ERR_ABORTED) or replaced by the logout's answer
+            if attempt == 2:
                 raise
             page.wait_for_load_state()
     page.fill("#id_username", username)

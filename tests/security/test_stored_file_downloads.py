@@ -81,11 +81,22 @@ def test_anonymous_api_downloads_are_refused(client, job_with_report, name):
     assert client.get(url(name, job_with_report)).status_code in (401, 403)
 
 
-@pytest.mark.parametrize("role_user", ["facilitator", "provincial_officer", "executive"])
+@pytest.mark.parametrize("role_user", ["agency_staff", "provincial_officer", "executive"])
 @pytest.mark.parametrize("name", [*PAGES, *API])
 def test_roles_without_imports_get_403(client, job_with_report, request, role_user, name):
     client.force_login(request.getfixturevalue(role_user))
     assert client.get(url(name, job_with_report)).status_code == 403
+    assert not AuditEvent.objects.filter(action__endswith="downloaded").exists()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_facilitator_who_imports_surveys_never_gets_an_admins_files(
+    client, facilitator, job_with_report, name
+):
+    """Facilitators may import surveys (IMPORT_SURVEYS), so the import pages open for them, but
+    another user's registry job is not theirs: 404, as for any record outside their reach."""
+    client.force_login(facilitator)
+    assert client.get(url(name, job_with_report)).status_code == 404
     assert not AuditEvent.objects.filter(action__endswith="downloaded").exists()
 
 
