@@ -38,8 +38,9 @@ DENIED = "login redirect, 403 or 404"  # the admin site, to anyone but an admin
 API_ANONYMOUS = frozenset({401, 403})
 WRITE_OK = frozenset({200, 201, 202, 204, 302, 400, 409})
 UNSAFE = {"post", "put", "patch", "delete"}
-# Actions that show aggregates only: the executive may hold nothing else.
-AGGREGATE_ACTIONS = {A.VIEW_AREA, A.VIEW_DASHBOARD}
+# Actions that show aggregates only: the executive may hold nothing else. Reports are the
+# roll-ups as xlsx, protected as the dashboard is (monitoring/reports.py).
+AGGREGATE_ACTIONS = {A.VIEW_AREA, A.VIEW_DASHBOARD, A.RUN_REPORTS}
 
 
 # ---- what exists: URL patterns and schema operations -------------------------------------------
