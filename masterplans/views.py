@@ -43,6 +43,15 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _plan_section_answer(request, public_id, template: str):
+    """After a change to a plan: htmx gets the changed section read again, a plain form post
+    goes back to the plan page."""
+    if _is_htmx(request):
+        plan = selectors.plan_detail(request.user, public_id)
+        return render(request, template, {**_plan_context(request, plan), "partial": True})
+    return redirect("masterplans:plan_detail", public_id)
+
+
 @login_required
 def plan_list(request):
     ensure_role_allows(request.user, Action.VIEW_HOUSEHOLD)
@@ -167,11 +176,7 @@ def plan_refresh(request, public_id):
         _refusal(request, error)
     else:
         messages.success(request, _("The data section was computed again from the surveys."))
-    if _is_htmx(request):
-        plan = selectors.plan_detail(request.user, public_id)
-        context = {**_plan_context(request, plan), "partial": True}
-        return render(request, "masterplans/_data_section.html", context)
-    return redirect("masterplans:plan_detail", plan.public_id)
+    return _plan_section_answer(request, public_id, "masterplans/_data_section.html")
 
 
 @login_required
@@ -237,11 +242,7 @@ def problem_move(request, public_id):
         )
     except ValidationError as error:
         _refusal(request, error)
-    if _is_htmx(request):
-        plan = selectors.plan_detail(request.user, public_id)
-        context = {**_plan_context(request, plan), "partial": True}
-        return render(request, "masterplans/_problems.html", context)
-    return redirect("masterplans:plan_detail", plan.public_id)
+    return _plan_section_answer(request, public_id, "masterplans/_problems.html")
 
 
 def _problem_of(request, plan):
@@ -305,11 +306,7 @@ def problem_delete(request, public_id):
         _refusal(request, error)
     else:
         messages.success(request, _("The problem was removed from the plan."))
-    if _is_htmx(request):
-        plan = selectors.plan_detail(request.user, public_id)
-        context = {**_plan_context(request, plan), "partial": True}
-        return render(request, "masterplans/_problems.html", context)
-    return redirect("masterplans:plan_detail", plan.public_id)
+    return _plan_section_answer(request, public_id, "masterplans/_problems.html")
 
 
 @login_required
