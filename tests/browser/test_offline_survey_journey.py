@@ -54,7 +54,9 @@ def _no_sideways_scroll(page):
 
 def _ready_offline(page, households: int):
     """The service worker controls the page and the work is kept on the phone."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    # A function, not a bare expression: Playwright evals an expression in the page, which the
+    # Content-Security-Policy refuses.
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.wait_for_function(
         """n => PPAOSOffline.get("bundle").then(b => b && b.households.length === n)""",
         arg=households,

@@ -5,6 +5,7 @@ and ends with every row once."""
 
 import threading
 import time
+import uuid
 
 import pytest
 import requests
@@ -70,9 +71,21 @@ def test_requests_and_an_import_survive_a_postgres_restart(facilitator, admin_us
     web = worker = None
     try:
         pg.copy_test_database()
-        env = service_env(database_url=pg.url, IMPORT_BATCH_ROWS=100, IMPORT_BATCH_PAUSE=0.1)
+        # Queues of its own: the run's session worker reads the test database, not this cluster,
+        # and would take the job and find nothing.
+        queue = f"ppaos-test-pg-restart-{uuid.uuid4().hex[:8]}"
+        env = service_env(
+            database_url=pg.url,
+            IMPORT_BATCH_ROWS=100,
+            IMPORT_BATCH_PAUSE=0.1,
+            CELERY_TASK_DEFAULT_QUEUE=queue,
+            CELERY_ROLLUPS_QUEUE=f"{queue}-rollups",
+            CELERY_REPORTS_QUEUE=f"{queue}-reports",
+        )
         web = Gunicorn(env, "pg-restart-web").start()
-        worker = start_worker(name="pg-restart", env=env)
+        worker = start_worker(
+            name="pg-restart", env=env, queue=f"{queue},{queue}-rollups,{queue}-reports"
+        )
         page = f"{web.base}/households/h/{household.public_id}/"
         assert requests.get(page, cookies=cookies, timeout=10).status_code == 200
 
