@@ -54,9 +54,15 @@ def _no_sideways_scroll(page):
 
 def _ready_offline(page, households: int):
     """The service worker controls the page and the work is kept on the phone."""
-    # A function, not a bare expression: Playwright evals an expression in the page, which the
+    # Functions, not bare expressions: Playwright evals an expression in the page, which the
     # Content-Security-Policy refuses.
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("() => !!navigator.serviceWorker.controller"):
+        # This page opened while the worker was still installing (a slow phone or host): the
+        # worker claims the pages open when it activates, but not one whose load was under way
+        # then. The next page opened is controlled, as the facilitator's next page would be.
+        page.reload()
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
     page.wait_for_function(
         """n => PPAOSOffline.get("bundle").then(b => b && b.households.length === n)""",
         arg=households,
