@@ -11,7 +11,9 @@ say "djLint (templates)"
 .venv/bin/djlint templates --lint --quiet
 say "makemigrations --check"
 "$PY" manage.py makemigrations --check --dry-run
-say "pytest (unit, database, worker and browser tests)"
+say "pytest (unit, database, worker and browser tests), one process per core"
 mkdir -p test-results
-"$PY" -m pytest --junitxml=test-results/junit.xml "$@"
+# pytest-xdist: each process has its own test database (test_ppaos_gw0, ...), Celery queues,
+# session worker and cache prefix (ppaos/settings/test.py), so they share nothing but the servers.
+"$PY" -m pytest -n auto --junitxml=test-results/junit.xml "$@"
 say "Screenshots of the browser journeys: test-results/screenshots/"

@@ -20,6 +20,9 @@ _prefix = CELERY_TASK_DEFAULT_QUEUE
 CELERY_ROLLUPS_QUEUE = os.environ.get("CELERY_ROLLUPS_QUEUE", f"{_prefix}-rollups")
 CELERY_REPORTS_QUEUE = os.environ.get("CELERY_REPORTS_QUEUE", f"{_prefix}-reports")
 CELERY_TASK_ROUTES = celery_task_routes(CELERY_ROLLUPS_QUEUE, CELERY_REPORTS_QUEUE)  # noqa: F405
+# The cache keys carry the same prefix: two test runs (or the two processes of one run, or the
+# demo app) on this Redis never read each other's throttle counters or cached figures.
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": _prefix}}  # noqa: F405
 
 # Importers declared by a test (dotted paths, comma-separated), for the Celery worker that test
 # starts: it reads them from its environment (tests/imports/test_importer_protocol.py).
