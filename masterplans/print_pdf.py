@@ -14,14 +14,14 @@ from django.core.files.base import ContentFile
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+# MAX_ATTEMPTS and STALLED_AFTER: ppaos.core.background_jobs (named here for the tests' sake).
+from ppaos.core.background_jobs import MAX_ATTEMPTS, STALLED_AFTER, claimable_q  # noqa: F401
+
 from .print_document import render_plan_html, static_file_for
 from .print_models import PdfStatus, PlanPdf
-from .selectors import STALLED_AFTER
 
 logger = logging.getLogger(__name__)
 
-# A PDF taken up this many times without being finished (its worker died each time) has failed.
-MAX_ATTEMPTS = 3
 PDF_MARGIN = {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
 FOOTER = (
     '<div style="width:100%;font-size:8pt;color:#555;padding:0 15mm;'
@@ -70,10 +70,7 @@ def _local_only(route) -> None:
 
 
 def _claimable() -> Q:
-    """Waiting, or being made by a worker that has gone quiet for STALLED_AFTER."""
-    return Q(status=PdfStatus.PENDING) | Q(
-        status=PdfStatus.RUNNING, updated_at__lt=timezone.now() - STALLED_AFTER
-    )
+    return claimable_q(waiting=PdfStatus.PENDING, running=PdfStatus.RUNNING)
 
 
 def build_plan_pdf(pdf_id: int) -> str:

@@ -36,6 +36,7 @@ from households.surveys.models import (
     SurveyStatus,
 )
 from ppaos.accounts.policy import Action, can, scope_q, scope_queryset
+from ppaos.core.background_jobs import STALLED_AFTER, is_stalled
 from ppaos.core.display import format_amount
 from ppaos.thai.thai_dates import be_to_ce
 
@@ -671,9 +672,8 @@ def project_figures(area_code: str, survey_round: int) -> list[dict]:
 
 # --- The printed plan's PDFs ----------------------------------------------------------------------
 
-# A PDF still waiting or being made after this long lost its worker (a broker restart can drop
-# the message): it is not handed out again, and the page offers to make a new one.
-STALLED_AFTER = dt.timedelta(minutes=10)
+# A PDF still waiting or being made after STALLED_AFTER lost its worker (a broker restart can
+# drop the message): it is not handed out again, and the page offers to make a new one.
 
 
 def plan_fingerprint(plan: MasterPlan) -> str:
@@ -720,6 +720,6 @@ def latest_pdf(plan: MasterPlan, *, exact: bool) -> PlanPdf | None:
     the panel then offers to make a new one, not the old file."""
     pdf = PlanPdf.objects.filter(plan=plan, exact_counts=exact).order_by("-created_at").first()
     if pdf is not None:
-        pdf.stalled = pdf.in_progress and pdf.updated_at < timezone.now() - STALLED_AFTER
+        pdf.stalled = is_stalled(pdf.in_progress, pdf.updated_at)
         pdf.out_of_date = pdf.fingerprint != plan_fingerprint(plan)
     return pdf

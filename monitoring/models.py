@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ppaos.areas.models import Area
+from ppaos.core.background_jobs import is_stalled
 from ppaos.core.models import PublicIdModel
 from ppaos.core.stored_files import RandomStoredName
 
@@ -93,6 +94,7 @@ class Report(PublicIdModel):
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0)  # percent
+    attempts = models.PositiveSmallIntegerField(default=0)  # workers that took it up
     file = models.FileField(upload_to=RandomStoredName("monitoring/reports/%Y/%m/"), blank=True)
     data_as_of = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -109,3 +111,12 @@ class Report(PublicIdModel):
     @property
     def policy_area_code(self) -> str:
         return self.area_id
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting or being written, but its worker has been quiet too long: it is gone."""
+        return is_stalled(self.in_progress, self.updated_at)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -23,6 +23,7 @@ from households.surveys.models import LEVEL_THAI
 from ppaos.accounts.policy import Action, require, scope_q
 from ppaos.areas.models import Area
 from ppaos.audit.services import record_audit_event
+from ppaos.core.background_jobs import MAX_ATTEMPTS, STALLED_AFTER, claimable_q
 from ppaos.core.display import format_datetime
 from ppaos.core.xlsx_cells import amount_cell, safe_row, text_cell
 from ppaos.db_routers import read_from_replica
@@ -76,51 +77,72 @@ def request_report(*, actor, area: Area, fiscal_year: int) -> Report:
     return report
 
 
-def _set(report: Report, **fields) -> None:
-    for name, value in fields.items():
-        setattr(report, name, value)
-    report.save(update_fields=[*fields, "updated_at"])
-
-
 def write_report(report_id: int) -> Report | None:
-    """Write the xlsx of a queued report; progress is saved as it goes. Safe to run twice: the
-    job is claimed (row locked, skipping a row another worker holds; moved from QUEUED only), so
-    a duplicate delivery does nothing and stores no second file.
+    """Write the xlsx of a queued report; progress is saved as it goes. Safe to run twice: a
+    worker claims the report with a conditional update (waiting, or running in a worker gone
+    quiet for STALLED_AFTER: ppaos.core.background_jobs), counting the attempt, so a duplicate
+    delivery while one works does nothing and stores no second file; after MAX_ATTEMPTS claims
+    it has failed. Its result is saved only while this claim still holds.
 
     The Report row is read and updated on the primary (its status is what the page polls); the
     figures are read inside `read_from_replica()` (a replica that lags or is down is skipped
     there: ppaos/db_routers.py)."""
-    with transaction.atomic():
-        report = (
-            Report.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("area", "requested_by")
-            .filter(pk=report_id, status=ReportStatus.QUEUED)
-            .first()
-        )
-        claimed = report is not None and Report.objects.filter(
-            pk=report_id, status=ReportStatus.QUEUED
-        ).update(status=ReportStatus.RUNNING, progress=5, updated_at=timezone.now())
+    now = timezone.now()
+    claimable = Report.objects.filter(
+        claimable_q(waiting=ReportStatus.QUEUED, running=ReportStatus.RUNNING), pk=report_id
+    )
+    claimable.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=ReportStatus.FAILED, error="WorkerLost", finished_at=now, updated_at=now
+    )
+    claimed = claimable.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=ReportStatus.RUNNING, progress=5, attempts=F("attempts") + 1, updated_at=now
+    )
     if not claimed:
         return Report.objects.filter(pk=report_id).first()
-    report.status, report.progress = ReportStatus.RUNNING, 5
+    report = Report.objects.select_related("area", "requested_by").get(pk=report_id)
+    ours = Report.objects.filter(
+        pk=report_id, status=ReportStatus.RUNNING, attempts=report.attempts
+    )
+
+    def progress(percent: int) -> None:
+        ours.update(progress=percent, updated_at=timezone.now())
+
     try:
         with override("th"), read_from_replica():
-            content = _workbook_bytes(report, lambda percent: _set(report, progress=percent))
+            content = _workbook_bytes(report, progress)
             refresh = RollupRefresh.objects.first()
-        name = Report._meta.get_field("file").generate_filename(report, "report.xlsx")
-        stored = Report._meta.get_field("file").storage.save(name, ContentFile(content))
-        _set(
-            report,
-            file=stored,
-            status=ReportStatus.DONE,
-            progress=100,
-            finished_at=timezone.now(),
-            data_as_of=refresh.finished_at if refresh else None,
-        )
     except Exception as exc:
-        _set(report, status=ReportStatus.FAILED, error=type(exc).__name__[:200])
+        ours.update(
+            status=ReportStatus.FAILED,
+            error=type(exc).__name__[:200],
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
         raise
-    return report
+    field = Report._meta.get_field("file")
+    name = field.generate_filename(report, "report.xlsx")
+    stored = field.storage.save(name, ContentFile(content))
+    finished = ours.update(
+        file=stored,
+        status=ReportStatus.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+        data_as_of=refresh.finished_at if refresh else None,
+    )
+    if not finished:
+        # Another worker took it over (this one was too slow): its result stands, not ours.
+        field.storage.delete(stored)
+    return Report.objects.filter(pk=report_id).first()
+
+
+def look_again_in(report: Report | None) -> float | None:
+    """Seconds until a delivery that found the report held by another worker should look again
+    (once that worker would count as gone: it is then taken over, or found finished); None when
+    there is nothing to wait for."""
+    if report is not None and report.status == ReportStatus.RUNNING:
+        return STALLED_AFTER.total_seconds() + 60
+    return None
 
 
 def download_name(report: Report) -> str:

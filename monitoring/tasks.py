@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core.cache import cache
 
+from ppaos.core.background_jobs import MAX_ATTEMPTS
+
 from . import rollup
 
 
@@ -18,9 +20,13 @@ def drain_pending_villages() -> int:
     return refresh.villages if refresh else 0
 
 
-@shared_task(name="monitoring.write_report", acks_late=True, reject_on_worker_lost=True)
-def write_report_task(report_id: int) -> str | None:
+@shared_task(name="monitoring.write_report", bind=True, acks_late=True, reject_on_worker_lost=True)
+def write_report_task(self, report_id: int) -> str | None:
     from . import reports  # noqa: PLC0415
 
     report = reports.write_report(report_id)
+    wait = reports.look_again_in(report)
+    if wait is not None:
+        # Another worker holds it, or held it and died (this is the message delivered again).
+        raise self.retry(countdown=wait, max_retries=MAX_ATTEMPTS)
     return report.status if report is not None else None
