@@ -2,8 +2,8 @@
 
 One subject per referral ("referral:<public id>"). A notice asking someone to act (approve,
 re-route, accept, act on an overdue referral) stops waiting when the next step is taken; the
-proposer's "help was given" waits until the follow-up is recorded; "rejected" and "cancelled"
-only tell, so reading them is handling them.
+proposer's "help was given" waits until the follow-up is recorded; "rejected", "cancelled" and
+the agency's progress notes only tell, so reading them is handling them.
 """
 
 from django.urls import reverse
@@ -23,6 +23,7 @@ REJECTED = "referral_rejected"
 COMPLETED = "referral_completed"
 CANCELLED = "referral_cancelled"
 OVERDUE = "referral_overdue"
+PROGRESS_NOTED = "referral_progress_noted"
 
 KINDS = {
     TO_APPROVE: _("A referral waits for your approval"),
@@ -32,8 +33,9 @@ KINDS = {
     COMPLETED: _("Help was given: confirm at the next survey"),
     CANCELLED: _("A referral was cancelled"),
     OVERDUE: _("A referral is overdue: act on it or say why"),
+    PROGRESS_NOTED: _("The agency wrote how the help is going"),
 }
-HANDLED_WHEN_READ = {REJECTED, CANCELLED}
+HANDLED_WHEN_READ = {REJECTED, CANCELLED, PROGRESS_NOTED}
 # Answered by the next step on the referral, whoever takes it.
 ASKING_TO_ACT = [TO_APPROVE, DECLINED, TO_ACCEPT, OVERDUE]
 
@@ -79,6 +81,17 @@ def referral_acted_on(referral) -> None:
 def followed_up(referral) -> None:
     """The facilitator confirmed with the household: "help was given" is handled."""
     mark_handled(subject_of(referral), kinds=[COMPLETED])
+
+
+def progress_noted(referral) -> None:
+    """The agency added a progress note: the facilitator who proposed the referral is told (the
+    notice says only that there is news; the note is read on the referral's page)."""
+    notify(
+        [referral.proposed_by_id],
+        kind=PROGRESS_NOTED,
+        subject=subject_of(referral),
+        url=detail_url(referral),
+    )
 
 
 def step_taken(referral, previous: str, actor) -> None:

@@ -360,6 +360,7 @@ def add_progress_note(actor, *, referral: Referral, text: str) -> ReferralProgre
             area_code=locked.area_id,
             details={"status": locked.status},
         )
+        notices.progress_noted(locked)
     return note
 
 

@@ -6,6 +6,7 @@ completed list shows when each was completed, not when it was due."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -130,3 +131,22 @@ def test_the_completed_list_shows_the_completion_date_not_the_due_date(
     assert 'data-testid="completed-on"' in row
     assert format_date(completed_at) in row
     assert format_date(due_on) not in row and 'data-testid="due-on"' not in row
+
+
+def test_the_proposer_is_told_of_a_new_note_and_reading_it_handles_it(
+    client, make_referral, agency_staff, facilitator
+):
+    from ppaos.notifications.models import Notice
+    from referrals.notices import PROGRESS_NOTED
+
+    referral = make_referral("in_progress")
+    as_user(client, agency_staff).post(_note_url(referral), {"text": NOTE})
+    notice = Notice.objects.get(kind=PROGRESS_NOTED)
+    assert notice.recipient_id == referral.proposed_by_id == facilitator.pk
+    assert notice.url == reverse("referrals:referral_detail", args=[referral.public_id])
+    assert NOTE not in str(notice.__dict__)  # the notice says only that there is news
+    assert not Notice.objects.filter(kind=PROGRESS_NOTED).exclude(pk=notice.pk).exists()
+    as_user(client, facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"  # the referrals conftest picks English
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "หน่วยงานบันทึกความคืบหน้าการช่วยเหลือ" in page
