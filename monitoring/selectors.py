@@ -8,7 +8,6 @@ table goes through monitoring.suppression.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.http import Http404
 
 from households import person_groups
@@ -18,7 +17,7 @@ from ppaos.accounts.policy import Action, area_prefixes_for, can, ensure_role_al
 from ppaos.areas.models import Area
 from ppaos.core.display import format_datetime
 
-from . import suppression
+from . import evaluation, suppression
 from .models import AreaRollup, RollupRefresh
 
 LEVELS = [level.value for level in Level]
@@ -445,20 +444,7 @@ def transition_matrix(
     )
     if not exact and (not top or inside):
         return {"top_only": True, "exact": False, "from_year": from_year, "to_year": to_year}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT coalesce(a.level, %(out)s), coalesce(b.level, %(out)s), count(*)
-              FROM (SELECT household_id, level FROM households_classificationresult
-                     WHERE fiscal_year = %(from)s AND area_id LIKE %(prefix)s) a
-              FULL JOIN (SELECT household_id, level FROM households_classificationresult
-                          WHERE fiscal_year = %(to)s AND area_id LIKE %(prefix)s) b
-                ON b.household_id = a.household_id
-             GROUP BY 1, 2
-            """,
-            {"out": OUT, "from": from_year, "to": to_year, "prefix": area.code + "%"},
-        )
-        counts = {(a, b): n for a, b, n in cursor.fetchall()}
+    counts = evaluation.transition_counts(area.code, from_year, to_year, OUT)
     keys = LEVELS + [OUT]
     table = [[counts.get((a, b), 0) for b in keys] for a in keys]
     if exact:
@@ -525,70 +511,30 @@ def _shade(shown, i, j) -> str:
     return f"t-{kind} t-{step}"
 
 
-_OUTCOME_SQL = """
-WITH pairs AS (
-    SELECT a.household_id AS hh, a.area_id AS village, a.level AS start,
-           (CASE b.level WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
-                         WHEN 'getting_by' THEN 2 ELSE 3 END)
-         > (CASE a.level WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
-                         WHEN 'getting_by' THEN 2 ELSE 3 END) AS improved
-      FROM households_classificationresult a
-      JOIN households_classificationresult b
-        ON b.household_id = a.household_id AND b.fiscal_year = %(to)s
-     WHERE a.fiscal_year = %(from)s AND a.area_id LIKE %(prefix)s
-), helped AS (
-    SELECT DISTINCT f.household_id AS hh, s.kind
-      FROM referrals_referral f JOIN referrals_service s ON s.id = f.service_id
-     WHERE f.status = 'completed' AND f.household_id IN (SELECT hh FROM pairs)
-)
-SELECT k.kind, p.village, p.start, h.hh IS NOT NULL, count(*), sum(p.improved::int)
-  FROM pairs p
- CROSS JOIN (SELECT DISTINCT kind FROM helped) k
-  LEFT JOIN helped h ON h.hh = p.hh AND h.kind = k.kind
- GROUP BY 1, 2, 3, 4
-"""
-
-
 def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
     """For each kind of help: the share of helped households whose level improved by the next
     round, beside the share among comparable households not helped with it (same starting level
     and village, weighted like the helped ones). A comparison, not proof of cause."""
     from referrals.models import ServiceKind
 
-    with connection.cursor() as cursor:
-        cursor.execute(_OUTCOME_SQL, {"from": from_year, "to": to_year, "prefix": area.code + "%"})
-        rows = cursor.fetchall()
-    strata: dict[str, dict[tuple, dict[bool, tuple[int, int]]]] = {}
-    for kind, village, start, helped, n, improved in rows:
-        strata.setdefault(kind, {}).setdefault((village, start), {})[helped] = (n, improved)
     exact = is_exact_for(user, area)
     out = []
-    for kind in sorted(strata):
-        helped_n = helped_up = compared_n = 0
-        weight = weighted = 0.0
-        for cell in strata[kind].values():
-            if True not in cell:
-                continue
-            n, up = cell[True]
-            helped_n += n
-            helped_up += up
-            if False in cell and cell[False][0]:
-                cn, cup = cell[False]
-                compared_n += cn
-                weight += n
-                weighted += n * cup / cn
+    sums = sorted(evaluation.outcome_sums(area.code, from_year, to_year))
+    for kind, helped_n, helped_up, compared_n, weight, weighted in sums:
         enough = exact or (
             helped_n >= suppression.THRESHOLD and compared_n >= suppression.THRESHOLD
         )
         out.append(
             {
                 "kind": ServiceKind(kind).label if kind in ServiceKind.values else kind,
-                "helped": suppression.protect_value(helped_n, exact=exact),
+                "helped": suppression.protect_value(int(helped_n), exact=exact),
                 "helped_share": round(100 * helped_up / helped_n, 1)
                 if enough and helped_n
                 else None,
-                "compared": suppression.protect_value(compared_n, exact=exact),
-                "compared_share": round(100 * weighted / weight, 1) if enough and weight else None,
+                "compared": suppression.protect_value(int(compared_n), exact=exact),
+                "compared_share": round(100 * float(weighted) / weight, 1)
+                if enough and weight
+                else None,
             }
         )
     return out
