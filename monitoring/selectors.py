@@ -6,9 +6,13 @@ area manager, a provincial officer) the counts are exact; everywhere else (an ex
 table goes through monitoring.suppression.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import router
 from django.http import Http404
+from django.utils import translation
 
 from households import person_groups
 from households.surveys.models import LEVEL_THAI, Level
@@ -60,7 +64,16 @@ def breadcrumb(user, area: Area) -> list[Area]:
     return [a for a in chain if any(a.code.startswith(p) for p in prefixes)]
 
 
+def current_refresh() -> RollupRefresh | None:
+    """The newest refresh of the roll-ups (its time is "ข้อมูล ณ …"; its id keys the cache)."""
+    return RollupRefresh.objects.only("id", "finished_at").first()
+
+
 def rounds() -> list[int]:
+    return _cached("rounds", None, (), _rounds)
+
+
+def _rounds() -> list[int]:
     return sorted(
         # a round is a year with surveyed households (referrals of a later year make no round)
         AreaRollup.objects.filter(fiscal_year__gt=0, level="province", metric="hh")
@@ -70,16 +83,51 @@ def rounds() -> list[int]:
 
 
 def last_refreshed_at():
-    refresh = RollupRefresh.objects.only("finished_at").first()
+    refresh = current_refresh()
     return refresh.finished_at if refresh else None
 
 
 def data_as_of() -> str | None:
     """ "ข้อมูล ณ …": when the roll-ups were last refreshed, Buddhist era, Bangkok time."""
-    refresh = RollupRefresh.objects.only("finished_at").first()
+    refresh = current_refresh()
     if refresh is None:
         return None
     return format_datetime(refresh.finished_at)
+
+
+# Answers computed from the roll-ups change only when they are refreshed: each is cached under
+# the newest refresh (its id and time, and the database: a new refresh makes new keys, the old
+# ones expire) and, for what a user is shown, under the user's scope: their dashboard and
+# own-work-area prefixes, the only things of the user the figures and their hiding depend on.
+# Users with different scopes never share an answer. Only counts are cached: no names, no IDs.
+CACHE_SECONDS = 6 * 3600
+
+
+def _scope(user) -> str:
+    return ";".join(
+        ",".join(area_prefixes_for(user, action))
+        for action in (Action.VIEW_DASHBOARD, Action.VIEW_HOUSEHOLD)
+    )
+
+
+def _cached(name: str, user, parts: tuple, compute):
+    refresh = current_refresh()
+    if refresh is None:
+        return compute()
+    database = router.db_for_read(AreaRollup)
+    key = "|".join(
+        str(part)
+        for part in (
+            name, database, refresh.pk, refresh.finished_at.isoformat(),
+            translation.get_language(), "" if user is None else _scope(user), *parts,
+        )
+    )  # fmt: skip
+    key = "ppaos:monitoring:" + hashlib.sha256(key.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _figures(codes: list[str], fiscal_years: list[int]) -> dict[tuple[str, int], dict[str, float]]:
@@ -128,6 +176,19 @@ FINDINGS = ["found", "moved", "deceased", "not_found", "not_poor"]
 
 
 def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
+    """The area's figures for a round (the latest when `fiscal_year` is not one), as the user
+    may see them; cached per refresh and scope (_cached) but for the master-plan projects, which
+    are read each time (plans change without a refresh of the roll-ups)."""
+    board = _cached(
+        "dashboard", user, (area.code, fiscal_year), lambda: _dashboard(user, area, fiscal_year)
+    )
+    board.area = area
+    if board.fiscal_year is not None:
+        board.projects = masterplan_selectors.project_figures(area.code, board.fiscal_year)
+    return board
+
+
+def _dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     from django.utils.translation import gettext as _
 
     from households.models import Finding
@@ -221,7 +282,6 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
         for k, v in zip(kinds, shown_kinds[:-1], strict=True)
         if now.get(f"help_kind:{k}") or v != 0
     ]
-    board.projects = masterplan_selectors.project_figures(area.code, fiscal_year)
     _with_unreviewed(figures)
     coverage = tree([f"reg_finding:{f}" for f in FINDINGS] + ["reg_unreviewed"], year=0)
     board.coverage = [(Finding(f).label, v) for f, v in zip(FINDINGS, coverage, strict=False)] + [
@@ -422,6 +482,16 @@ OUT = "-"  # not surveyed in that round (entered or left the programme)
 def transition_matrix(
     user, area: Area, from_year: int, to_year: int, *, exact: bool | None = None
 ) -> dict:
+    """_transition_matrix, cached per refresh and scope (_cached)."""
+    return _cached(
+        "transitions", user, (area.code, from_year, to_year, exact),
+        lambda: _transition_matrix(user, area, from_year, to_year, exact=exact),
+    )  # fmt: skip
+
+
+def _transition_matrix(
+    user, area: Area, from_year: int, to_year: int, *, exact: bool | None = None
+) -> dict:
     """Households by level in `from_year` (rows) and in `to_year` (columns), protected.
 
     A fifth row counts the households that entered the programme (surveyed in `to_year` in this
@@ -512,6 +582,14 @@ def _shade(shown, i, j) -> str:
 
 
 def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
+    """_outcomes_by_help, cached per refresh and scope (_cached)."""
+    return _cached(
+        "outcomes", user, (area.code, from_year, to_year),
+        lambda: _outcomes_by_help(user, area, from_year, to_year),
+    )  # fmt: skip
+
+
+def _outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
     """For each kind of help: the share of helped households whose level improved by the next
     round, beside the share among comparable households not helped with it (same starting level
     and village, weighted like the helped ones). A comparison, not proof of cause."""
