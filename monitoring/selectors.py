@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import router
+from django.db.models import Q
 from django.http import Http404
 from django.utils import translation
 
@@ -130,11 +131,22 @@ def _cached(name: str, user, parts: tuple, compute):
     return found
 
 
-def _figures(codes: list[str], fiscal_years: list[int]) -> dict[tuple[str, int], dict[str, float]]:
+def _figures(
+    codes: list[str], fiscal_years: list[int], metrics=None, *, own: str | None = None
+) -> dict[tuple[str, int], dict[str, float]]:
+    """{(code, round): {figure: value}}: every figure, or only `metrics` (a list), and then for
+    the area `own` also its value of help and its histogram of days (an area's agency figures
+    alone are hundreds of rows, which only the agency page reads)."""
     out: dict[tuple[str, int], dict[str, float]] = {}
-    rows = AreaRollup.objects.filter(area_code__in=codes, fiscal_year__in=fiscal_years).values_list(
-        "area_code", "fiscal_year", "metric", "value"
-    )
+    rows = AreaRollup.objects.filter(area_code__in=codes, fiscal_year__in=fiscal_years)
+    if metrics is not None:
+        wanted = Q(metric__in=list(metrics))
+        if own is not None:
+            wanted |= Q(area_code=own) & (
+                Q(metric="help_value") | Q(metric__startswith="ref_days:")
+            )
+        rows = rows.filter(wanted)
+    rows = rows.values_list("area_code", "fiscal_year", "metric", "value")
     for code, year, metric, value in rows:
         out.setdefault((code, year), {})[metric] = float(value) if "value" in metric else int(value)
     return out
@@ -211,7 +223,7 @@ def _dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
                 kids.get(area.code, [])]  # fmt: skip
     codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
     years = [fiscal_year, 0] + ([previous] if previous else [])
-    figures = _figures(codes, years)
+    figures = _figures(codes, years, _dashboard_metrics(), own=area.code)
     now = figures.get((area.code, fiscal_year), {})
     known = known_to(user)
     tables = {year: level_tables(figures, kids, year, exact=exact, path=path, known=known)
@@ -313,6 +325,18 @@ def _dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
             )  # fmt: skip
         board.children_total = table[-1]
     return board
+
+
+def _dashboard_metrics() -> list[str]:
+    """The figures the dashboard's tables read (of every area on the path and its children)."""
+    from referrals.models import ServiceKind
+
+    return [
+        *(f"level:{lv}" for lv in LEVELS), "target_poor", "ref_overdue", "help_count",
+        *PERSON_GROUPS, *(f"ref:{s}" for s in REFERRAL_STATES),
+        *(f"help_kind:{k}" for k in ServiceKind.values),
+        *(f"reg_finding:{f}" for f in FINDINGS), "reg_total",
+    ]  # fmt: skip
 
 
 def ancestry(code: str) -> list[str]:
@@ -523,7 +547,7 @@ def _transition_matrix(
         path = ancestry(area.code)
         kids = _children_on_path(path)
         codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
-        figures = _figures(codes, [from_year, to_year])
+        figures = _figures(codes, [from_year, to_year], [f"level:{lv}" for lv in LEVELS])
         known = known_to(user)
         before, after = (
             own_line(area.code, level_tables(figures, kids, y, exact=False, path=path, known=known))
