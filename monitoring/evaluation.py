@@ -15,6 +15,8 @@ earlier round with every later one (with R rounds, R(R-1)/2 pairs; the counting 
 
 from itertools import combinations
 
+from django.conf import settings
+
 RESULTS = "households_classificationresult"
 TRANSITIONS = "monitoring_transitioncell"
 STRATA = "monitoring_outcomestratum"
@@ -30,47 +32,52 @@ WITH RECURSIVE y(fy) AS (
 SELECT fy FROM y WHERE fy IS NOT NULL ORDER BY fy
 """
 
-# Households by (area, level) in each of the two rounds ('' where no result); {only} narrows to
-# the households with a record in the villages refreshed, {keep} to the rows touching them.
-_TRANSITIONS_SQL = f"""
-INSERT INTO {TRANSITIONS} (from_year, to_year, from_area, to_area, from_level, to_level,
-                           households)
-SELECT %(from)s, %(to)s, coalesce(a.area_id, ''), coalesce(b.area_id, ''),
-       coalesce(a.level, ''), coalesce(b.level, ''), count(*)
-  FROM (SELECT household_id, area_id, level FROM {RESULTS}
-         WHERE fiscal_year = %(from)s {{only}}) a
-  FULL JOIN (SELECT household_id, area_id, level FROM {RESULTS}
-              WHERE fiscal_year = %(to)s {{only}}) b
-    ON b.household_id = a.household_id
- WHERE true {{keep}}
- GROUP BY 3, 4, 5, 6
-"""
+_RANK = """(CASE {0} WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
+                      WHEN 'getting_by' THEN 2 ELSE 3 END)"""
 
-_RANK = """(CASE {0}.level WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
-                           WHEN 'getting_by' THEN 2 ELSE 3 END)"""
-
-# Households surveyed in both rounds by the first round's area and level: all of them (kind
-# '') and those helped with each kind (any completed referral of the household, whatever its
-# date), with how many improved. {only}: the strata of the areas refreshed.
-_STRATA_SQL = f"""
-INSERT INTO {STRATA} (from_year, to_year, area_code, start_level, kind, households, improved)
-WITH pairs AS MATERIALIZED (
-    SELECT a.household_id AS hh, a.area_id AS area, a.level AS start,
-           {_RANK.format("b")} > {_RANK.format("a")} AS improved
-      FROM {RESULTS} a
-      JOIN {RESULTS} b ON b.household_id = a.household_id AND b.fiscal_year = %(to)s
-     WHERE a.fiscal_year = %(from)s {{only}}
+# One pair of rounds, one join of the two rounds' results feeding both tables:
+# - transition cells: households by (area, level) in each round ('' where no result);
+# - outcome strata: households with a result in both, by the first round's area and level, all
+#   of them (kind '') and those helped with each kind (any completed referral of the household,
+#   whatever its date), with how many improved.
+# {only}: the households recounted (a refresh), {keep_cells} / {keep_strata}: the rows of the
+# areas recounted, {helped_only}: the referrals of those households.
+_PAIR_SQL = f"""
+WITH a AS (
+    SELECT household_id, area_id, level FROM {RESULTS} WHERE fiscal_year = %(from)s {{only}}
+), b AS (
+    SELECT household_id, area_id, level FROM {RESULTS} WHERE fiscal_year = %(to)s {{only}}
 ), helped AS (
-    SELECT DISTINCT f.household_id AS hh, s.kind
+    SELECT f.household_id AS hh, array_agg(DISTINCT s.kind) AS kinds
       FROM referrals_referral f JOIN referrals_service s ON s.id = f.service_id
-     WHERE f.status = 'completed' AND f.household_id IN (SELECT hh FROM pairs)
+     WHERE f.status = 'completed' AND f.household_id IS NOT NULL {{helped_only}}
+     GROUP BY f.household_id
+), pairs AS MATERIALIZED (
+    SELECT a.household_id IS NOT NULL AND b.household_id IS NOT NULL AS both_rounds,
+           a.area_id AS from_area, b.area_id AS to_area, a.level AS from_level,
+           b.level AS to_level, h.kinds,
+           {_RANK.format("b.level")} > {_RANK.format("a.level")} AS improved
+      FROM a FULL JOIN b ON b.household_id = a.household_id
+      LEFT JOIN helped h ON h.hh = a.household_id
+), cells AS (
+    INSERT INTO {TRANSITIONS} (from_year, to_year, from_area, to_area, from_level, to_level,
+                               households)
+    SELECT %(from)s, %(to)s, coalesce(from_area, ''), coalesce(to_area, ''),
+           coalesce(from_level, ''), coalesce(to_level, ''), count(*)
+      FROM pairs WHERE true {{keep_cells}}
+     GROUP BY 3, 4, 5, 6
 )
-SELECT %(from)s, %(to)s, p.area, p.start, '', count(*), sum(p.improved::int)
-  FROM pairs p GROUP BY p.area, p.start
+INSERT INTO {STRATA} (from_year, to_year, area_code, start_level, kind, households, improved)
+SELECT %(from)s, %(to)s, from_area, from_level, '', count(*), sum(improved::int)
+  FROM pairs WHERE both_rounds {{keep_strata}} GROUP BY from_area, from_level
 UNION ALL
-SELECT %(from)s, %(to)s, p.area, p.start, h.kind, count(*), sum(p.improved::int)
-  FROM pairs p JOIN helped h ON h.hh = p.hh GROUP BY p.area, p.start, h.kind
+SELECT %(from)s, %(to)s, from_area, from_level, k.kind, count(*), sum(improved::int)
+  FROM pairs CROSS JOIN LATERAL unnest(kinds) AS k(kind)
+ WHERE both_rounds {{keep_strata}} GROUP BY from_area, from_level, k.kind
 """
+
+# Memory for the join of two rounds (this transaction only), as monitoring.rollup's refreshes.
+WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
 
 
 def _rounds(cursor) -> list[int]:
@@ -85,12 +92,12 @@ def _stored_pairs(cursor) -> set[tuple[int, int]]:
 
 def rebuild(cursor) -> None:
     """Both tables recounted from the records (inside the caller's transaction)."""
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
     cursor.execute(f"DELETE FROM {TRANSITIONS}")
     cursor.execute(f"DELETE FROM {STRATA}")
+    sql = _PAIR_SQL.format(only="", keep_cells="", keep_strata="", helped_only="")
     for first, second in combinations(_rounds(cursor), 2):
-        params = {"from": first, "to": second}
-        cursor.execute(_TRANSITIONS_SQL.format(only="", keep=""), params)
-        cursor.execute(_STRATA_SQL.format(only=""), params)
+        cursor.execute(sql, {"from": first, "to": second})
     cursor.execute(f"ANALYZE {TRANSITIONS}")
     cursor.execute(f"ANALYZE {STRATA}")
 
@@ -104,35 +111,45 @@ def refresh(cursor, codes: list[str]) -> None:
         return
     # The households with a result or a referral in the villages, and every area where one of
     # their results sits: all rows of those areas are recounted (a household that moved has its
-    # "left" row in the village it came from, and its stratum where it started).
+    # "left" row in the village it came from, and its stratum where it started). The ids go
+    # through arrays so that PostgreSQL looks them up by index (as a semi-join it scans).
     cursor.execute(
         f"""
-        WITH touched AS (
-            SELECT household_id FROM {RESULTS} WHERE area_id = ANY(%(codes)s)
-            UNION
-            SELECT household_id FROM referrals_referral
-             WHERE area_id = ANY(%(codes)s) AND household_id IS NOT NULL
-        )
-        SELECT DISTINCT r.area_id FROM {RESULTS} r WHERE r.household_id IN (SELECT * FROM touched)
+        SELECT array_agg(DISTINCT r.area_id) FROM {RESULTS} r
+         WHERE r.household_id = ANY(ARRAY(
+             SELECT household_id FROM {RESULTS} WHERE area_id = ANY(%(codes)s)
+             UNION
+             SELECT household_id FROM referrals_referral
+              WHERE area_id = ANY(%(codes)s) AND household_id IS NOT NULL))
         """,
         {"codes": codes},
     )
-    areas = sorted({row[0] for row in cursor.fetchall()} | set(codes))
-    params = {"areas": areas}
+    areas = sorted(set(cursor.fetchone()[0] or []) | set(codes))
     cursor.execute(
-        f"DELETE FROM {TRANSITIONS} WHERE from_area = ANY(%(areas)s) OR to_area = ANY(%(areas)s)",
-        params,
+        f"SELECT coalesce(array_agg(DISTINCT household_id), '{{}}') FROM {RESULTS} "
+        "WHERE area_id = ANY(%s)",
+        [areas],
     )
-    cursor.execute(f"DELETE FROM {STRATA} WHERE area_code = ANY(%(areas)s)", params)
-    only_households = (
-        f"AND household_id IN (SELECT household_id FROM {RESULTS} "
-        "WHERE area_id = ANY(%(areas)s) AND fiscal_year IN (%(from)s, %(to)s))"
+    households = cursor.fetchone()[0]
+    sql = _PAIR_SQL.format(
+        only="AND household_id = ANY(%(households)s)",
+        keep_cells="AND (from_area = ANY(%(areas)s) OR to_area = ANY(%(areas)s))",
+        keep_strata="AND from_area = ANY(%(areas)s)",
+        helped_only="AND f.household_id = ANY(%(households)s)",
     )
-    keep = "AND (a.area_id = ANY(%(areas)s) OR b.area_id = ANY(%(areas)s))"
     for first, second in pairs:
-        params = {"from": first, "to": second, "areas": areas}
-        cursor.execute(_TRANSITIONS_SQL.format(only=only_households, keep=keep), params)
-        cursor.execute(_STRATA_SQL.format(only="AND a.area_id = ANY(%(areas)s)"), params)
+        params = {"from": first, "to": second, "areas": areas, "households": households}
+        cursor.execute(
+            f"DELETE FROM {TRANSITIONS} WHERE from_year = %(from)s AND to_year = %(to)s "
+            "AND (from_area = ANY(%(areas)s) OR to_area = ANY(%(areas)s))",
+            params,
+        )
+        cursor.execute(
+            f"DELETE FROM {STRATA} WHERE from_year = %(from)s AND to_year = %(to)s "
+            "AND area_code = ANY(%(areas)s)",
+            params,
+        )
+        cursor.execute(sql, params)
 
 
 # --- reads ------------------------------------------------------------------------------------
