@@ -86,15 +86,28 @@ def _rounds(cursor) -> list[int]:
 
 
 def _stored_pairs(cursor) -> set[tuple[int, int]]:
-    cursor.execute(f"SELECT DISTINCT from_year, to_year FROM {TRANSITIONS}")
+    """The pairs of rounds in the table, by a loose scan of its primary key (no table scan)."""
+    cursor.execute(
+        f"""
+        WITH RECURSIVE p AS (
+            (SELECT from_year, to_year FROM {TRANSITIONS} ORDER BY 1, 2 LIMIT 1)
+            UNION ALL
+            SELECT n.from_year, n.to_year FROM p CROSS JOIN LATERAL (
+                SELECT from_year, to_year FROM {TRANSITIONS}
+                 WHERE (from_year, to_year) > (p.from_year, p.to_year) ORDER BY 1, 2 LIMIT 1) n
+        )
+        SELECT from_year, to_year FROM p
+        """
+    )
     return {tuple(row) for row in cursor.fetchall()}
 
 
 def rebuild(cursor) -> None:
     """Both tables recounted from the records (inside the caller's transaction)."""
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
-    cursor.execute(f"DELETE FROM {TRANSITIONS}")
-    cursor.execute(f"DELETE FROM {STRATA}")
+    # TRUNCATE, not DELETE: a DELETE would leave every row dead (the tables twice their size
+    # until a vacuum). Readers that miss the cache wait for the commit; cached answers do not.
+    cursor.execute(f"TRUNCATE {TRANSITIONS}, {STRATA}")
     sql = _PAIR_SQL.format(only="", keep_cells="", keep_strata="", helped_only="")
     for first, second in combinations(_rounds(cursor), 2):
         cursor.execute(sql, {"from": first, "to": second})
