@@ -223,10 +223,10 @@ def seed(households: int) -> None:
                     status, surveyed_on, notice_given, lawful_basis, sensitive_consent,
                     consent_given_by, welfare_card_in_household, needs_note, last_step,
                     submitted_at, reviewed_at, return_comment, household_id, surveyed_by_id,
-                    reviewed_by_id, instrument_id)
+                    reviewed_by_id, instrument_id, version)
                 SELECT now(), now(), gen_random_uuid(), y, 'verified',
                        make_date(y - 544, 11, 1), true, 'public_task', false, '', false, '', '',
-                       now(), now(), '', h.id, %(user)s, %(user)s, %(instrument)s
+                       now(), now(), '', h.id, %(user)s, %(user)s, %(instrument)s, 1
                 FROM households_household h CROSS JOIN unnest(%(rounds)s::int[]) AS y
                 """,
                 {"user": facilitator, "instrument": instrument.pk, "rounds": list(ROUNDS)},
@@ -373,21 +373,33 @@ def measure_incremental(runs: int) -> dict[str, list[float]]:
 
 
 def measure_transitions(runs: int) -> dict[str, list[float]]:
+    """The transition matrix and the outcomes by help (monitoring.selectors) for the province
+    (as the executive: protected) and a district (as its area manager: exact), uncached (read
+    from the evaluation tables) and then from the cache, as the page's second request is."""
     from monitoring import selectors
     from ppaos.accounts.models import User
     from ppaos.areas.models import Area
 
-    user = User.objects.get(username="executive")
     out: dict[str, list[float]] = {}
-    for code in ("49", "4901"):
-        area = Area.objects.get(code=code)
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            matrix = selectors.transition_matrix(user, area, ROUNDS[0], ROUNDS[1])
-            times.append(time.perf_counter() - start)
-        out[f"transition matrix {code}"] = times
-        print(f"    transition matrix {code}: total {matrix['total']}")
+    for code, username in (("49", "executive"), ("4901", "manager")):
+        user, area = User.objects.get(username=username), Area.objects.get(code=code)
+        reads = {
+            "transition matrix": (selectors._transition_matrix, selectors.transition_matrix),
+            "outcomes by help": (selectors._outcomes_by_help, selectors.outcomes_by_help),
+        }
+        for label, (uncached, cached) in reads.items():
+            cached(user, area, ROUNDS[0], ROUNDS[1])  # the page's first request fills the cache
+            for kind, read in (("from the tables", uncached), ("cached", cached)):
+                times = []
+                for _ in range(runs):
+                    start = time.perf_counter()
+                    answer = read(user, area, ROUNDS[0], ROUNDS[1])
+                    times.append(time.perf_counter() - start)
+                out[f"{label} {code} ({kind})"] = times
+            if label == "transition matrix":
+                print(f"    transition matrix {code} ({username}): total {answer.get('total')}")
+            else:
+                print(f"    outcomes by help {code}: {len(answer)} kinds of help")
     return out
 
 
@@ -656,7 +668,7 @@ def main() -> None:
         print("\nIncremental refresh after 1,000 verifications:")
         incremental = measure_incremental(args.runs)
     if "transitions" in steps:
-        print("\nTransition matrix (round 2568 → 2569):")
+        print("\nTransition matrix and outcomes by help (round 2568 → 2569):")
         transitions = measure_transitions(args.runs)
     if "report" in steps:
         print("\nxlsx report:")

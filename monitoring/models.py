@@ -53,6 +53,9 @@ class RollupRefresh(models.Model):
 
     class Meta:
         ordering = ["-finished_at", "-id"]
+        # Every dashboard request reads the newest (its time and the cache key): one index probe,
+        # however many refreshes a year of 30-second drains leaves.
+        indexes = [models.Index(fields=["-finished_at", "-id"], name="rollup_refresh_newest_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.finished_at:%Y-%m-%d %H:%M}"
@@ -120,3 +123,54 @@ class Report(PublicIdModel):
     def stalled(self) -> bool:
         """Waiting or being written, but its worker has been quiet too long: it is gone."""
         return is_stalled(self.in_progress, self.updated_at)
+
+
+class TransitionCell(models.Model):
+    """Households by where and at which level they were in two rounds (monitoring.evaluation
+    writes it with the roll-ups): one row per (pair of rounds, area of the first round's result,
+    area of the second's, the two levels). '' for an area and level: no result that round. Any
+    area's transition matrix is a sum over these rows (a household that moved between two areas
+    is "left" in one and "entered" in the other, and a transition in the area holding both)."""
+
+    pk = models.CompositePrimaryKey(
+        "from_year", "to_year", "from_area", "to_area", "from_level", "to_level"
+    )
+    from_year = models.PositiveSmallIntegerField()
+    to_year = models.PositiveSmallIntegerField()
+    from_area = models.CharField(max_length=8)
+    to_area = models.CharField(max_length=8)
+    from_level = models.CharField(max_length=12)
+    to_level = models.CharField(max_length=12)
+    households = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("transition count")
+        verbose_name_plural = _("transition counts")
+        indexes = [
+            models.Index(fields=["from_year", "to_year", "to_area"], name="transition_to_area_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_year}→{self.to_year} {self.from_area} → {self.to_area}"
+
+
+class OutcomeStratum(models.Model):
+    """Households surveyed in both rounds of a pair, by the first round's area and level (the
+    stratum of outcomes_by_help): `kind` '' counts all of them, a kind of help those helped with
+    it (a completed referral); `improved` how many of them rose a level by the second round."""
+
+    pk = models.CompositePrimaryKey("from_year", "to_year", "area_code", "start_level", "kind")
+    from_year = models.PositiveSmallIntegerField()
+    to_year = models.PositiveSmallIntegerField()
+    area_code = models.CharField(max_length=8)
+    start_level = models.CharField(max_length=12)
+    kind = models.CharField(max_length=16)
+    households = models.PositiveIntegerField()
+    improved = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("outcome stratum")
+        verbose_name_plural = _("outcome strata")
+
+    def __str__(self) -> str:
+        return f"{self.from_year}→{self.to_year} {self.area_code} {self.start_level} {self.kind}"

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import evaluation
 from .models import AreaRollup, PendingVillage, RollupRefresh
 
 TABLE = AreaRollup._meta.db_table
@@ -192,6 +193,9 @@ def full_rebuild() -> RollupRefresh:
         cursor.execute(f"ANALYZE {new}")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # The transitions page's tables (monitoring/evaluation.py): before the renames, so the
+        # roll-up table is locked only for the swap itself.
+        evaluation.rebuild(cursor)
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [TABLE]
         )
@@ -311,6 +315,7 @@ def refresh_villages(codes) -> RollupRefresh | None:
         _no_jit(cursor)
         cursor.execute(_DELTA_SQL.format(base=_base_sql(True), table=TABLE), _params(codes))
         cursor.execute(f"DELETE FROM {TABLE} WHERE area_code = ANY(%s) AND value = 0", [ancestors])
+        evaluation.refresh(cursor, codes)  # the transitions page's tables (evaluation.py)
         return RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.INCREMENTAL,
             villages=len(codes),

@@ -6,10 +6,14 @@ area manager, a provincial officer) the counts are exact; everywhere else (an ex
 table goes through monitoring.suppression.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import router
+from django.db.models import Q
 from django.http import Http404
+from django.utils import translation
 
 from households import person_groups
 from households.surveys.models import LEVEL_THAI, Level
@@ -18,7 +22,7 @@ from ppaos.accounts.policy import Action, area_prefixes_for, can, ensure_role_al
 from ppaos.areas.models import Area
 from ppaos.core.display import format_datetime
 
-from . import suppression
+from . import evaluation, suppression
 from .models import AreaRollup, RollupRefresh
 
 LEVELS = [level.value for level in Level]
@@ -61,7 +65,16 @@ def breadcrumb(user, area: Area) -> list[Area]:
     return [a for a in chain if any(a.code.startswith(p) for p in prefixes)]
 
 
+def current_refresh() -> RollupRefresh | None:
+    """The newest refresh of the roll-ups (its time is "ข้อมูล ณ …"; its id keys the cache)."""
+    return RollupRefresh.objects.only("id", "finished_at").first()
+
+
 def rounds() -> list[int]:
+    return _cached("rounds", None, (), _rounds)
+
+
+def _rounds() -> list[int]:
     return sorted(
         # a round is a year with surveyed households (referrals of a later year make no round)
         AreaRollup.objects.filter(fiscal_year__gt=0, level="province", metric="hh")
@@ -71,23 +84,69 @@ def rounds() -> list[int]:
 
 
 def last_refreshed_at():
-    refresh = RollupRefresh.objects.only("finished_at").first()
+    refresh = current_refresh()
     return refresh.finished_at if refresh else None
 
 
 def data_as_of() -> str | None:
     """ "ข้อมูล ณ …": when the roll-ups were last refreshed, Buddhist era, Bangkok time."""
-    refresh = RollupRefresh.objects.only("finished_at").first()
+    refresh = current_refresh()
     if refresh is None:
         return None
     return format_datetime(refresh.finished_at)
 
 
-def _figures(codes: list[str], fiscal_years: list[int]) -> dict[tuple[str, int], dict[str, float]]:
-    out: dict[tuple[str, int], dict[str, float]] = {}
-    rows = AreaRollup.objects.filter(area_code__in=codes, fiscal_year__in=fiscal_years).values_list(
-        "area_code", "fiscal_year", "metric", "value"
+# Answers computed from the roll-ups change only when they are refreshed: each is cached under
+# the newest refresh (its id and time, and the database: a new refresh makes new keys, the old
+# ones expire) and, for what a user is shown, under the user's scope: their dashboard and
+# own-work-area prefixes, the only things of the user the figures and their hiding depend on.
+# Users with different scopes never share an answer. Only counts are cached: no names, no IDs.
+CACHE_SECONDS = 6 * 3600
+
+
+def _scope(user) -> str:
+    return ";".join(
+        ",".join(area_prefixes_for(user, action))
+        for action in (Action.VIEW_DASHBOARD, Action.VIEW_HOUSEHOLD)
     )
+
+
+def _cached(name: str, user, parts: tuple, compute):
+    refresh = current_refresh()
+    if refresh is None:
+        return compute()
+    database = router.db_for_read(AreaRollup)
+    key = "|".join(
+        str(part)
+        for part in (
+            name, database, refresh.pk, refresh.finished_at.isoformat(),
+            translation.get_language(), "" if user is None else _scope(user), *parts,
+        )
+    )  # fmt: skip
+    key = "ppaos:monitoring:" + hashlib.sha256(key.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _figures(
+    codes: list[str], fiscal_years: list[int], metrics=None, *, own: str | None = None
+) -> dict[tuple[str, int], dict[str, float]]:
+    """{(code, round): {figure: value}}: every figure, or only `metrics` (a list), and then for
+    the area `own` also its value of help and its histogram of days (an area's agency figures
+    alone are hundreds of rows, which only the agency page reads)."""
+    out: dict[tuple[str, int], dict[str, float]] = {}
+    rows = AreaRollup.objects.filter(area_code__in=codes, fiscal_year__in=fiscal_years)
+    if metrics is not None:
+        wanted = Q(metric__in=list(metrics))
+        if own is not None:
+            wanted |= Q(area_code=own) & (
+                Q(metric="help_value") | Q(metric__startswith="ref_days:")
+            )
+        rows = rows.filter(wanted)
+    rows = rows.values_list("area_code", "fiscal_year", "metric", "value")
     for code, year, metric, value in rows:
         out.setdefault((code, year), {})[metric] = float(value) if "value" in metric else int(value)
     return out
@@ -129,6 +188,19 @@ FINDINGS = ["found", "moved", "deceased", "not_found", "not_poor"]
 
 
 def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
+    """The area's figures for a round (the latest when `fiscal_year` is not one), as the user
+    may see them; cached per refresh and scope (_cached) but for the master-plan projects, which
+    are read each time (plans change without a refresh of the roll-ups)."""
+    board = _cached(
+        "dashboard", user, (area.code, fiscal_year), lambda: _dashboard(user, area, fiscal_year)
+    )
+    board.area = area
+    if board.fiscal_year is not None:
+        board.projects = masterplan_selectors.project_figures(area.code, board.fiscal_year)
+    return board
+
+
+def _dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     from django.utils.translation import gettext as _
 
     from households.models import Finding
@@ -151,7 +223,7 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
                 kids.get(area.code, [])]  # fmt: skip
     codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
     years = [fiscal_year, 0] + ([previous] if previous else [])
-    figures = _figures(codes, years)
+    figures = _figures(codes, years, _dashboard_metrics(), own=area.code)
     now = figures.get((area.code, fiscal_year), {})
     known = known_to(user)
     tables = {year: level_tables(figures, kids, year, exact=exact, path=path, known=known)
@@ -222,7 +294,6 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
         for k, v in zip(kinds, shown_kinds[:-1], strict=True)
         if now.get(f"help_kind:{k}") or v != 0
     ]
-    board.projects = masterplan_selectors.project_figures(area.code, fiscal_year)
     _with_unreviewed(figures)
     coverage = tree([f"reg_finding:{f}" for f in FINDINGS] + ["reg_unreviewed"], year=0)
     board.coverage = [(Finding(f).label, v) for f, v in zip(FINDINGS, coverage, strict=False)] + [
@@ -254,6 +325,18 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
             )  # fmt: skip
         board.children_total = table[-1]
     return board
+
+
+def _dashboard_metrics() -> list[str]:
+    """The figures the dashboard's tables read (of every area on the path and its children)."""
+    from referrals.models import ServiceKind
+
+    return [
+        *(f"level:{lv}" for lv in LEVELS), "target_poor", "ref_overdue", "help_count",
+        *PERSON_GROUPS, *(f"ref:{s}" for s in REFERRAL_STATES),
+        *(f"help_kind:{k}" for k in ServiceKind.values),
+        *(f"reg_finding:{f}" for f in FINDINGS), "reg_total",
+    ]  # fmt: skip
 
 
 def ancestry(code: str) -> list[str]:
@@ -423,6 +506,16 @@ OUT = "-"  # not surveyed in that round (entered or left the programme)
 def transition_matrix(
     user, area: Area, from_year: int, to_year: int, *, exact: bool | None = None
 ) -> dict:
+    """_transition_matrix, cached per refresh and scope (_cached)."""
+    return _cached(
+        "transitions", user, (area.code, from_year, to_year, exact),
+        lambda: _transition_matrix(user, area, from_year, to_year, exact=exact),
+    )  # fmt: skip
+
+
+def _transition_matrix(
+    user, area: Area, from_year: int, to_year: int, *, exact: bool | None = None
+) -> dict:
     """Households by level in `from_year` (rows) and in `to_year` (columns), protected.
 
     A fifth row counts the households that entered the programme (surveyed in `to_year` in this
@@ -445,20 +538,7 @@ def transition_matrix(
     )
     if not exact and (not top or inside):
         return {"top_only": True, "exact": False, "from_year": from_year, "to_year": to_year}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT coalesce(a.level, %(out)s), coalesce(b.level, %(out)s), count(*)
-              FROM (SELECT household_id, level FROM households_classificationresult
-                     WHERE fiscal_year = %(from)s AND area_id LIKE %(prefix)s) a
-              FULL JOIN (SELECT household_id, level FROM households_classificationresult
-                          WHERE fiscal_year = %(to)s AND area_id LIKE %(prefix)s) b
-                ON b.household_id = a.household_id
-             GROUP BY 1, 2
-            """,
-            {"out": OUT, "from": from_year, "to": to_year, "prefix": area.code + "%"},
-        )
-        counts = {(a, b): n for a, b, n in cursor.fetchall()}
+    counts = evaluation.transition_counts(area.code, from_year, to_year, OUT)
     keys = LEVELS + [OUT]
     table = [[counts.get((a, b), 0) for b in keys] for a in keys]
     if exact:
@@ -467,7 +547,7 @@ def transition_matrix(
         path = ancestry(area.code)
         kids = _children_on_path(path)
         codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
-        figures = _figures(codes, [from_year, to_year])
+        figures = _figures(codes, [from_year, to_year], [f"level:{lv}" for lv in LEVELS])
         known = known_to(user)
         before, after = (
             own_line(area.code, level_tables(figures, kids, y, exact=False, path=path, known=known))
@@ -525,70 +605,38 @@ def _shade(shown, i, j) -> str:
     return f"t-{kind} t-{step}"
 
 
-_OUTCOME_SQL = """
-WITH pairs AS (
-    SELECT a.household_id AS hh, a.area_id AS village, a.level AS start,
-           (CASE b.level WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
-                         WHEN 'getting_by' THEN 2 ELSE 3 END)
-         > (CASE a.level WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
-                         WHEN 'getting_by' THEN 2 ELSE 3 END) AS improved
-      FROM households_classificationresult a
-      JOIN households_classificationresult b
-        ON b.household_id = a.household_id AND b.fiscal_year = %(to)s
-     WHERE a.fiscal_year = %(from)s AND a.area_id LIKE %(prefix)s
-), helped AS (
-    SELECT DISTINCT f.household_id AS hh, s.kind
-      FROM referrals_referral f JOIN referrals_service s ON s.id = f.service_id
-     WHERE f.status = 'completed' AND f.household_id IN (SELECT hh FROM pairs)
-)
-SELECT k.kind, p.village, p.start, h.hh IS NOT NULL, count(*), sum(p.improved::int)
-  FROM pairs p
- CROSS JOIN (SELECT DISTINCT kind FROM helped) k
-  LEFT JOIN helped h ON h.hh = p.hh AND h.kind = k.kind
- GROUP BY 1, 2, 3, 4
-"""
-
-
 def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
+    """_outcomes_by_help, cached per refresh and scope (_cached)."""
+    return _cached(
+        "outcomes", user, (area.code, from_year, to_year),
+        lambda: _outcomes_by_help(user, area, from_year, to_year),
+    )  # fmt: skip
+
+
+def _outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
     """For each kind of help: the share of helped households whose level improved by the next
     round, beside the share among comparable households not helped with it (same starting level
     and village, weighted like the helped ones). A comparison, not proof of cause."""
     from referrals.models import ServiceKind
 
-    with connection.cursor() as cursor:
-        cursor.execute(_OUTCOME_SQL, {"from": from_year, "to": to_year, "prefix": area.code + "%"})
-        rows = cursor.fetchall()
-    strata: dict[str, dict[tuple, dict[bool, tuple[int, int]]]] = {}
-    for kind, village, start, helped, n, improved in rows:
-        strata.setdefault(kind, {}).setdefault((village, start), {})[helped] = (n, improved)
     exact = is_exact_for(user, area)
     out = []
-    for kind in sorted(strata):
-        helped_n = helped_up = compared_n = 0
-        weight = weighted = 0.0
-        for cell in strata[kind].values():
-            if True not in cell:
-                continue
-            n, up = cell[True]
-            helped_n += n
-            helped_up += up
-            if False in cell and cell[False][0]:
-                cn, cup = cell[False]
-                compared_n += cn
-                weight += n
-                weighted += n * cup / cn
+    sums = sorted(evaluation.outcome_sums(area.code, from_year, to_year))
+    for kind, helped_n, helped_up, compared_n, weight, weighted in sums:
         enough = exact or (
             helped_n >= suppression.THRESHOLD and compared_n >= suppression.THRESHOLD
         )
         out.append(
             {
                 "kind": ServiceKind(kind).label if kind in ServiceKind.values else kind,
-                "helped": suppression.protect_value(helped_n, exact=exact),
+                "helped": suppression.protect_value(int(helped_n), exact=exact),
                 "helped_share": round(100 * helped_up / helped_n, 1)
                 if enough and helped_n
                 else None,
-                "compared": suppression.protect_value(compared_n, exact=exact),
-                "compared_share": round(100 * weighted / weight, 1) if enough and weight else None,
+                "compared": suppression.protect_value(int(compared_n), exact=exact),
+                "compared_share": round(100 * float(weighted) / weight, 1)
+                if enough and weight
+                else None,
             }
         )
     return out

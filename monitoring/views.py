@@ -7,6 +7,7 @@ villages' households, not the province's figures). The views hold no logic: moni
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ppaos.accounts.policy import Action, can, ensure_role_allows
@@ -27,6 +28,8 @@ def _page(request, code):
     context = {"area": area, "data_as_of": selectors.data_as_of(), "rounds": selectors.rounds()}
     if area is not None:
         board = selectors.dashboard(request.user, area, _int(request.GET.get("round")))
+        for row in board.children:  # one link a row (href and hx-get), not two reverses
+            row["url"] = reverse("monitoring:area_dashboard", args=[row["area"].code])
         context.update(
             board=board,
             breadcrumb=selectors.breadcrumb(request.user, area),

@@ -32,6 +32,7 @@ def helped_and_not(villages, agency):
                 need="x", reason="x", proposed_by=_user(), status=ReferralStatus.COMPLETED,
                 help_value=Decimal("1000.00"), outcome="ช่วยแล้ว", completed_at=timezone.now(),
             )  # fmt: skip
+    full_rebuild()  # the outcomes are read from the evaluation tables written with the roll-ups
 
 
 def test_helped_households_are_compared_with_comparable_ones_not_helped(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0002_reports"),
+        ("monitoring", "0004_refresh_newest_index"),
     ]
 
     operations = [

@@ -1,0 +1,222 @@
+"""The evaluation tables (monitoring.models.TransitionCell, OutcomeStratum), written with the
+roll-ups: the transitions page reads them instead of joining two rounds of records per request.
+
+- `rebuild(cursor)` recounts both tables from the records for every pair of rounds (called by
+  monitoring.rollup.full_rebuild inside its swap transaction, so the tables and the roll-ups
+  change together and carry the same RollupRefresh).
+- `refresh(cursor, codes)` recounts what the villages `codes` touch (called by
+  refresh_villages in its transaction): every row of the areas where a household with a result
+  or a referral in them has a result (so a household that moved is recounted on both sides).
+  When the rounds themselves changed (a first result of a new round), it rebuilds instead.
+
+Both recount from the records, so a refresh run twice changes nothing. Pairs of rounds: every
+earlier round with every later one (with R rounds, R(R-1)/2 pairs; the counting grows with it).
+"""
+
+from itertools import combinations
+
+from django.conf import settings
+
+RESULTS = "households_classificationresult"
+TRANSITIONS = "monitoring_transitioncell"
+STRATA = "monitoring_outcomestratum"
+
+# The rounds with results, by a loose scan of result_round_level_idx (one index probe a round).
+_ROUNDS_SQL = f"""
+WITH RECURSIVE y(fy) AS (
+    SELECT min(fiscal_year) FROM {RESULTS}
+    UNION ALL
+    SELECT (SELECT min(fiscal_year) FROM {RESULTS} WHERE fiscal_year > y.fy)
+      FROM y WHERE y.fy IS NOT NULL
+)
+SELECT fy FROM y WHERE fy IS NOT NULL ORDER BY fy
+"""
+
+_RANK = """(CASE {0} WHEN 'in_hardship' THEN 0 WHEN 'struggling' THEN 1
+                      WHEN 'getting_by' THEN 2 ELSE 3 END)"""
+
+# One pair of rounds, one join of the two rounds' results feeding both tables:
+# - transition cells: households by (area, level) in each round ('' where no result);
+# - outcome strata: households with a result in both, by the first round's area and level, all
+#   of them (kind '') and those helped with each kind (any completed referral of the household,
+#   whatever its date), with how many improved.
+# {only}: the households recounted (a refresh), {keep_cells} / {keep_strata}: the rows of the
+# areas recounted, {helped_only}: the referrals of those households.
+_PAIR_SQL = f"""
+WITH a AS (
+    SELECT household_id, area_id, level FROM {RESULTS} WHERE fiscal_year = %(from)s {{only}}
+), b AS (
+    SELECT household_id, area_id, level FROM {RESULTS} WHERE fiscal_year = %(to)s {{only}}
+), helped AS (
+    SELECT f.household_id AS hh, array_agg(DISTINCT s.kind) AS kinds
+      FROM referrals_referral f JOIN referrals_service s ON s.id = f.service_id
+     WHERE f.status = 'completed' AND f.household_id IS NOT NULL {{helped_only}}
+     GROUP BY f.household_id
+), pairs AS MATERIALIZED (
+    SELECT a.household_id IS NOT NULL AND b.household_id IS NOT NULL AS both_rounds,
+           a.area_id AS from_area, b.area_id AS to_area, a.level AS from_level,
+           b.level AS to_level, h.kinds,
+           {_RANK.format("b.level")} > {_RANK.format("a.level")} AS improved
+      FROM a FULL JOIN b ON b.household_id = a.household_id
+      LEFT JOIN helped h ON h.hh = a.household_id
+), cells AS (
+    INSERT INTO {TRANSITIONS} (from_year, to_year, from_area, to_area, from_level, to_level,
+                               households)
+    SELECT %(from)s, %(to)s, coalesce(from_area, ''), coalesce(to_area, ''),
+           coalesce(from_level, ''), coalesce(to_level, ''), count(*)
+      FROM pairs WHERE true {{keep_cells}}
+     GROUP BY 3, 4, 5, 6
+)
+INSERT INTO {STRATA} (from_year, to_year, area_code, start_level, kind, households, improved)
+SELECT %(from)s, %(to)s, from_area, from_level, '', count(*), sum(improved::int)
+  FROM pairs WHERE both_rounds {{keep_strata}} GROUP BY from_area, from_level
+UNION ALL
+SELECT %(from)s, %(to)s, from_area, from_level, k.kind, count(*), sum(improved::int)
+  FROM pairs CROSS JOIN LATERAL unnest(kinds) AS k(kind)
+ WHERE both_rounds {{keep_strata}} GROUP BY from_area, from_level, k.kind
+"""
+
+# Memory for the join of two rounds (this transaction only), as monitoring.rollup's refreshes.
+WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
+
+
+def _rounds(cursor) -> list[int]:
+    cursor.execute(_ROUNDS_SQL)
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _stored_pairs(cursor) -> set[tuple[int, int]]:
+    """The pairs of rounds in the table, by a loose scan of its primary key (no table scan)."""
+    cursor.execute(
+        f"""
+        WITH RECURSIVE p AS (
+            (SELECT from_year, to_year FROM {TRANSITIONS} ORDER BY 1, 2 LIMIT 1)
+            UNION ALL
+            SELECT n.from_year, n.to_year FROM p CROSS JOIN LATERAL (
+                SELECT from_year, to_year FROM {TRANSITIONS}
+                 WHERE (from_year, to_year) > (p.from_year, p.to_year) ORDER BY 1, 2 LIMIT 1) n
+        )
+        SELECT from_year, to_year FROM p
+        """
+    )
+    return {tuple(row) for row in cursor.fetchall()}
+
+
+def rebuild(cursor) -> None:
+    """Both tables recounted from the records (inside the caller's transaction)."""
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+    # TRUNCATE, not DELETE: a DELETE would leave every row dead (the tables twice their size
+    # until a vacuum). Readers that miss the cache wait for the commit; cached answers do not.
+    cursor.execute(f"TRUNCATE {TRANSITIONS}, {STRATA}")
+    sql = _PAIR_SQL.format(only="", keep_cells="", keep_strata="", helped_only="")
+    for first, second in combinations(_rounds(cursor), 2):
+        cursor.execute(sql, {"from": first, "to": second})
+    cursor.execute(f"ANALYZE {TRANSITIONS}")
+    cursor.execute(f"ANALYZE {STRATA}")
+
+
+def refresh(cursor, codes: list[str]) -> None:
+    """Recount what the villages `codes` touch (inside the caller's transaction)."""
+    rounds = _rounds(cursor)
+    pairs = list(combinations(rounds, 2))
+    if set(pairs) != _stored_pairs(cursor):
+        rebuild(cursor)  # a round appeared or went: every household gains or loses a pair
+        return
+    # The households with a result or a referral in the villages, and every area where one of
+    # their results sits: all rows of those areas are recounted (a household that moved has its
+    # "left" row in the village it came from, and its stratum where it started). The ids go
+    # through arrays so that PostgreSQL looks them up by index (as a semi-join it scans).
+    cursor.execute(
+        f"""
+        SELECT array_agg(DISTINCT r.area_id) FROM {RESULTS} r
+         WHERE r.household_id = ANY(ARRAY(
+             SELECT household_id FROM {RESULTS} WHERE area_id = ANY(%(codes)s)
+             UNION
+             SELECT household_id FROM referrals_referral
+              WHERE area_id = ANY(%(codes)s) AND household_id IS NOT NULL))
+        """,
+        {"codes": codes},
+    )
+    areas = sorted(set(cursor.fetchone()[0] or []) | set(codes))
+    cursor.execute(
+        f"SELECT coalesce(array_agg(DISTINCT household_id), '{{}}') FROM {RESULTS} "
+        "WHERE area_id = ANY(%s)",
+        [areas],
+    )
+    households = cursor.fetchone()[0]
+    sql = _PAIR_SQL.format(
+        only="AND household_id = ANY(%(households)s)",
+        keep_cells="AND (from_area = ANY(%(areas)s) OR to_area = ANY(%(areas)s))",
+        keep_strata="AND from_area = ANY(%(areas)s)",
+        helped_only="AND f.household_id = ANY(%(households)s)",
+    )
+    for first, second in pairs:
+        params = {"from": first, "to": second, "areas": areas, "households": households}
+        cursor.execute(
+            f"DELETE FROM {TRANSITIONS} WHERE from_year = %(from)s AND to_year = %(to)s "
+            "AND (from_area = ANY(%(areas)s) OR to_area = ANY(%(areas)s))",
+            params,
+        )
+        cursor.execute(
+            f"DELETE FROM {STRATA} WHERE from_year = %(from)s AND to_year = %(to)s "
+            "AND area_code = ANY(%(areas)s)",
+            params,
+        )
+        cursor.execute(sql, params)
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def transition_counts(prefix: str, from_year: int, to_year: int, out: str) -> dict:
+    """{(level then or `out`, level now or `out`): households} for the area `prefix`: a
+    household is in a round's column where its result that round lies in the area."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT CASE WHEN starts_with(from_area, %(prefix)s) THEN from_level ELSE %(out)s END,
+                   CASE WHEN starts_with(to_area, %(prefix)s) THEN to_level ELSE %(out)s END,
+                   sum(households)
+              FROM {TRANSITIONS}
+             WHERE from_year = %(from)s AND to_year = %(to)s
+               AND (starts_with(from_area, %(prefix)s) OR starts_with(to_area, %(prefix)s))
+             GROUP BY 1, 2
+            """,
+            {"prefix": prefix, "from": from_year, "to": to_year, "out": out},
+        )
+        return {(a, b): int(n) for a, b, n in cursor.fetchall()}
+
+
+def outcome_sums(prefix: str, from_year: int, to_year: int) -> list[tuple]:
+    """For each kind of help given to households of the area `prefix` surveyed in both rounds:
+    (kind, helped, helped who improved, compared (not helped with it, in strata holding helped
+    ones), the weight (helped in those strata), the weighted share of the compared who
+    improved: Σ helped × improved / compared over those strata)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH s AS (
+                SELECT area_code, start_level, kind, households AS n, improved AS up
+                  FROM {STRATA}
+                 WHERE from_year = %(from)s AND to_year = %(to)s
+                   AND starts_with(area_code, %(prefix)s)
+            )
+            SELECT h.kind, sum(h.n), sum(h.up),
+                   coalesce(sum(a.n - h.n) FILTER (WHERE a.n > h.n), 0),
+                   coalesce(sum(h.n) FILTER (WHERE a.n > h.n), 0),
+                   coalesce(sum(h.n * (a.up - h.up)::numeric / (a.n - h.n))
+                            FILTER (WHERE a.n > h.n), 0)
+              FROM s h
+              JOIN s a ON a.area_code = h.area_code AND a.start_level = h.start_level
+                      AND a.kind = ''
+             WHERE h.kind <> ''
+             GROUP BY h.kind
+             ORDER BY h.kind
+            """,
+            {"prefix": prefix, "from": from_year, "to": to_year},
+        )
+        return cursor.fetchall()

@@ -1,0 +1,100 @@
+"""The transitions page's tables (monitoring.evaluation): the matrix and the outcomes read from
+them equal a count from the records, and a refresh of the villages touched gives exactly what a
+full rebuild gives, also for a household that moved between villages and for a new round."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from households.surveys.models import ClassificationResult
+from monitoring import selectors
+from monitoring.models import OutcomeStratum, TransitionCell
+from monitoring.rollup import full_rebuild, refresh_villages
+from ppaos.areas.models import Area
+from referrals.models import Referral, ReferralStatus
+from tests.monitoring.builders import _user, household, result
+from tests.referrals.conftest import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+def _tables():
+    return (
+        set(TransitionCell.objects.values_list()),
+        set(OutcomeStratum.objects.values_list()),
+    )
+
+
+def _helped(home, service, agency):
+    Referral.objects.create(
+        household=home, area_id=home.area_id, service=service, agency=agency, need="x",
+        reason="x", proposed_by=_user(), status=ReferralStatus.COMPLETED,
+        help_value=Decimal("500.00"), outcome="ช่วยแล้ว", completed_at=timezone.now(),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def moved(villages, agency):
+    """a stays in 49010101 and improves; b moves from 49010101 to 49020101 and improves (helped);
+    c leaves after 2567 (49010102); e is new in 2568 (49010201)."""
+    service = make_service(agency, "monitor-evaluation")
+    a, b = household("49010101", [{}]), household("49010101", [{}])
+    c, e = household("49010102", [{}]), household("49010201", [{}])
+    result(a, 2567, "in_hardship")
+    result(a, 2568, "struggling")
+    result(b, 2567, "struggling")
+    b.area_id = "49020101"
+    b.save(update_fields=["area_id"])
+    result(b, 2568, "getting_by")
+    result(c, 2567, "getting_by")
+    result(e, 2568, "doing_well")
+    _helped(b, service, agency)
+    full_rebuild()
+    return {"a": a, "b": b, "c": c, "e": e, "service": service}
+
+
+def _matrix(user, code):
+    return selectors.transition_matrix(user, Area.objects.get(code=code), 2567, 2568)["counts"]
+
+
+def test_a_household_that_moved_left_one_district_and_entered_the_other(moved, provincial_officer):
+    # rows: 2567's levels then "not surveyed in 2567"; columns: 2568's then "not surveyed"
+    province = _matrix(provincial_officer, "49")
+    assert province[0][1] == 1  # a: hardship → struggling
+    assert province[1][2] == 1  # b moved but stayed in the province: struggling → getting by
+    assert province[2][4] == 1  # c left
+    assert province[4][3] == 1  # e entered
+    district = _matrix(provincial_officer, "4901")
+    assert district[1][4] == 1  # b left 4901
+    assert district[4][2] == 0
+    assert _matrix(provincial_officer, "4902")[4][2] == 1  # and entered 4902
+
+
+def test_outcomes_count_the_household_where_it_started(moved, provincial_officer):
+    rows = selectors.outcomes_by_help(provincial_officer, Area.objects.get(code="4901"), 2567, 2568)
+    assert [(r["helped"], r["helped_share"]) for r in rows] == [(1, 100.0)]
+    assert rows[0]["compared"] == 0  # no other household started struggling in 49010101
+    assert (
+        selectors.outcomes_by_help(provincial_officer, Area.objects.get(code="4902"), 2567, 2568)
+        == []
+    )
+
+
+def test_a_refresh_of_the_villages_touched_equals_a_full_rebuild(moved, agency):
+    # a second result of e moves it; c comes back in 2568 elsewhere; a is helped; a new round
+    ClassificationResult.objects.filter(household=moved["e"]).update(level="in_hardship")
+    moved["c"].area_id = "49010201"
+    moved["c"].save(update_fields=["area_id"])
+    result(moved["c"], 2568, "struggling")
+    _helped(moved["a"], moved["service"], agency)
+    refresh_villages(["49010201", "49010101"])
+    incremental = _tables()
+    full_rebuild()
+    assert incremental == _tables()
+    result(moved["a"], 2569, "doing_well")  # a new round: pairs with both earlier ones
+    refresh_villages(["49010101"])
+    incremental = _tables()
+    assert {(t[0], t[1]) for t in incremental[0]} == {(2567, 2568), (2567, 2569), (2568, 2569)}
+    full_rebuild()
+    assert incremental == _tables()
