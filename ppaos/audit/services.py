@@ -21,6 +21,24 @@ def record_audit_event(
     target's `audit_label` when it has one (records of data subjects label themselves without a
     name, PDPA), else `str(target)`.
     """
+    with transaction.atomic():
+        event = audit_event(
+            actor=actor, action=action, target=target, area_code=area_code, details=details
+        )
+        event.save()
+        return event
+
+
+def record_audit_events(events: list[AuditEvent]) -> None:
+    """Append many rows built with `audit_event`, in one insert (bulk writes: the survey
+    import), in the caller's transaction."""
+    AuditEvent.objects.bulk_create(events, batch_size=5000)
+
+
+def audit_event(
+    *, actor, action: str, target=None, area_code: str = "", details: dict | None = None
+) -> AuditEvent:
+    """The unsaved row `record_audit_event` appends (the same rules for labels and areas)."""
     object_type = object_id = object_repr = ""
     if target is not None:
         object_type = target._meta.label_lower
@@ -30,17 +48,16 @@ def record_audit_event(
         if not area_code:
             area_code = getattr(target, "area_id", None) or getattr(target, "code", "") or ""
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        return AuditEvent.objects.create(
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            area_code=area_code or "",
-            client_address=client_address.get(),
-            details=details or {},
-        )
+    return AuditEvent(
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        area_code=area_code or "",
+        client_address=client_address.get(),
+        details=details or {},
+    )
 
 
 def record_list_read(
