@@ -19,7 +19,6 @@ before it are written, so the result is the one a household-by-household run giv
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +26,8 @@ from django.db import connection
 from django.utils import timezone
 
 from ppaos.accounts.policy import Action, can
-from ppaos.audit.services import audit_event, record_audit_events
+from ppaos.audit.services import audit_values, record_audit_events
+from ppaos.core.copy_rows import copy_objects, copy_rows
 
 from ..models import (
     CapitalAnswer,
@@ -163,7 +163,8 @@ class Planner:
             house_number=values.get("house_number", "").strip(),
             house_registration_code="",
         )
-        household.full_clean(validate_unique=False, validate_constraints=False)
+        # The village is one of the uploader's (Villages): its foreign key needs no query.
+        household.full_clean(exclude=["area"], validate_unique=False, validate_constraints=False)
         ordered = [head] + [m for m in members if m is not head]
         persons, memberships = [], []
         for member in ordered:
@@ -278,84 +279,85 @@ class Planner:
     # ---- writing a segment -----------------------------------------------------------------
 
     def write(self, planned: list[Planned]) -> None:
-        """Insert the planned households' rows: one insert per table for the whole segment."""
+        """Insert the planned households' rows: one COPY per table for the whole segment. The
+        few rows per household that audit rows name (households, persons, surveys) are model
+        instances; the many small ones are written as plain values."""
         if not planned:
             return
-        Household.objects.bulk_create([p.household for p in planned], batch_size=2000)
-        Person.objects.bulk_create([x for p in planned for x in p.persons], batch_size=2000)
+        now = timezone.now()
+        copy_objects(Household, [p.household for p in planned])
+        copy_objects(Person, [x for p in planned for x in p.persons])
         for p in planned:
-            for membership, person in zip(p.memberships, p.persons, strict=True):
-                membership.household = p.household
-                membership.person = person
             p.survey.household = p.household
-        Membership.objects.bulk_create([x for p in planned for x in p.memberships], batch_size=2000)
-        Survey.objects.bulk_create([p.survey for p in planned], batch_size=2000)
-        actor = self.actor
-        transitions_rows, keys, indicator_rows, capital_rows, accounts_rows, need_rows = (
-            [], [], [], [], [], []
-        )  # fmt: skip
+        copy_objects(Survey, [p.survey for p in planned])
+        actor_id = self.actor.pk
         draft, submitted = transitions.INITIAL_STATUS, SurveyStatus.SUBMITTED
+        memberships, transition_rows, keys, indicator_rows, capital_rows = [], [], [], [], []
+        accounts_rows, need_rows = [], []
+        accounts_fields = list(SurveyAccounts.FIELDS)
         for p in planned:
-            survey = p.survey
-            transitions_rows.append(
-                SurveyTransition(survey=survey, from_status="", to_status=draft, actor=actor)
-            )
-            transitions_rows.append(
-                SurveyTransition(survey=survey, from_status=draft, to_status=submitted,
-                                 actor=actor)
-            )  # fmt: skip
-            if p.source_key:
-                keys.append(SurveySourceKey(key=p.source_key, survey=survey))
-            for indicator, person_index, result in p.indicators:
-                person = None if person_index is None else p.persons[person_index]
-                indicator_rows.append(
-                    IndicatorAnswer(survey=survey, indicator=indicator, person=person,
-                                    result=result)
+            survey_id, household_id = p.survey.pk, p.household.pk
+            for membership, person in zip(p.memberships, p.persons, strict=True):
+                memberships.append(
+                    (now, now, household_id, person.pk, membership.relation, membership.joined_on,
+                     None, "")
                 )  # fmt: skip
+            transition_rows.append((survey_id, "", draft, actor_id, "", now))
+            transition_rows.append((survey_id, draft, submitted, actor_id, "", now))
+            if p.source_key:
+                keys.append((p.source_key, survey_id, now))
+            for indicator, person_index, result in p.indicators:
+                person_id = None if person_index is None else p.persons[person_index].pk
+                indicator_rows.append((survey_id, indicator.pk, person_id, result))
             for item, score in p.capitals:
-                capital_rows.append(CapitalAnswer(survey=survey, item=item, score=score))
+                capital_rows.append((survey_id, item.pk, score))
             if p.accounts is not None:
-                p.accounts.survey = survey
-                accounts_rows.append(p.accounts)
+                accounts_rows.append(
+                    (survey_id, *(getattr(p.accounts, name) for name in accounts_fields))
+                )
             for category in p.needs:
-                need_rows.append(SurveyNeed(survey=survey, category=category))
-        SurveyTransition.objects.bulk_create(transitions_rows, batch_size=5000)
-        SurveySourceKey.objects.bulk_create(keys, batch_size=5000)
-        IndicatorAnswer.objects.bulk_create(indicator_rows, batch_size=5000)
-        CapitalAnswer.objects.bulk_create(capital_rows, batch_size=5000)
-        SurveyAccounts.objects.bulk_create(accounts_rows, batch_size=5000)
-        SurveyNeed.objects.bulk_create(need_rows, batch_size=5000)
-        record_audit_events([event for p in planned for event in self._audit(p)])
+                need_rows.append((survey_id, category, ""))
+        membership_columns = ["created_at", "updated_at", "household_id", "person_id",
+                              "relation", "joined_on", "left_on", "left_reason"]  # fmt: skip
+        copy_rows(Membership, membership_columns, memberships)
+        copy_rows(SurveyTransition, ["survey_id", "from_status", "to_status", "actor_id",
+                                     "comment", "at"], transition_rows)  # fmt: skip
+        copy_rows(SurveySourceKey, ["key", "survey_id", "created_at"], keys)
+        copy_rows(IndicatorAnswer, ["survey_id", "indicator_id", "person_id", "result"],
+                  indicator_rows)  # fmt: skip
+        copy_rows(CapitalAnswer, ["survey_id", "item_id", "score"], capital_rows)
+        copy_rows(SurveyAccounts, ["survey_id", *accounts_fields], accounts_rows)
+        copy_rows(SurveyNeed, ["survey_id", "category", "detail"], need_rows)
+        record_audit_events([row for p in planned for row in self._audit(p, now)])
         notices.new_surveys_submitted(
             [p.survey for p in planned], lambda s: self.verifiers(s.household.area_id)
         )
 
-    def _audit(self, p: Planned):
+    def _audit(self, p: Planned, at):
         """The audit rows the services append for this household, in their order."""
         actor, household, survey = self.actor, p.household, p.survey
-        yield audit_event(actor=actor, action="household.created", target=household)
+        yield audit_values(actor=actor, action="household.created", target=household, at=at)
         for person, membership in zip(p.persons, p.memberships, strict=True):
-            yield audit_event(actor=actor, action="person.created", target=person)
-            yield audit_event(
+            yield audit_values(actor=actor, action="person.created", target=person, at=at)
+            yield audit_values(
                 actor=actor,
                 action="household.member_added",
                 target=household,
                 details={"person": str(person.public_id), "relation": membership.relation},
+                at=at,
             )
         area = household.area_id
-        yield audit_event(actor=actor, action="survey.started", target=survey, area_code=area,
-                          details={"fiscal_year": survey.fiscal_year})  # fmt: skip
-        yield audit_event(actor=actor, action="survey.draft_saved", target=survey,
-                          area_code=area, details={"step": "review"})  # fmt: skip
-        yield audit_event(actor=actor, action="survey.submitted", target=survey, area_code=area)
-        yield audit_event(
+        yield audit_values(actor=actor, action="survey.started", target=survey, area_code=area,
+                           details={"fiscal_year": survey.fiscal_year}, at=at)  # fmt: skip
+        yield audit_values(actor=actor, action="survey.draft_saved", target=survey,
+                           area_code=area, details={"step": "review"}, at=at)  # fmt: skip
+        yield audit_values(actor=actor, action="survey.submitted", target=survey,
+                           area_code=area, at=at)  # fmt: skip
+        yield audit_values(
             actor=actor,
             action="survey.imported",
             target=survey,
             area_code=area,
             details={"import_job": str(self.job.public_id), "result": "created"},
+            at=at,
         )
-
-
-def parse_date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)

@@ -286,11 +286,19 @@ def _plain(value) -> str:
     return to_arabic_digits(str(value)).strip()
 
 
+_LOOKUPS: dict[int, tuple[dict, dict[str, str]]] = {}
+
+
 def _choice_lookup(choices: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Spelling (lower case) → code; built once per choices dict (read for every cell)."""
+    cached = _LOOKUPS.get(id(choices))
+    if cached is not None and cached[0] is choices:
+        return cached[1]
     lookup = {}
     for code, (th, en) in choices.items():
         for spelling in (code, th, en):
             lookup[spelling.strip().lower()] = code
+    _LOOKUPS[id(choices)] = (choices, lookup)
     return lookup
 
 

@@ -207,11 +207,7 @@ def _write_page(
     segment: list = []  # planned households not yet written, in file order
 
     def flush():
-        planner.write([planned for _row, planned in segment])
-        for row, planned in segment:
-            counts.created += 1
-            for column, error in planned.warnings:
-                error_lines.append(copy_staging.error_line(row, column, error))
+        planner.write(segment)
         segment.clear()
 
     for row_number, key, values in page:
@@ -221,11 +217,11 @@ def _write_page(
             values, hh_members, villages, column_names, lookups, seen, planner, parts
         )
         if isinstance(verdict, bulk.Planned):
-            segment.append((row_number, verdict))
-            continue
-        flush()  # the households before this one are written first (file order)
-        if verdict is bulk.SLOW:
-            outcome = write_household(
+            segment.append(verdict)
+            verdict = Outcome("created", verdict.warnings)
+        elif verdict is bulk.SLOW:
+            flush()  # the households before this one are written first (file order)
+            verdict = write_household(
                 actor=actor,
                 job=job,
                 values=values,
@@ -234,8 +230,9 @@ def _write_page(
                 parts=parts,
                 column_names=column_names,
             )
-        else:
-            outcome = verdict
+        # Planned (written with its segment), written by the services, or refused by its own
+        # rows (nothing written: the segment need not be written before it).
+        outcome = verdict
         if outcome.result != "rejected":
             setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
         for column, error in outcome.errors:

@@ -346,6 +346,7 @@ def checked_indicator_results(parts: InstrumentParts, results, members) -> list[
     refusing what the instrument does not ask (ValidationError). `members`: the keys of the
     household's current members (person ids; the bulk import uses national IDs)."""
     by_code = {i.code: i for i in parts.all_indicators}
+    known_results = {None, "", *IndicatorResult.values}
     checked = []
     for (code, person_id), result in results.items():
         indicator = by_code.get(code)
@@ -355,7 +356,7 @@ def checked_indicator_results(parts: InstrumentParts, results, members) -> list[
             raise ValidationError(f"Indicator {code} is asked per {indicator.scope}.")
         if person_id is not None and person_id not in members:
             raise ValidationError(_("That person is not a current member of this household."))
-        if result not in (None, "", *IndicatorResult.values):
+        if result not in known_results:
             raise ValidationError(f"Unknown indicator result {result!r}.")
         checked.append((indicator, person_id, result or None))
     return checked
