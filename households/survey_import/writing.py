@@ -18,6 +18,10 @@ gets a warning naming them, the rest of the survey is imported.
 
 Each household runs in a savepoint: a refusal rolls back that household only. A dry run rolls
 back each page once counted.
+
+Most households are new households of new persons: those are checked in Python by the same
+functions and written set-based, a run of them at a time (bulk.py); the rest go through the
+services as above, in file order.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -57,7 +63,17 @@ from ..surveys.selectors import current_instrument, instrument_parts
 from . import bulk
 from .columns import SENSITIVE_MEMBER_FIELDS
 
-PAGE = 2000
+PAGE = 2000  # households per page: looked up, planned and written together
+
+
+def _page_size() -> int:
+    return int(os.environ.get("SURVEY_IMPORT_PAGE_HOUSEHOLDS") or PAGE)
+
+
+def _page_pause() -> float:
+    # IMPORT_BATCH_PAUSE (the framework's, 0 in normal use): seconds between pages, so the
+    # crash-safety test can stop a worker part-way through the write.
+    return float(os.environ.get("IMPORT_BATCH_PAUSE") or 0)
 WARNING = "warning."  # error codes that do not reject the row (copy_staging.rejected_row_count)
 
 
@@ -164,13 +180,14 @@ def write_staged_households(
     parts = instrument_parts(instrument)
     planner = bulk.Planner(actor=actor, job=job, parts=parts, instrument=instrument)
     last = -1
+    page_size, pause = _page_size(), _page_pause()
     with translation.override("th"):
         while True:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT row_number, hh_key, payload FROM {stage} WHERE kind = 'h' "
                     "AND row_number > %s ORDER BY row_number LIMIT %s",
-                    [last, PAGE],
+                    [last, page_size],
                 )
                 page = cursor.fetchall()
                 if not page:
@@ -194,6 +211,8 @@ def write_staged_households(
                 transaction.savepoint_rollback(savepoint)
             copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             last = page[-1][0]
+            if pause:
+                time.sleep(pause)
         _report_orphans(stage, seen_keys)
     return counts
 
