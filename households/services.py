@@ -322,8 +322,11 @@ def _lock_household(household: Household) -> Household:
     return Household.objects.select_for_update().select_related("area").get(pk=household.pk)
 
 
+_RELATIONS = frozenset(Relation.values)
+
+
 def check_relation(relation: str) -> None:
-    if relation not in Relation.values:
+    if relation not in _RELATIONS:
         raise ValidationError({"relation": _("Choose the relation to the head.")})
 
 

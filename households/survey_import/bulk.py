@@ -59,7 +59,7 @@ class Planned:
 
     household: Household
     persons: list[Person]  # the head first, then the others in file order
-    memberships: list[Membership]
+    memberships: list[tuple]  # (relation, joined on), as `persons`
     survey: Survey
     indicators: list[tuple]  # (indicator, person index or None, result)
     capitals: list[tuple]  # (item, score)
@@ -177,12 +177,12 @@ class Planner:
             person = unsaved_person(person_data(member, national_id), national_id)
             # The national ID is validated (13 digits: the table's check constraint).
             person.full_clean(validate_unique=False, validate_constraints=False)
-            membership = Membership(relation=relation, joined_on=surveyed_on)
-            membership.full_clean(
-                exclude=["household", "person"], validate_unique=False, validate_constraints=False
-            )
+            # The membership's own fields, as its full_clean checks them (household and
+            # person are the rows written with it).
+            for name, value in (("relation", relation), ("joined_on", surveyed_on)):
+                Membership._meta.get_field(name).clean(value, None)
             persons.append(person)
-            memberships.append(membership)
+            memberships.append((relation, surveyed_on))
         # start_survey
         survey_services.check_surveyed_on(surveyed_on, fiscal_year)
         survey = Survey(
@@ -253,10 +253,11 @@ class Planner:
             for indicator, key, result in indicators
             if result is not None
         ]
+        # The computed indicators (never among the answers: checked_indicator_results
+        # refuses them), stored at submission.
         for indicator, result in survey_services.derived_indicator_results(
             self.parts, accounts, len(persons), self.rules
         ):
-            rows = [r for r in rows if r[0].pk != indicator.pk or r[1] is not None]
             rows.append((indicator, None, result))
         survey.status = transitions.next_status(transitions.INITIAL_STATUS, transitions.SUBMIT)
         survey.version = 1 + 1 + 1  # created, draft saved, submitted
@@ -297,11 +298,10 @@ class Planner:
         accounts_fields = list(SurveyAccounts.FIELDS)
         for p in planned:
             survey_id, household_id = p.survey.pk, p.household.pk
-            for membership, person in zip(p.memberships, p.persons, strict=True):
+            for (relation, joined_on), person in zip(p.memberships, p.persons, strict=True):
                 memberships.append(
-                    (now, now, household_id, person.pk, membership.relation, membership.joined_on,
-                     None, "")
-                )  # fmt: skip
+                    (now, now, household_id, person.pk, relation, joined_on, None, "")
+                )
             transition_rows.append((survey_id, "", draft, actor_id, "", now))
             transition_rows.append((survey_id, draft, submitted, actor_id, "", now))
             if p.source_key:
@@ -337,13 +337,13 @@ class Planner:
         """The audit rows the services append for this household, in their order."""
         actor, household, survey = self.actor, p.household, p.survey
         yield audit_values(actor=actor, action="household.created", target=household, at=at)
-        for person, membership in zip(p.persons, p.memberships, strict=True):
+        for person, (relation, _joined_on) in zip(p.persons, p.memberships, strict=True):
             yield audit_values(actor=actor, action="person.created", target=person, at=at)
             yield audit_values(
                 actor=actor,
                 action="household.member_added",
                 target=household,
-                details={"person": str(person.public_id), "relation": membership.relation},
+                details={"person": str(person.public_id), "relation": relation},
                 at=at,
             )
         area = household.area_id

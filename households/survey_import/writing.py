@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ from ..surveys.selectors import current_instrument, instrument_parts
 from . import bulk
 from .columns import SENSITIVE_MEMBER_FIELDS
 
+logger = logging.getLogger(__name__)
+
 PAGE = 2000  # households per page: looked up, planned and written together
 
 
@@ -74,6 +77,8 @@ def _page_pause() -> float:
     # IMPORT_BATCH_PAUSE (the framework's, 0 in normal use): seconds between pages, so the
     # crash-safety test can stop a worker part-way through the write.
     return float(os.environ.get("IMPORT_BATCH_PAUSE") or 0)
+
+
 WARNING = "warning."  # error codes that do not reject the row (copy_staging.rejected_row_count)
 
 
@@ -83,6 +88,11 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    by_services: int = 0  # households written through the services one by one
+    # Seconds spent: looking up a page, planning households, writing planned ones, services.
+    seconds: dict = field(
+        default_factory=lambda: {"lookup": 0.0, "plan": 0.0, "set_based": 0.0, "services": 0.0}
+    )
 
 
 @dataclass
@@ -214,6 +224,11 @@ def write_staged_households(
             if pause:
                 time.sleep(pause)
         _report_orphans(stage, seen_keys)
+    logger.info(
+        "import job %s: %d households, %d through the services; seconds %s",
+        job.pk, counts.staged, counts.by_services,
+        {k: round(v, 1) for k, v in counts.seconds.items()},
+    )  # fmt: skip
     return counts
 
 
@@ -222,30 +237,40 @@ def _write_page(
 ) -> None:
     """Write one page of households in file order: runs of planned households set-based, the
     others through the services (each in its savepoint)."""
+    clock = time.monotonic
+    began = clock()
     lookups = _page_lookups(page, members)
     seen = Seen()
+    seconds = counts.seconds
+    seconds["lookup"] += clock() - began
     # The household-by-household write alone (every household through the services) is the
     # reference the set-based write is checked against (tests/households/survey_import).
     set_based = getattr(settings, "SURVEY_IMPORT_SET_BASED", True)
     segment: list = []  # planned households not yet written, in file order
 
     def flush():
+        began = clock()
         planner.write(segment)
         segment.clear()
+        seconds["set_based"] += clock() - began
 
     for row_number, key, values in page:
         counts.staged += 1
         hh_members = members.get(key, [])
         verdict = bulk.SLOW
         if set_based:
+            began = clock()
             verdict = _plan_household(
                 values, hh_members, villages, column_names, lookups, seen, planner, parts
             )
+            seconds["plan"] += clock() - began
         if isinstance(verdict, bulk.Planned):
             segment.append(verdict)
             verdict = Outcome("created", verdict.warnings)
         elif verdict is bulk.SLOW:
             flush()  # the households before this one are written first (file order)
+            began = clock()
+            counts.by_services += 1
             verdict = write_household(
                 actor=actor,
                 job=job,
@@ -255,6 +280,7 @@ def _write_page(
                 parts=parts,
                 column_names=column_names,
             )
+            seconds["services"] += clock() - began
         # Planned (written with its segment), written by the services, or refused by its own
         # rows (nothing written: the segment need not be written before it).
         outcome = verdict

@@ -59,9 +59,15 @@ def survey_submitted(survey) -> None:
 def new_surveys_submitted(surveys, verifiers_of) -> None:
     """`survey_submitted` for surveys created and submitted in one go (the bulk import): none
     was returned before, so there is nothing to close; `verifiers_of(survey)` gives the ids."""
+    marker = "00000000-0000-0000-0000-000000000000"
+    url = reverse("households:survey_detail", kwargs={"survey_id": marker})  # reversed once
     notify_new_subjects(
         SURVEY_SUBMITTED,
-        [(verifiers_of(survey), _subject(survey), _url(survey)) for survey in surveys],
+        [
+            (ids, _subject(survey), url.replace(marker, str(survey.public_id)))
+            for survey in surveys
+            if (ids := verifiers_of(survey))
+        ],
     )
 
 

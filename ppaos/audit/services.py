@@ -70,7 +70,7 @@ def audit_values(
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     return (
         actor_id, action, object_type, object_id, object_repr, area_code or "",
-        client_address.get(), details or {}, at,
+        client_address.get() or None, details or {}, at,
     )  # fmt: skip
 
 

@@ -66,8 +66,31 @@ def reserve_ids(model, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+# Fields whose Python value COPY's text format takes as it is (no adaptation by the field).
+_PLAIN_FIELDS = (
+    models.CharField, models.TextField, models.BooleanField, models.IntegerField,
+    models.UUIDField, models.DateField, models.DecimalField, models.ForeignKey,
+)  # fmt: skip
+
+
+def _value_getter(field, pk):
+    """How a field's stored value is read off an instance about to be inserted."""
+    attname = field.attname
+    if field is pk:
+        return lambda obj: obj.pk
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return lambda obj: field.pre_save(obj, True)  # sets the timestamp, as save() does
+    if isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.DateTimeField):
+        return lambda obj: getattr(obj, attname)
+    if isinstance(field, models.JSONField):
+        return lambda obj: getattr(obj, attname)  # dumped by its formatter
+    return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
+
+
 def copy_objects(model, objects: list) -> None:
-    """COPY `objects` (unsaved instances of `model`) into its table; sets their pks."""
+    """COPY `objects` (unsaved instances of `model`) into its table; sets their pks. Foreign
+    keys are read from their `<name>_id` attributes: assign related objects once they are
+    saved (or written by an earlier call)."""
     if not objects:
         return
     opts = model._meta
@@ -76,23 +99,16 @@ def copy_objects(model, objects: list) -> None:
     for obj, new_id in zip(missing, reserve_ids(model, len(missing)), strict=True):
         obj.pk = new_id
     fields = [f for f in opts.concrete_fields if not f.generated]
-    formats = [_formatter(f) for f in fields]
+    columns = [(_value_getter(f, pk), _formatter(f)) for f in fields]
     lines = []
     for obj in objects:
-        obj._prepare_related_fields_for_save(operation_name="copy_objects")
-        values = []
-        for field in fields:
-            value = field.pre_save(obj, True) if field is not pk else obj.pk
-            if not isinstance(field, models.JSONField):
-                value = field.get_db_prep_save(value, connection)
-            values.append(value)
-        lines.append("\t".join(f(v) for f, v in zip(formats, values, strict=True)))
+        lines.append("\t".join(text(get(obj)) for get, text in columns))
         obj._state.adding = False
         obj._state.db = "default"
     buffer = io.StringIO("\n".join(lines) + "\n")
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {opts.db_table} ({columns}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(f"COPY {opts.db_table} ({names}) FROM STDIN", buffer)
 
 
 def copy_rows(model, field_names: list[str], rows) -> int:
