@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from ppaos.accounts.policy import Action, can, scope_queryset
@@ -246,11 +246,37 @@ def _write_page(
     # The household-by-household write alone (every household through the services) is the
     # reference the set-based write is checked against (tests/households/survey_import).
     set_based = getattr(settings, "SURVEY_IMPORT_SET_BASED", True)
-    segment: list = []  # planned households not yet written, in file order
+    outcomes: dict[int, Outcome] = {}  # by row number
+    segment: list = []  # (row, values, members, planned) not yet written, in file order
+
+    def by_services(values, hh_members) -> Outcome:
+        began = clock()
+        counts.by_services += 1
+        outcome = write_household(
+            actor=actor,
+            job=job,
+            values=values,
+            members=hh_members,
+            villages=villages,
+            parts=parts,
+            column_names=column_names,
+        )
+        seconds["services"] += clock() - began
+        return outcome
 
     def flush():
+        if not segment:
+            return
         began = clock()
-        planner.write(segment)
+        try:
+            with transaction.atomic():
+                planner.write([planned for *_rest, planned in segment])
+        except IntegrityError:
+            # A record another user wrote since the page was looked up (a person registered
+            # by hand meanwhile): this run's households go through the services instead, each
+            # refused or linked on its own as they decide.
+            for row, values, hh_members, _planned in segment:
+                outcomes[row] = by_services(values, hh_members)
         segment.clear()
         seconds["set_based"] += clock() - began
 
@@ -265,30 +291,21 @@ def _write_page(
             )
             seconds["plan"] += clock() - began
         if isinstance(verdict, bulk.Planned):
-            segment.append(verdict)
-            verdict = Outcome("created", verdict.warnings)
+            segment.append((row_number, values, hh_members, verdict))
+            outcomes[row_number] = Outcome("created", verdict.warnings)
         elif verdict is bulk.SLOW:
             flush()  # the households before this one are written first (file order)
-            began = clock()
-            counts.by_services += 1
-            verdict = write_household(
-                actor=actor,
-                job=job,
-                values=values,
-                members=hh_members,
-                villages=villages,
-                parts=parts,
-                column_names=column_names,
-            )
-            seconds["services"] += clock() - began
-        # Planned (written with its segment), written by the services, or refused by its own
-        # rows (nothing written: the segment need not be written before it).
-        outcome = verdict
+            outcomes[row_number] = by_services(values, hh_members)
+        else:
+            # Refused by its own rows: nothing written, the segment need not be written first.
+            outcomes[row_number] = verdict
+    flush()
+    for row_number, _key, _values in page:
+        outcome = outcomes[row_number]
         if outcome.result != "rejected":
             setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
         for column, error in outcome.errors:
             error_lines.append(copy_staging.error_line(row_number, column, error))
-    flush()
 
 
 class Seen:

@@ -107,7 +107,8 @@ def copy_objects(model, objects: list) -> None:
         obj._state.db = "default"
     buffer = io.StringIO("\n".join(lines) + "\n")
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    # Django's own exceptions (IntegrityError…) for errors of the raw cursor's COPY.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {opts.db_table} ({names}) FROM STDIN", buffer)
 
 
@@ -125,6 +126,7 @@ def copy_rows(model, field_names: list[str], rows) -> int:
         return 0
     buffer = io.StringIO("\n".join(lines) + "\n")
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    # Django's own exceptions (IntegrityError…) for errors of the raw cursor's COPY.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {opts.db_table} ({columns}) FROM STDIN", buffer)
     return len(lines)

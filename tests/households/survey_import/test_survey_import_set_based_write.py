@@ -202,3 +202,38 @@ def test_a_dry_run_of_the_set_based_write_counts_what_the_services_would_do(
     real = import_and_snapshot(facilitator, path, settings, set_based=True)
     assert dry["job"][1:] == real["job"][1:]
     assert dry["errors"] == real["errors"]
+
+
+def test_a_person_registered_meanwhile_by_someone_else_is_left_to_the_services(
+    facilitator, tmp_path
+):
+    """A person typed in by another user after the page was looked up makes the set-based
+    insert collide: that run of households goes through the services, which link the person
+    (living in no household) — the import neither fails nor registers them twice."""
+    rows = [household(n) for n in range(1, 4)]
+    meanwhile = rows[1][1][1]["national_id"]
+    with connection.cursor() as cursor:
+        # What a concurrent registration does, made to happen between the page's look-up and
+        # its insert: when the import writes its first household, the person appears.
+        cursor.execute(
+            f"""CREATE FUNCTION pg_temp.register_meanwhile() RETURNS trigger AS $$
+                BEGIN
+                  INSERT INTO households_person (created_at, updated_at, public_id,
+                      national_id, title, first_name, last_name, sex, education, occupation,
+                      welfare_card_holder, has_disability, has_chronic_illness, is_bedridden)
+                  VALUES (now(), now(), gen_random_uuid(), '{meanwhile}', '', 'ลงทะเบียน',
+                      'ก่อน', '', '', '', false, false, false, false)
+                  ON CONFLICT DO NOTHING;
+                  RETURN NULL;
+                END $$ LANGUAGE plpgsql"""
+        )
+        cursor.execute(
+            "CREATE TRIGGER register_meanwhile AFTER INSERT ON households_household "
+            "FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.register_meanwhile()"
+        )
+    job = run(facilitator, write_template_xlsx(tmp_path / "race.xlsx", rows))
+    assert (job.status, job.created_count, job.rejected_count) == ("succeeded", 3, 0)
+    assert Person.objects.filter(national_id=meanwhile).count() == 1
+    linked = Membership.objects.get(person__national_id=meanwhile)
+    assert linked.household.house_number == "2/9"
+    assert Membership.objects.count() == 9
