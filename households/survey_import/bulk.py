@@ -49,6 +49,7 @@ from ..surveys import notices, transitions
 from ..surveys import services as survey_services
 from ..surveys.classification import age_on
 from ..surveys.selectors import applicable_indicators, member_flags
+from .columns import person_data
 
 SLOW = object()  # the household goes through the services
 
@@ -141,8 +142,6 @@ class Planner:
     def plan(self, *, values, members, village, ids, head, surveyed_on, inputs_for):
         """The rows of a new household with new persons, or SLOW when any check the services
         make would refuse it (they then refuse it with their own words)."""
-        from .writing import _person_data
-
         if not self.allowed(village.code) or (values.get("house_registration_code") or "").strip():
             return SLOW  # the services refuse (403) / the constraint check words it
         username = values.get("surveyor")
@@ -151,12 +150,11 @@ class Planner:
             return SLOW
         try:
             return self._plan(values, members, village, ids, head, surveyed_on, surveyor,
-                              inputs_for, _person_data)  # fmt: skip
+                              inputs_for)  # fmt: skip
         except (ValidationError, PermissionDenied):
             return SLOW
 
-    def _plan(self, values, members, village, ids, head, surveyed_on, surveyor, inputs_for,
-              person_data):  # fmt: skip
+    def _plan(self, values, members, village, ids, head, surveyed_on, surveyor, inputs_for):
         fiscal_year = values["fiscal_year"]
         household = Household(
             area=village,

@@ -77,6 +77,22 @@ NEEDS = {
     "food": ("อาหารและของใช้จำเป็น", "Food and daily needs"),
     "other": ("อื่น ๆ", "Something else"),
 }
+PERSON_KEYS = ("title", "first_name", "last_name", "birth_date", "sex", "education",
+               "occupation", "welfare_card_holder")  # fmt: skip
+
+
+def person_data(member: dict, national_id: str) -> dict:
+    """The person fields of a members row (as read, in its payload) for the registry."""
+    values = member["values"]
+    data = {"national_id": national_id}
+    for key in PERSON_KEYS:
+        if key in values:
+            data[key] = values[key]
+    if "birth_date" in data:
+        data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
+    return data
+
+
 # Health and disability data (PDPA s.26): only with the household's explicit consent.
 SENSITIVE_MEMBER_FIELDS = ("disability", "chronic_illness", "bedridden")
 

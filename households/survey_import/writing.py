@@ -62,7 +62,7 @@ from ..surveys import transitions
 from ..surveys.classification import age_on, indicator_applies
 from ..surveys.selectors import current_instrument, instrument_parts
 from . import bulk
-from .columns import SENSITIVE_MEMBER_FIELDS
+from .columns import SENSITIVE_MEMBER_FIELDS, person_data
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +125,6 @@ class Villages:
         self.by_name: dict[str, list[Area]] = {}
         for village in villages.only("code", "name_th", "level"):
             self.by_name.setdefault(village.name_th.strip(), []).append(village)
-
         self._by_code: dict[str, tuple[Area | None, bool]] = {}
 
     def _code(self, code: str) -> tuple[Area | None, bool]:
@@ -498,21 +497,6 @@ def survey_services_id_message(code: str) -> str:
     return validated_national_id_message(code)
 
 
-PERSON_KEYS = ("title", "first_name", "last_name", "birth_date", "sex", "education",
-               "occupation", "welfare_card_holder")  # fmt: skip
-
-
-def _person_data(member: dict, national_id: str) -> dict:
-    values = member["values"]
-    data = {"national_id": national_id}
-    for key in PERSON_KEYS:
-        if key in values:
-            data[key] = values[key]
-    if "birth_date" in data:
-        data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
-    return data
-
-
 def _existing_household(values, members, village) -> tuple[Household | None, Survey | None]:
     key = values.get("submission_uuid")
     if key:
@@ -559,7 +543,7 @@ def _write(actor, job, values, members, villages, parts, column_names):
         household = create_household(
             actor=actor,
             area=village,
-            head=_person_data(head, ids[id(head)]),
+            head=person_data(head, ids[id(head)]),
             house_number=values.get("house_number", ""),
             house_registration_code=values.get("house_registration_code", ""),
             joined_on=surveyed_on,
@@ -576,7 +560,7 @@ def _write(actor, job, values, members, villages, parts, column_names):
         add_member(
             actor=actor,
             household=household,
-            person=_person_data(member, national_id),
+            person=person_data(member, national_id),
             relation=member["values"]["relation"],
             joined_on=surveyed_on,
         )
