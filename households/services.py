@@ -130,6 +130,14 @@ def record_area_of(person: Person) -> str:
     )
 
 
+def unsaved_person(data: dict, national_id: str) -> Person:
+    """A new person from the PERSON_FIELDS of `data`, with a validated national ID (not saved,
+    not cleaned): the services and the bulk survey import build new persons alike."""
+    values = {name: data[name] for name in PERSON_FIELDS if name in data}
+    values["national_id"] = national_id
+    return Person(**values)
+
+
 def _check_may_link(actor, person: Person) -> None:
     """Only a person whose record lies in the actor's areas is linked by national ID. A record
     that belongs to no area at all (never in a household, not in the registry) is nobody
@@ -156,9 +164,7 @@ def _person_for(*, actor, data: dict) -> tuple[Person, bool]:
                 }
             )
         return person, False
-    values = {name: data[name] for name in PERSON_FIELDS if name in data}
-    values["national_id"] = national_id
-    person = Person(**values)
+    person = unsaved_person(data, national_id)
     person.full_clean(validate_unique=False)
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction stays usable
@@ -316,8 +322,11 @@ def _lock_household(household: Household) -> Household:
     return Household.objects.select_for_update().select_related("area").get(pk=household.pk)
 
 
-def _check_relation(relation: str) -> None:
-    if relation not in Relation.values:
+_RELATIONS = frozenset(Relation.values)
+
+
+def check_relation(relation: str) -> None:
+    if relation not in _RELATIONS:
         raise ValidationError({"relation": _("Choose the relation to the head.")})
 
 
@@ -444,7 +453,7 @@ def _add_member(*, actor, household, person, relation, joined_on) -> Membership:
     with transaction.atomic():
         household = _lock_household(household)
         require(actor, Action.EDIT_HOUSEHOLD, household)
-        _check_relation(relation)
+        check_relation(relation)
         if household.status != HouseholdStatus.ACTIVE:
             raise ValidationError(_("Members can be added only to an active household."))
         if relation == Relation.HEAD:
@@ -500,7 +509,7 @@ def _update_member(
         require(actor, action, household)
         if membership.left_on is not None:
             raise ValidationError(_("This person has moved out; their record is history."))
-        _check_relation(relation)
+        check_relation(relation)
         is_head = membership.relation == Relation.HEAD
         if is_head != (relation == Relation.HEAD):
             raise ValidationError(
@@ -654,7 +663,7 @@ def transfer_head(
     with transaction.atomic():
         household = _lock_household(household)
         require(actor, Action.EDIT_HOUSEHOLD, household)
-        _check_relation(former_head_relation)
+        check_relation(former_head_relation)
         if former_head_relation == Relation.HEAD:
             raise ValidationError(
                 {"former_head_relation": _("Choose the former head's relation to the new head.")}
@@ -747,7 +756,7 @@ def _household_for_found_registrant(
         require(actor, Action.EDIT_HOUSEHOLD, household)
         if household.status != HouseholdStatus.ACTIVE:
             raise ValidationError({"household": _("Choose an active household.")})
-        _check_relation(relation)
+        check_relation(relation)
         if relation == Relation.HEAD and current_head_of(household) is not None:
             raise ValidationError({"relation": _("This household already has a head.")})
         if elsewhere is not None:

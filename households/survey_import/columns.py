@@ -77,6 +77,22 @@ NEEDS = {
     "food": ("อาหารและของใช้จำเป็น", "Food and daily needs"),
     "other": ("อื่น ๆ", "Something else"),
 }
+PERSON_KEYS = ("title", "first_name", "last_name", "birth_date", "sex", "education",
+               "occupation", "welfare_card_holder")  # fmt: skip
+
+
+def person_data(member: dict, national_id: str) -> dict:
+    """The person fields of a members row (as read, in its payload) for the registry."""
+    values = member["values"]
+    data = {"national_id": national_id}
+    for key in PERSON_KEYS:
+        if key in values:
+            data[key] = values[key]
+    if "birth_date" in data:
+        data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
+    return data
+
+
 # Health and disability data (PDPA s.26): only with the household's explicit consent.
 SENSITIVE_MEMBER_FIELDS = ("disability", "chronic_illness", "bedridden")
 
@@ -286,11 +302,19 @@ def _plain(value) -> str:
     return to_arabic_digits(str(value)).strip()
 
 
+_LOOKUPS: dict[int, tuple[dict, dict[str, str]]] = {}
+
+
 def _choice_lookup(choices: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Spelling (lower case) → code; built once per choices dict (read for every cell)."""
+    cached = _LOOKUPS.get(id(choices))
+    if cached is not None and cached[0] is choices:
+        return cached[1]
     lookup = {}
     for code, (th, en) in choices.items():
         for spelling in (code, th, en):
             lookup[spelling.strip().lower()] = code
+    _LOOKUPS[id(choices)] = (choices, lookup)
     return lookup
 
 

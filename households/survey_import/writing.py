@@ -18,17 +18,26 @@ gets a warning naming them, the rest of the survey is imported.
 
 Each household runs in a savepoint: a refusal rolls back that household only. A dry run rolls
 back each page once counted.
+
+Most households are new households of new persons: those are checked in Python by the same
+functions and written set-based, a run of them at a time (bulk.py); the rest go through the
+services as above, in file order.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import logging
+import os
+import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from ppaos.accounts.policy import Action, can, scope_queryset
@@ -52,9 +61,24 @@ from ..surveys import services as survey_services
 from ..surveys import transitions
 from ..surveys.classification import age_on, indicator_applies
 from ..surveys.selectors import current_instrument, instrument_parts
-from .columns import SENSITIVE_MEMBER_FIELDS
+from . import bulk
+from .columns import SENSITIVE_MEMBER_FIELDS, person_data
 
-PAGE = 200
+logger = logging.getLogger(__name__)
+
+PAGE = 2000  # households per page: looked up, planned and written together
+
+
+def _page_size() -> int:
+    return int(os.environ.get("SURVEY_IMPORT_PAGE_HOUSEHOLDS") or PAGE)
+
+
+def _page_pause() -> float:
+    # IMPORT_BATCH_PAUSE (the framework's, 0 in normal use): seconds between pages, so the
+    # crash-safety test can stop a worker part-way through the write.
+    return float(os.environ.get("IMPORT_BATCH_PAUSE") or 0)
+
+
 WARNING = "warning."  # error codes that do not reject the row (copy_staging.rejected_row_count)
 
 
@@ -64,6 +88,11 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    by_services: int = 0  # households written through the services one by one
+    # Seconds spent: looking up a page, planning households, writing planned ones, services.
+    seconds: dict = field(
+        default_factory=lambda: {"lookup": 0.0, "plan": 0.0, "set_based": 0.0, "services": 0.0}
+    )
 
 
 @dataclass
@@ -96,16 +125,28 @@ class Villages:
         self.by_name: dict[str, list[Area]] = {}
         for village in villages.only("code", "name_th", "level"):
             self.by_name.setdefault(village.name_th.strip(), []).append(village)
+        self._by_code: dict[str, tuple[Area | None, bool]] = {}
+
+    def _code(self, code: str) -> tuple[Area | None, bool]:
+        """(the village of this code or None, whether the uploader may import there); asked
+        once per code."""
+        if code not in self._by_code:
+            village = Area.objects.filter(code=code, level=AreaLevel.VILLAGE).first()
+            allowed = village is not None and can(
+                self.actor, Action.IMPORT_SURVEYS, area_code=village.code
+            )
+            self._by_code[code] = (village, allowed)
+        return self._by_code[code]
 
     def village(self, values: dict, column_names: dict[str, str]) -> Area:
         code = values.get("village_code")
         if code:
-            village = Area.objects.filter(code=code, level=AreaLevel.VILLAGE).first()
+            village, allowed = self._code(code)
             column = column_names.get("village_code", "village_code")
             if village is None:
                 raise Refused(column, _err("unknown_village", "ไม่พบหมู่บ้านรหัสนี้",
                                            "No village has this code.", code))  # fmt: skip
-            if not can(self.actor, Action.IMPORT_SURVEYS, area_code=village.code):
+            if not allowed:
                 raise Refused(
                     column,
                     _err("outside_area", "หมู่บ้านนี้อยู่นอกพื้นที่ของท่าน จึงไม่นำเข้าครัวเรือนนี้",
@@ -146,14 +187,16 @@ def write_staged_households(
     villages = Villages(actor)
     instrument = current_instrument()
     parts = instrument_parts(instrument)
+    planner = bulk.Planner(actor=actor, job=job, parts=parts, instrument=instrument)
     last = -1
+    page_size, pause = _page_size(), _page_pause()
     with translation.override("th"):
         while True:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT row_number, hh_key, payload FROM {stage} WHERE kind = 'h' "
                     "AND row_number > %s ORDER BY row_number LIMIT %s",
-                    [last, PAGE],
+                    [last, page_size],
                 )
                 page = cursor.fetchall()
                 if not page:
@@ -168,27 +211,208 @@ def write_staged_households(
                     members.setdefault(key, []).append(_payload(payload))
             error_lines: list[str] = []
             savepoint = transaction.savepoint() if dry_run else None
-            for row_number, key, payload in page:
-                counts.staged += 1
-                outcome = write_household(
-                    actor=actor,
-                    job=job,
-                    values=_payload(payload),
-                    members=members.get(key, []),
-                    villages=villages,
-                    parts=parts,
-                    column_names=column_names,
-                )
-                if outcome.result != "rejected":
-                    setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
-                for column, error in outcome.errors:
-                    error_lines.append(copy_staging.error_line(row_number, column, error))
+            page = [(row, key, _payload(payload)) for row, key, payload in page]
+            _write_page(
+                page, members, counts=counts, error_lines=error_lines, actor=actor, job=job,
+                villages=villages, parts=parts, column_names=column_names, planner=planner,
+            )  # fmt: skip
             if savepoint is not None:
                 transaction.savepoint_rollback(savepoint)
             copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             last = page[-1][0]
+            if pause:
+                time.sleep(pause)
         _report_orphans(stage, seen_keys)
+    logger.info(
+        "import job %s: %d households, %d through the services; seconds %s",
+        job.pk, counts.staged, counts.by_services,
+        {k: round(v, 1) for k, v in counts.seconds.items()},
+    )  # fmt: skip
     return counts
+
+
+def _write_page(
+    page, members, *, counts, error_lines, actor, job, villages, parts, column_names, planner
+) -> None:
+    """Write one page of households in file order: runs of planned households set-based, the
+    others through the services (each in its savepoint)."""
+    clock = time.monotonic
+    began = clock()
+    lookups = _page_lookups(page, members)
+    seen = Seen()
+    seconds = counts.seconds
+    seconds["lookup"] += clock() - began
+    # The household-by-household write alone (every household through the services) is the
+    # reference the set-based write is checked against (tests/households/survey_import).
+    set_based = getattr(settings, "SURVEY_IMPORT_SET_BASED", True)
+    outcomes: dict[int, Outcome] = {}  # by row number
+    segment: list = []  # (row, values, members, planned) not yet written, in file order
+
+    def by_services(values, hh_members) -> Outcome:
+        began = clock()
+        counts.by_services += 1
+        outcome = write_household(
+            actor=actor,
+            job=job,
+            values=values,
+            members=hh_members,
+            villages=villages,
+            parts=parts,
+            column_names=column_names,
+        )
+        seconds["services"] += clock() - began
+        return outcome
+
+    def flush():
+        if not segment:
+            return
+        began = clock()
+        try:
+            with transaction.atomic():
+                planner.write([planned for *_rest, planned in segment])
+        except IntegrityError:
+            # A record another user wrote since the page was looked up (a person registered
+            # by hand meanwhile): this run's households go through the services instead, each
+            # refused or linked on its own as they decide.
+            for row, values, hh_members, _planned in segment:
+                outcomes[row] = by_services(values, hh_members)
+        segment.clear()
+        seconds["set_based"] += clock() - began
+
+    for row_number, key, values in page:
+        counts.staged += 1
+        hh_members = members.get(key, [])
+        verdict = bulk.SLOW
+        if set_based:
+            began = clock()
+            verdict = _plan_household(
+                values, hh_members, villages, column_names, lookups, seen, planner, parts
+            )
+            seconds["plan"] += clock() - began
+        if isinstance(verdict, bulk.Planned):
+            segment.append((row_number, values, hh_members, verdict))
+            outcomes[row_number] = Outcome("created", verdict.warnings)
+        elif verdict is bulk.SLOW:
+            flush()  # the households before this one are written first (file order)
+            outcomes[row_number] = by_services(values, hh_members)
+        else:
+            # Refused by its own rows: nothing written, the segment need not be written first.
+            outcomes[row_number] = verdict
+    flush()
+    for row_number, _key, _values in page:
+        outcome = outcomes[row_number]
+        if outcome.result != "rejected":
+            setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
+        for column, error in outcome.errors:
+            error_lines.append(copy_staging.error_line(row_number, column, error))
+
+
+class Seen:
+    """What the earlier households of a page (planned, or written by the services) may have
+    created: a later household that shares any of it goes through the services."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.national_ids: set[str] = set()
+        self.names: set[tuple] = set()
+
+    def add(self, key, members) -> None:
+        if key:
+            self.keys.add(key)
+        for member in members:
+            with contextlib.suppress(NationalIdError):
+                self.national_ids.add(normalize_national_id(member["values"].get("national_id")))
+            name = _name_key(member)
+            if name is not None:
+                self.names.add(name)
+
+    def slow(self, key, members):
+        """Remember a household the services write (it may create persons and keys)."""
+        self.add(key, members)
+        return bulk.SLOW
+
+
+def _name_key(member: dict):
+    """(first name, last name, birth date) as duplicate flagging compares them, or None."""
+    values = member["values"]
+    birth = values.get("birth_date")
+    if not birth:
+        return None
+    return (
+        (values.get("first_name") or "").strip(),
+        (values.get("last_name") or "").strip(),
+        dt.date.fromisoformat(birth),
+    )
+
+
+def _page_lookups(page, members) -> bulk.PageLookups:
+    keys, national_ids, names = set(), set(), set()
+    for _row, key, values in page:
+        if values.get("submission_uuid"):
+            keys.add(values["submission_uuid"])
+        for member in members.get(key, []):
+            with contextlib.suppress(NationalIdError):
+                national_ids.add(normalize_national_id(member["values"].get("national_id")))
+            name = _name_key(member)
+            if name is not None:
+                names.add(name)
+    return bulk.PageLookups(keys, national_ids, names)
+
+
+def _plan_household(values, members, villages, column_names, lookups, seen, planner, parts):
+    """A household's fate before any write: an Outcome (refused by a check of the rows
+    themselves, worded as `_write` words it), bulk.Planned (a new household of new persons,
+    written set-based), or bulk.SLOW (the services write it). The checks run in `_write`'s
+    order, so the answer is the one `_write` gives."""
+    try:
+        _check_member_rows(members)
+        village = villages.village(values, column_names)
+        key = values.get("submission_uuid")
+        if key and (key in lookups.keys or key in seen.keys):
+            # An earlier import's survey (or this page's): updated or unchanged.
+            return seen.slow(key, members)
+        head = next(m for m in members if m["values"].get("relation") == Relation.HEAD)
+        head_id = _national_id(head)
+        if head_id in lookups.persons or head_id in seen.national_ids:
+            return seen.slow(key, members)  # a known head: their household, maybe their survey
+        surveyed_on = dt.date.fromisoformat(values["surveyed_on"])
+        ids = _member_ids(members)
+    except Refused as refused:
+        return Outcome("rejected", [(refused.column, refused.error)])
+    names = [_name_key(m) for m in members]
+    names = [n for n in names if n is not None]
+    known = (
+        any(i in lookups.persons or i in seen.national_ids for i in ids.values())
+        or len(set(names)) != len(names)
+        or any(n in lookups.names or n in seen.names for n in names)
+    )
+    if known:
+        # A known person (the services link or refuse them) or a duplicate-person candidate.
+        return seen.slow(key, members)
+    seen.add(key, members)
+    return planner.plan(
+        values=values,
+        members=members,
+        village=village,
+        ids=ids,
+        head=head,
+        surveyed_on=surveyed_on,
+        inputs_for=lambda survey_consent: survey_inputs(
+            values, members, ids, parts, surveyed_on, survey_consent
+        ),
+    )
+
+
+def _member_ids(members: list[dict]) -> dict[int, str]:
+    """The members' national IDs (by id() of the member), checked; Refused as `_write` says."""
+    ids = {id(m): _national_id(m) for m in members}
+    if len(set(ids.values())) != len(ids):
+        raise Refused(
+            "สมาชิก / members",
+            _err("duplicate_member", "เลขประจำตัวประชาชนซ้ำกันในครัวเรือนเดียวกัน",
+                 "The same national ID is given twice in this household."),
+        )  # fmt: skip
+    return ids
 
 
 def _payload(value):
@@ -273,21 +497,6 @@ def survey_services_id_message(code: str) -> str:
     return validated_national_id_message(code)
 
 
-PERSON_KEYS = ("title", "first_name", "last_name", "birth_date", "sex", "education",
-               "occupation", "welfare_card_holder")  # fmt: skip
-
-
-def _person_data(member: dict, national_id: str) -> dict:
-    values = member["values"]
-    data = {"national_id": national_id}
-    for key in PERSON_KEYS:
-        if key in values:
-            data[key] = values[key]
-    if "birth_date" in data:
-        data["birth_date"] = dt.date.fromisoformat(data["birth_date"])
-    return data
-
-
 def _existing_household(values, members, village) -> tuple[Household | None, Survey | None]:
     key = values.get("submission_uuid")
     if key:
@@ -328,19 +537,13 @@ def _write(actor, job, values, members, villages, parts, column_names):
     if survey is not None and not transitions.allows(survey.status, transitions.EDIT):
         return "unchanged", []
     surveyed_on = dt.date.fromisoformat(values["surveyed_on"])
-    ids = {id(m): _national_id(m) for m in members}
-    if len(set(ids.values())) != len(ids):
-        raise Refused(
-            "สมาชิก / members",
-            _err("duplicate_member", "เลขประจำตัวประชาชนซ้ำกันในครัวเรือนเดียวกัน",
-                 "The same national ID is given twice in this household."),
-        )  # fmt: skip
+    ids = _member_ids(members)
     head = next(m for m in members if m["values"].get("relation") == Relation.HEAD)
     if household is None:
         household = create_household(
             actor=actor,
             area=village,
-            head=_person_data(head, ids[id(head)]),
+            head=person_data(head, ids[id(head)]),
             house_number=values.get("house_number", ""),
             house_registration_code=values.get("house_registration_code", ""),
             joined_on=surveyed_on,
@@ -357,7 +560,7 @@ def _write(actor, job, values, members, villages, parts, column_names):
         add_member(
             actor=actor,
             household=household,
-            person=_person_data(member, national_id),
+            person=person_data(member, national_id),
             relation=member["values"]["relation"],
             joined_on=surveyed_on,
         )
@@ -397,7 +600,50 @@ def _set_surveyor(survey, values, household, column_names) -> None:
     Survey.objects.filter(pk=survey.pk).update(surveyed_by=surveyor)
 
 
+@dataclass
+class SurveyInputs:
+    """What a households row and its members rows ask of `save_survey_draft`, persons keyed by
+    national ID; and the row's warnings (consent refused)."""
+
+    consent: dict
+    member_flags: dict[str, dict[str, bool]]
+    indicator_results: dict
+    capital_scores: dict
+    accounts: dict
+    needs: list | None
+    needs_note: str | None
+    warnings: list
+
+
 def _fill_and_submit(actor, survey, values, members, ids, parts, surveyed_on):
+    inputs = survey_inputs(values, members, ids, parts, surveyed_on, survey.sensitive_consent)
+    persons = dict(
+        Person.objects.filter(national_id__in=list(ids.values())).values_list("national_id", "pk")
+    )
+    survey = survey_services.save_survey_draft(
+        actor=actor,
+        survey=survey,
+        step="review",
+        consent=inputs.consent,
+        member_flags={persons[n]: flags for n, flags in inputs.member_flags.items()} or None,
+        indicator_results={
+            (code, None if n is None else persons[n]): answer
+            for (code, n), answer in inputs.indicator_results.items()
+        }
+        or None,
+        capital_scores=inputs.capital_scores or None,
+        accounts=inputs.accounts or None,
+        needs=inputs.needs,
+        needs_note=inputs.needs_note,
+    )
+    survey_services.submit_survey(actor=actor, survey=survey)
+    return inputs.warnings
+
+
+def survey_inputs(values, members, ids, parts, surveyed_on, survey_consent) -> SurveyInputs:
+    """The answers of one household's rows as the draft service takes them (both writes);
+    `survey_consent`: the survey's explicit consent before these rows."""
+    with_consent = values.get("sensitive_consent", survey_consent)
     warnings: list[tuple[str, RowError]] = []
     consent = {
         name: values[name]
@@ -406,15 +652,11 @@ def _fill_and_submit(actor, survey, values, members, ids, parts, surveyed_on):
         if name in values
     }  # fmt: skip
     consent["surveyed_on"] = surveyed_on
-    with_consent = values.get("sensitive_consent", survey.sensitive_consent)
-    persons = dict(
-        Person.objects.filter(national_id__in=list(ids.values())).values_list("national_id", "pk")
-    )
-    member_flags: dict[int, dict[str, bool]] = {}
+    member_flags: dict[str, dict[str, bool]] = {}
     indicator_results: dict = {}
     conditional = {i.code for i in parts.member_indicators if i.condition}
     for member in members:
-        person_id = persons[ids[id(member)]]
+        person_id = ids[id(member)]
         given = {f: member["values"][f] for f in SENSITIVE_MEMBER_FIELDS if f in member["values"]}
         refused = False
         if any(given.values()) and not with_consent:
@@ -459,17 +701,13 @@ def _fill_and_submit(actor, survey, values, members, ids, parts, surveyed_on):
         if f"cap_{item.code}" in values
     }
     accounts = {name: values[name] for name in SurveyAccounts.FIELDS if name in values}
-    survey = survey_services.save_survey_draft(
-        actor=actor,
-        survey=survey,
-        step="review",
+    return SurveyInputs(
         consent=consent,
-        member_flags=member_flags or None,
-        indicator_results=indicator_results or None,
-        capital_scores=capital_scores or None,
-        accounts=accounts or None,
+        member_flags=member_flags,
+        indicator_results=indicator_results,
+        capital_scores=capital_scores,
+        accounts=accounts,
         needs=values.get("needs"),
         needs_note=values.get("needs_note"),
+        warnings=warnings,
     )
-    survey_services.submit_survey(actor=actor, survey=survey)
-    return warnings

@@ -119,6 +119,21 @@ def member_flags(person: Person) -> dict[str, bool]:
     }
 
 
+def applicable_indicators(parts: InstrumentParts, age: int | None, flags) -> list:
+    """The member-level indicators the survey asks of a member of this age with these flags."""
+    return [
+        indicator
+        for indicator in parts.member_indicators
+        if indicator_applies(
+            min_age=indicator.min_age,
+            max_age=indicator.max_age,
+            condition=indicator.condition,
+            age=age,
+            flags=flags,
+        )
+    ]
+
+
 def survey_members(survey: Survey, parts: InstrumentParts | None = None) -> list[SurveyMember]:
     """The household's current members with their age at the survey date and the member-level
     indicators that apply to each (by age, and by disability for indicator 28)."""
@@ -132,18 +147,7 @@ def survey_members(survey: Survey, parts: InstrumentParts | None = None) -> list
     for membership in memberships:
         person = membership.person
         age = age_on(person.birth_date, on)
-        flags = member_flags(person)
-        applicable = [
-            indicator
-            for indicator in parts.member_indicators
-            if indicator_applies(
-                min_age=indicator.min_age,
-                max_age=indicator.max_age,
-                condition=indicator.condition,
-                age=age,
-                flags=flags,
-            )
-        ]
+        applicable = applicable_indicators(parts, age, member_flags(person))
         members.append(SurveyMember(person, membership, age, applicable))
     members.sort(key=lambda m: (m.membership.relation != "head", -(m.age or 0)))
     return members

@@ -120,7 +120,7 @@ def _ensure_editable(survey: Survey) -> None:
     _check_allowed(survey, transitions.EDIT)
 
 
-def _check_surveyed_on(surveyed_on: date, fiscal_year: int) -> None:
+def check_surveyed_on(surveyed_on: date, fiscal_year: int) -> None:
     """A visit date is not in the future (Thai time) and falls in the survey's round: the round
     (fiscal year, Buddhist era) follows from the date and never disagrees with it."""
     if surveyed_on > timezone.localdate():
@@ -153,7 +153,7 @@ def start_survey(
     fiscal_year = fiscal_year or fiscal_year_be(surveyed_on)
     with transaction.atomic():
         require(actor, Action.ENTER_SURVEY, household)
-        _check_surveyed_on(surveyed_on, fiscal_year)
+        check_surveyed_on(surveyed_on, fiscal_year)
         if household.status != HouseholdStatus.ACTIVE:
             raise ValidationError(_("Only a household that lives at its address can be surveyed."))
         if Survey.objects.filter(household=household, fiscal_year=fiscal_year).exists():
@@ -270,13 +270,24 @@ def save_survey_draft(
     return survey
 
 
-def _apply_consent(survey: Survey, consent: dict) -> None:
+def check_consent(
+    consent: dict,
+    *,
+    fiscal_year: int,
+    sensitive_consent: bool,
+    consent_given_by: str,
+    sensitive_data_held,
+) -> None:
+    """Refuse consent answers a survey may not take (ValidationError). `sensitive_consent` and
+    `consent_given_by` are the survey's before the change; `sensitive_data_held()` says whether
+    a member's health or disability data is recorded (asked only when consent is withdrawn).
+    Pure but for that call: the draft service and the bulk survey import both use it."""
     unknown = set(consent) - set(CONSENT_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown consent fields: {sorted(unknown)}")
     if "lawful_basis" in consent and consent["lawful_basis"] not in ("", *LawfulBasis.values):
         raise ValidationError({"lawful_basis": _("Choose a lawful basis from the list.")})
-    if consent.get("sensitive_consent") is False and _sensitive_data_held(survey):
+    if consent.get("sensitive_consent") is False and sensitive_data_held():
         raise ValidationError(
             {
                 "sensitive_consent": _(
@@ -286,11 +297,21 @@ def _apply_consent(survey: Survey, consent: dict) -> None:
             }
         )
     if consent.get("surveyed_on") is not None:
-        _check_surveyed_on(consent["surveyed_on"], survey.fiscal_year)
-    sensitive = consent.get("sensitive_consent", survey.sensitive_consent)
-    given_by = consent.get("consent_given_by", survey.consent_given_by)
+        check_surveyed_on(consent["surveyed_on"], fiscal_year)
+    sensitive = consent.get("sensitive_consent", sensitive_consent)
+    given_by = consent.get("consent_given_by", consent_given_by)
     if sensitive and not (given_by or "").strip():
         raise ValidationError({"consent_given_by": _("Write who gave consent.")})
+
+
+def _apply_consent(survey: Survey, consent: dict) -> None:
+    check_consent(
+        consent,
+        fiscal_year=survey.fiscal_year,
+        sensitive_consent=survey.sensitive_consent,
+        consent_given_by=survey.consent_given_by,
+        sensitive_data_held=lambda: _sensitive_data_held(survey),
+    )
     for name, value in consent.items():
         setattr(survey, name, value)
     if consent.get("sensitive_consent") and survey.consent_recorded_at is None:
@@ -320,9 +341,13 @@ def _apply_member_flags(survey: Survey, flags_by_person: dict[int, dict[str, boo
         Person.objects.filter(pk=person_id).update(**updates)
 
 
-def _apply_indicators(survey, parts: InstrumentParts, results) -> None:
+def checked_indicator_results(parts: InstrumentParts, results, members) -> list[tuple]:
+    """[(indicator, person key, result or None)] for {(code, person key or None): result},
+    refusing what the instrument does not ask (ValidationError). `members`: the keys of the
+    household's current members (person ids; the bulk import uses national IDs)."""
     by_code = {i.code: i for i in parts.all_indicators}
-    members = current_person_ids(survey.household)
+    known_results = {None, "", *IndicatorResult.values}
+    checked = []
     for (code, person_id), result in results.items():
         indicator = by_code.get(code)
         if indicator is None or indicator.derived:
@@ -331,44 +356,61 @@ def _apply_indicators(survey, parts: InstrumentParts, results) -> None:
             raise ValidationError(f"Indicator {code} is asked per {indicator.scope}.")
         if person_id is not None and person_id not in members:
             raise ValidationError(_("That person is not a current member of this household."))
-        lookup = {"survey": survey, "indicator": indicator, "person_id": person_id}
-        if result in (None, ""):
-            IndicatorAnswer.objects.filter(**lookup).delete()
-        elif result in IndicatorResult.values:
-            IndicatorAnswer.objects.update_or_create(**lookup, defaults={"result": result})
-        else:
+        if result not in known_results:
             raise ValidationError(f"Unknown indicator result {result!r}.")
+        checked.append((indicator, person_id, result or None))
+    return checked
 
 
-def _apply_capital_scores(survey, parts: InstrumentParts, scores) -> None:
+def _apply_indicators(survey, parts: InstrumentParts, results) -> None:
+    members = current_person_ids(survey.household)
+    for indicator, person_id, result in checked_indicator_results(parts, results, members):
+        lookup = {"survey": survey, "indicator": indicator, "person_id": person_id}
+        if result is None:
+            IndicatorAnswer.objects.filter(**lookup).delete()
+        else:
+            IndicatorAnswer.objects.update_or_create(**lookup, defaults={"result": result})
+
+
+def checked_capital_scores(parts: InstrumentParts, scores) -> list[tuple]:
+    """[(item, score 1–4 or None)] for {item code: score}, refusing unknown items and scores."""
     by_code = {item.code: item for item in parts.items}
+    checked = []
     for code, score in scores.items():
         item = by_code.get(code)
         if item is None:
             raise ValidationError(f"Item {code} is not in this instrument.")
+        if score is not None and not 1 <= int(score) <= 4:
+            raise ValidationError({code: _("Choose an answer from 1 to 4.")})
+        checked.append((item, None if score is None else int(score)))
+    return checked
+
+
+def _apply_capital_scores(survey, parts: InstrumentParts, scores) -> None:
+    for item, score in checked_capital_scores(parts, scores):
         if score is None:
             CapitalAnswer.objects.filter(survey=survey, item=item).delete()
             continue
-        if not 1 <= int(score) <= 4:
-            raise ValidationError({code: _("Choose an answer from 1 to 4.")})
-        CapitalAnswer.objects.update_or_create(
-            survey=survey, item=item, defaults={"score": int(score)}
-        )
+        CapitalAnswer.objects.update_or_create(survey=survey, item=item, defaults={"score": score})
 
 
-def _apply_accounts(survey: Survey, values: dict) -> None:
+def check_accounts(values: dict) -> None:
+    """Refuse unknown account fields and negative amounts (ValidationError)."""
     unknown = set(values) - set(SurveyAccounts.FIELDS)
     if unknown:
         raise ValidationError(f"Unknown account fields: {sorted(unknown)}")
     for name, value in values.items():
         if value is not None and Decimal(value) < 0:
             raise ValidationError({name: _("Enter zero or more.")})
+
+
+def _apply_accounts(survey: Survey, values: dict) -> None:
+    check_accounts(values)
     SurveyAccounts.objects.update_or_create(survey=survey, defaults=values)
 
 
-def _apply_needs(survey: Survey, categories: Iterable[str], details: dict[str, str]) -> None:
-    """The household's needs become exactly `categories`; details of kept ones stay."""
-    categories = list(categories)
+def check_needs(categories: list[str], details: dict[str, str]) -> None:
+    """Refuse unknown need categories and details of needs not named (ValidationError)."""
     unknown = set(categories) - set(NeedCategory.values)
     if unknown:
         raise ValidationError(f"Unknown needs: {sorted(unknown)}")
@@ -376,6 +418,12 @@ def _apply_needs(survey: Survey, categories: Iterable[str], details: dict[str, s
         raise ValidationError(
             f"Details for needs not named: {sorted(set(details) - set(categories))}"
         )
+
+
+def _apply_needs(survey: Survey, categories: Iterable[str], details: dict[str, str]) -> None:
+    """The household's needs become exactly `categories`; details of kept ones stay."""
+    categories = list(categories)
+    check_needs(categories, details)
     SurveyNeed.objects.filter(survey=survey).exclude(category__in=categories).delete()
     for category in categories:
         if category in details:
@@ -400,6 +448,26 @@ class Problem:
 def survey_problems(survey: Survey, parts: InstrumentParts | None = None) -> list[Problem]:
     """What still stops this survey from being submitted, by step (empty: complete)."""
     parts = parts or instrument_parts(survey.instrument)
+    members = survey_members(survey, parts)
+    return completeness_problems(
+        survey,
+        parts,
+        members=[(m.person.pk, m.flags, m.indicators) for m in members],
+        answered={
+            (a.indicator_id, a.person_id) for a in IndicatorAnswer.objects.filter(survey=survey)
+        },
+        scored=set(CapitalAnswer.objects.filter(survey=survey).values_list("item_id", flat=True)),
+        accounts=SurveyAccounts.objects.filter(survey=survey).first(),
+    )
+
+
+def completeness_problems(
+    survey: Survey, parts: InstrumentParts, *, members, answered, scored, accounts
+) -> list[Problem]:
+    """The rules of `survey_problems` on data given (no query): the survey's consent fields,
+    `members` [(person key, flags, indicators that apply)], `answered` {(indicator id, person
+    key or None)}, `scored` {capital item ids} and the accounts (or None). The bulk survey
+    import checks its surveys with it before writing them."""
     problems: list[Problem] = []
     if not survey.notice_given:
         problems.append(Problem("consent", _("Confirm that the privacy notice was given.")))
@@ -407,24 +475,20 @@ def survey_problems(survey: Survey, parts: InstrumentParts | None = None) -> lis
         problems.append(Problem("consent", _("Choose the lawful basis for collecting the data.")))
     if survey.sensitive_consent and not survey.consent_given_by.strip():
         problems.append(Problem("consent", _("Write who gave consent.")))
-    members = survey_members(survey, parts)
     if not members:
         problems.append(Problem("members", _("The household has no current members.")))
-    if not survey.sensitive_consent and any(any(m.flags.values()) for m in members):
+    if not survey.sensitive_consent and any(any(flags.values()) for _k, flags, _i in members):
         problems.append(
             Problem(
                 "consent",
                 _("Health or disability data is recorded: explicit consent is required."),
             )
         )
-    answered = {
-        (a.indicator_id, a.person_id) for a in IndicatorAnswer.objects.filter(survey=survey)
-    }
     missing_members = [
-        member
-        for member in members
-        for indicator in member.indicators
-        if (indicator.pk, member.person.pk) not in answered
+        key
+        for key, _flags, indicators in members
+        for indicator in indicators
+        if (indicator.pk, key) not in answered
     ]
     if missing_members:
         problems.append(
@@ -443,7 +507,6 @@ def survey_problems(survey: Survey, parts: InstrumentParts | None = None) -> lis
                 % {"count": len(missing_household)},
             )
         )
-    scored = set(CapitalAnswer.objects.filter(survey=survey).values_list("item_id", flat=True))
     missing_items = [item for item in parts.items if item.pk not in scored]
     if missing_items:
         problems.append(
@@ -453,7 +516,6 @@ def survey_problems(survey: Survey, parts: InstrumentParts | None = None) -> lis
                 % {"count": len(missing_items)},
             )
         )
-    accounts = SurveyAccounts.objects.filter(survey=survey).first()
     missing_amounts = [
         name
         for name in SurveyAccounts.FIELDS
@@ -498,14 +560,27 @@ def submit_survey(*, actor, survey: Survey) -> Survey:
     return survey
 
 
+def derived_indicator_results(
+    parts: InstrumentParts, accounts, member_count: int, rules: ClassificationRuleSet
+) -> list[tuple]:
+    """[(indicator, result)] of the indicators computed at submission (income per person)."""
+    return [
+        (
+            indicator,
+            classification.income_indicator_result(
+                accounts.monthly_income if accounts else None, member_count, rules.income_threshold
+            ),
+        )
+        for indicator in parts.derived_indicators
+    ]
+
+
 def _store_derived_indicators(survey: Survey, parts: InstrumentParts) -> None:
-    rules = current_rule_set()
     accounts = SurveyAccounts.objects.filter(survey=survey).first()
     member_count = current_members_of(survey.household).count()
-    for indicator in parts.derived_indicators:
-        result = classification.income_indicator_result(
-            accounts.monthly_income if accounts else None, member_count, rules.income_threshold
-        )
+    for indicator, result in derived_indicator_results(
+        parts, accounts, member_count, current_rule_set()
+    ):
         IndicatorAnswer.objects.update_or_create(
             survey=survey, indicator=indicator, person=None, defaults={"result": result}
         )

@@ -2,6 +2,8 @@
 
 from django.db import connection, transaction
 
+from ppaos.core.copy_rows import copy_rows
+
 from .context import client_address
 from .models import AuditEvent
 
@@ -21,6 +23,42 @@ def record_audit_event(
     target's `audit_label` when it has one (records of data subjects label themselves without a
     name, PDPA), else `str(target)`.
     """
+    with transaction.atomic():
+        event = audit_event(
+            actor=actor, action=action, target=target, area_code=area_code, details=details
+        )
+        event.save()
+        return event
+
+
+AUDIT_COLUMNS = (
+    "actor_id", "action", "object_type", "object_id", "object_repr", "area_code",
+    "client_address", "details", "created_at",
+)  # fmt: skip
+
+
+def record_audit_events(rows: list[tuple]) -> None:
+    """Append many rows built with `audit_values`, with one COPY (bulk writes: the survey
+    import), in the caller's transaction."""
+    copy_rows(AuditEvent, list(AUDIT_COLUMNS), rows)
+
+
+def audit_event(
+    *, actor, action: str, target=None, area_code: str = "", details: dict | None = None
+) -> AuditEvent:
+    """The unsaved row `record_audit_event` appends."""
+    values = audit_values(
+        actor=actor, action=action, target=target, area_code=area_code, details=details
+    )
+    return AuditEvent(**dict(zip(AUDIT_COLUMNS[:-1], values[:-1], strict=True)))
+
+
+def audit_values(
+    *, actor, action: str, target=None, area_code: str = "", details: dict | None = None, at=None
+) -> tuple:
+    """The values of one audit row (AUDIT_COLUMNS; `at` the time, for a bulk write): the
+    target's type, id and label (its `audit_label`, else `str(target)`), its area when none is
+    given."""
     object_type = object_id = object_repr = ""
     if target is not None:
         object_type = target._meta.label_lower
@@ -30,17 +68,10 @@ def record_audit_event(
         if not area_code:
             area_code = getattr(target, "area_id", None) or getattr(target, "code", "") or ""
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        return AuditEvent.objects.create(
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr,
-            area_code=area_code or "",
-            client_address=client_address.get(),
-            details=details or {},
-        )
+    return (
+        actor_id, action, object_type, object_id, object_repr, area_code or "",
+        client_address.get() or None, details or {}, at,
+    )  # fmt: skip
 
 
 def record_list_read(

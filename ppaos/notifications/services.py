@@ -65,6 +65,23 @@ def notify(
     return len(sent)
 
 
+def notify_new_subjects(kind: str, notices, *, day: date | None = None) -> int:
+    """`notify` for many subjects nobody has been told about yet (just created: no notice of
+    theirs exists, none to re-open), in one insert: `notices` is [(recipient ids, subject,
+    url)]. Returns how many were sent. Used by bulk writes (the survey import)."""
+    day = day or timezone.localdate()
+    rows = [
+        Notice(recipient_id=uid, kind=kind, subject=subject, url=url, day=day)
+        for recipient_ids, subject, url in notices
+        for uid in sorted(set(recipient_ids))
+    ]
+    Notice.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    if rows and getattr(settings, "NOTIFY_BY_EMAIL", False):
+        sent = [(sorted(set(ids)), url) for ids, _subject, url in notices if ids]
+        transaction.on_commit(lambda: [_email(ids, kind, url) for ids, url in sent])
+    return len(rows)
+
+
 def _email(user_ids, kind: str, url: str) -> None:
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
     base = getattr(settings, "NOTIFY_SITE_URL", "").rstrip("/")

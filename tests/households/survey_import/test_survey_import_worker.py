@@ -84,7 +84,10 @@ def test_a_worker_killed_part_way_then_run_again_ends_as_one_clean_run(
     queue = f"ppaos-test-survey-kill-{uuid.uuid4().hex[:8]}"
     settings.IMPORT_TASK_QUEUE = queue
     path = write_template_xlsx(tmp_path / "crash.xlsx", survey_rows(60))
-    worker = start_worker(name="survey-kill-1", queue=queue)
+    # Pages of 10 households with a pause between them: the write lasts long enough to be
+    # killed part-way.
+    slow = {"SURVEY_IMPORT_PAGE_HOUSEHOLDS": "10", "IMPORT_BATCH_PAUSE": "0.5"}
+    worker = start_worker(name="survey-kill-1", queue=queue, env=slow)
     try:
         # The reference: what one clean run does, from a dry run on the empty database.
         clean = wait_for(create(facilitator, path, dry_run=True))
