@@ -10,10 +10,13 @@
    through `create_import_job` (stored upload → broker → worker → PostgreSQL), each run on an
    empty registry. Prints rows/s end to end and the worker's peak memory (VmHWM of the process
    that ran the job).
-3. Measures the limit on the same file: reading it alone (python-calamine, every cell) and
+3. Measures the limit on the same file: reading it alone (the worker's reader, every cell) and
    COPYing its rows alone into an unlogged table. Limit = rows / (read s + COPY s).
+4. Measures django-import-export on 50,000 of the same rows (measure_import_export: row by row,
+   and with its bulk options), each bounded by --compare-budget seconds, and prints the ratio.
 
-Targets (issue 4): 1 M rows ≤ 60 s end to end, ≥ 50 % of the limit, worker peak ≤ 1 GiB.
+Targets: 1 M rows ≤ 40 s end to end (issue 14; ≤ 60 s and ≥ 50 % of the limit in issue 4),
+worker peak ≤ 1 GiB. The xlsx is generated once per (rows, seed) and reused by later runs.
 Environment: DATABASE_URL's server is used (the database name gets the suffix _bench_import),
 REDIS_URL's broker. --keep-db leaves the benchmark database (the last run's registry) for EXPLAIN.
 """
