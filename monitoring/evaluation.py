@@ -16,6 +16,7 @@ earlier round with every later one (with R rounds, R(R-1)/2 pairs; the counting 
 from itertools import combinations
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 
 RESULTS = "households_classificationresult"
 TRANSITIONS = "monitoring_transitioncell"
@@ -168,12 +169,13 @@ def refresh(cursor, codes: list[str]) -> None:
 # --- reads ------------------------------------------------------------------------------------
 
 
-def transition_counts(prefix: str, from_year: int, to_year: int, out: str) -> dict:
+def transition_counts(
+    prefix: str, from_year: int, to_year: int, out: str, database: str | None = None
+) -> dict:
     """{(level then or `out`, level now or `out`): households} for the area `prefix`: a
-    household is in a round's column where its result that round lies in the area."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    household is in a round's column where its result that round lies in the area. Read from
+    `database` (an alias; the caller picks it once for all the reads of an answer)."""
+    with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             f"""
             SELECT CASE WHEN starts_with(from_area, %(prefix)s) THEN from_level ELSE %(out)s END,
@@ -189,14 +191,14 @@ def transition_counts(prefix: str, from_year: int, to_year: int, out: str) -> di
         return {(a, b): int(n) for a, b, n in cursor.fetchall()}
 
 
-def outcome_sums(prefix: str, from_year: int, to_year: int) -> list[tuple]:
+def outcome_sums(
+    prefix: str, from_year: int, to_year: int, database: str | None = None
+) -> list[tuple]:
     """For each kind of help given to households of the area `prefix` surveyed in both rounds:
     (kind, helped, helped who improved, compared (not helped with it, in strata holding helped
     ones), the weight (helped in those strata), the weighted share of the compared who
-    improved: Σ helped × improved / compared over those strata)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    improved: Σ helped × improved / compared over those strata). Read from `database`."""
+    with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             f"""
             WITH s AS (

@@ -150,10 +150,9 @@ class TransitionView(APIView):
     def get(self, request):
         query = _query(request, LevelTransitionQuerySerializer)
         area = _area(request, query.get("area"))
-        rounds = selectors.rounds()
-        to_year = query.get("to_round") or (rounds[-1] if rounds else None)
-        earlier = [y for y in rounds if to_year and y < to_year]
-        from_year = query.get("from_round") or (earlier[-1] if earlier else None)
+        from_year, to_year = selectors.transition_rounds(
+            query.get("from_round"), query.get("to_round")
+        )
         data = {
             "area": area.code,
             "from_round": from_year,
