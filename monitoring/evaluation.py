@@ -1,13 +1,19 @@
 """The evaluation tables (monitoring.models.TransitionCell, OutcomeStratum), written with the
 roll-ups: the transitions page reads them instead of joining two rounds of records per request.
 
-- `rebuild(cursor)` recounts both tables from the records for every pair of rounds (called by
-  monitoring.rollup.full_rebuild inside its swap transaction, so the tables and the roll-ups
-  change together and carry the same RollupRefresh).
-- `refresh(cursor, codes)` recounts what the villages `codes` touch (called by
-  refresh_villages in its transaction): every row of the areas where a household with a result
-  or a referral in them has a result (so a household that moved is recounted on both sides).
-  When the rounds themselves changed (a first result of a new round), it rebuilds instead.
+- `build(cursor)` counts both tables from the records for every pair of rounds into new tables
+  (`<table>_new`), taking no lock on the tables readers use; `swap(cursor)` puts them in place
+  (a drop and two renames: ACCESS EXCLUSIVE for that moment only, under SWAP_LOCK_TIMEOUT).
+  monitoring.rollup.full_rebuild calls `build` in its unlocked build phase and `swap` in its
+  swap transaction, so the tables and the roll-ups change together and carry the same
+  RollupRefresh.
+- `refresh_areas(village_codes)` recounts what the villages touch, in its own transaction under
+  the roll-up writer's advisory lock (rollup.LOCK_KEY): called right after a refresh of the
+  roll-ups commits. It deletes and inserts the rows of the areas concerned (plain row locks:
+  readers keep reading the committed rows), namely every area where a household with a result
+  or a referral in the villages has a result, and every area paired in a stored row with one of
+  the villages (a household whose result there was deleted is recounted on its other side).
+  When the rounds themselves changed (a first result of a new round) it builds and swaps.
 
 Both recount from the records, so a refresh run twice changes nothing. Pairs of rounds: every
 earlier round with every later one (with R rounds, R(R-1)/2 pairs; the counting grows with it).
@@ -16,7 +22,7 @@ earlier round with every later one (with R rounds, R(R-1)/2 pairs; the counting 
 from itertools import combinations
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 RESULTS = "households_classificationresult"
 TRANSITIONS = "monitoring_transitioncell"
@@ -79,6 +85,9 @@ SELECT %(from)s, %(to)s, from_area, from_level, k.kind, count(*), sum(improved::
 
 # Memory for the join of two rounds (this transaction only), as monitoring.rollup's refreshes.
 WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
+# How long a swap waits for the readers in front of it before it gives up (the rebuild fails and
+# the next one tries again): a swap waiting for its lock would hold every later reader behind it.
+SWAP_LOCK_TIMEOUT = getattr(settings, "MONITORING_SWAP_LOCK_TIMEOUT", "5s")
 
 
 def _rounds(cursor) -> list[int]:
@@ -103,26 +112,69 @@ def _stored_pairs(cursor) -> set[tuple[int, int]]:
     return {tuple(row) for row in cursor.fetchall()}
 
 
-def rebuild(cursor) -> None:
-    """Both tables recounted from the records (inside the caller's transaction)."""
+def _new(table: str) -> str:
+    return f"{table}_new"
+
+
+def build(cursor) -> None:
+    """Both tables counted from the records into `<table>_new` (the live tables untouched)."""
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
-    # TRUNCATE, not DELETE: a DELETE would leave every row dead (the tables twice their size
-    # until a vacuum). Readers that miss the cache wait for the commit; cached answers do not.
-    cursor.execute(f"TRUNCATE {TRANSITIONS}, {STRATA}")
-    sql = _PAIR_SQL.format(only="", keep_cells="", keep_strata="", helped_only="")
+    for table in (TRANSITIONS, STRATA):
+        cursor.execute(f"DROP TABLE IF EXISTS {_new(table)}")
+        # the columns, NOT NULLs, CHECKs, primary key and indexes of the live table
+        cursor.execute(f"CREATE TABLE {_new(table)} (LIKE {table} INCLUDING ALL)")
+    sql = _PAIR_SQL.replace(TRANSITIONS, _new(TRANSITIONS)).replace(STRATA, _new(STRATA))
+    sql = sql.format(only="", keep_cells="", keep_strata="", helped_only="")
     for first, second in combinations(_rounds(cursor), 2):
         cursor.execute(sql, {"from": first, "to": second})
-    cursor.execute(f"ANALYZE {TRANSITIONS}")
-    cursor.execute(f"ANALYZE {STRATA}")
+    for table in (TRANSITIONS, STRATA):
+        cursor.execute(f"ANALYZE {_new(table)}")
 
 
-def refresh(cursor, codes: list[str]) -> None:
-    """Recount what the villages `codes` touch (inside the caller's transaction)."""
+def swap(cursor) -> None:
+    """The tables `build` made in place of the live ones (inside the caller's transaction, which
+    should hold the writer's advisory lock); their indexes take the names the migrations know."""
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [SWAP_LOCK_TIMEOUT])
+    for table in (TRANSITIONS, STRATA):
+        cursor.execute(
+            "SELECT indexname, split_part(indexdef, ' USING ', 2) FROM pg_indexes "
+            "WHERE tablename = %s",
+            [table],
+        )
+        names = {columns: name for name, columns in cursor.fetchall()}
+        cursor.execute(f"DROP TABLE {table}")
+        cursor.execute(f"ALTER TABLE {_new(table)} RENAME TO {table}")
+        cursor.execute(
+            "SELECT indexname, split_part(indexdef, ' USING ', 2) FROM pg_indexes "
+            "WHERE tablename = %s",
+            [table],
+        )
+        for name, columns in cursor.fetchall():
+            if names.get(columns, name) != name:
+                # renaming a primary key's index renames the constraint with it
+                cursor.execute(f'ALTER INDEX "{name}" RENAME TO "{names[columns]}"')
+
+
+def refresh_areas(village_codes) -> None:
+    """Recount what the villages touch (its own transaction, after the roll-ups' refresh)."""
+    from .rollup import LOCK_KEY  # noqa: PLC0415 (rollup imports this module)
+
+    codes = sorted({c for c in village_codes if c and len(c) == 8})
+    if not codes:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _refresh(cursor, codes)
+
+
+def _refresh(cursor, codes: list[str]) -> None:
     rounds = _rounds(cursor)
     pairs = list(combinations(rounds, 2))
     if set(pairs) != _stored_pairs(cursor):
-        rebuild(cursor)  # a round appeared or went: every household gains or loses a pair
+        build(cursor)  # a round appeared or went: every household gains or loses a pair
+        swap(cursor)
         return
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
     # The households with a result or a referral in the villages, and every area where one of
     # their results sits: all rows of those areas are recounted (a household that moved has its
     # "left" row in the village it came from, and its stratum where it started). The ids go
@@ -138,7 +190,27 @@ def refresh(cursor, codes: list[str]) -> None:
         """,
         {"codes": codes},
     )
-    areas = sorted(set(cursor.fetchone()[0] or []) | set(codes))
+    areas = set(cursor.fetchone()[0] or []) | set(codes)
+    # And the other side of every stored row of the villages: a household whose result in a
+    # village was deleted is no longer found above, but its stored row names where it went (or
+    # came from), whose rows must lose it. The stored strata are by the first round's area only.
+    cursor.execute(
+        f"""
+        SELECT array_agg(DISTINCT v.a)
+          FROM unnest(%(froms)s::int[], %(tos)s::int[]) p(f, t)
+         CROSS JOIN LATERAL (
+             SELECT from_area, to_area FROM {TRANSITIONS}
+              WHERE from_year = p.f AND to_year = p.t AND from_area = ANY(%(codes)s)
+             UNION ALL
+             SELECT from_area, to_area FROM {TRANSITIONS}
+              WHERE from_year = p.f AND to_year = p.t AND to_area = ANY(%(codes)s)
+         ) s
+         CROSS JOIN LATERAL (VALUES (s.from_area), (s.to_area)) v(a)
+         WHERE v.a <> ''
+        """,
+        {"codes": codes, "froms": [p[0] for p in pairs], "tos": [p[1] for p in pairs]},
+    )
+    areas = sorted(areas | set(cursor.fetchone()[0] or []))
     cursor.execute(
         f"SELECT coalesce(array_agg(DISTINCT household_id), '{{}}') FROM {RESULTS} "
         "WHERE area_id = ANY(%s)",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from monitoring import selectors
 from monitoring.rollup import full_rebuild
 from ppaos.areas.models import Area
+from tests.monitoring.test_reports_on_a_real_worker import survey_instrument_db  # noqa: F401
 from tests.monitoring.test_rollup_equals_hand_count import two_rounds  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,11 @@ def second_alias(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_read_of_an_answer_goes_to_the_database_picked_for_it(executive, second_alias):
+def test_every_read_of_an_answer_goes_to_the_database_picked_for_it(
+    executive,
+    second_alias,
+    survey_instrument_db,  # noqa: F811
+):
     """The margins (roll-ups) and the interior (evaluation tables) of the matrix, and the
     outcomes, come from the one database `_cached` picked, never partly from the primary."""
     from django.db import connections
