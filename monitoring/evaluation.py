@@ -241,26 +241,41 @@ def _refresh(cursor, codes: list[str]) -> None:
 # --- reads ------------------------------------------------------------------------------------
 
 
+# Whether the tables hold the pair of rounds (two rounds with results always give rows): not
+# after `migrate` until the roll-ups are rebuilt (manage.py rebuild_rollups). Each read below
+# answers it in the same query (a row with it even when the area has no rows).
+_STORED = f"""(SELECT EXISTS (SELECT 1 FROM {TRANSITIONS}
+                              WHERE from_year = %(from)s AND to_year = %(to)s))"""
+
+
 def transition_counts(
     prefix: str, from_year: int, to_year: int, out: str, database: str | None = None
 ) -> dict:
     """{(level then or `out`, level now or `out`): households} for the area `prefix`: a
-    household is in a round's column where its result that round lies in the area. Read from
-    `database` (an alias; the caller picks it once for all the reads of an answer)."""
+    household is in a round's column where its result that round lies in the area; None when
+    the pair of rounds is not computed yet. Read from `database` (an alias; the caller picks it
+    once for all the reads of an answer)."""
     with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT CASE WHEN starts_with(from_area, %(prefix)s) THEN from_level ELSE %(out)s END,
-                   CASE WHEN starts_with(to_area, %(prefix)s) THEN to_level ELSE %(out)s END,
-                   sum(households)
-              FROM {TRANSITIONS}
-             WHERE from_year = %(from)s AND to_year = %(to)s
-               AND (starts_with(from_area, %(prefix)s) OR starts_with(to_area, %(prefix)s))
-             GROUP BY 1, 2
+            SELECT {_STORED}, c.* FROM (VALUES (1)) one LEFT JOIN (
+                SELECT CASE WHEN starts_with(from_area, %(prefix)s) THEN from_level
+                            ELSE %(out)s END,
+                       CASE WHEN starts_with(to_area, %(prefix)s) THEN to_level
+                            ELSE %(out)s END,
+                       sum(households)
+                  FROM {TRANSITIONS}
+                 WHERE from_year = %(from)s AND to_year = %(to)s
+                   AND (starts_with(from_area, %(prefix)s) OR starts_with(to_area, %(prefix)s))
+                 GROUP BY 1, 2
+            ) c ON true
             """,
             {"prefix": prefix, "from": from_year, "to": to_year, "out": out},
         )
-        return {(a, b): int(n) for a, b, n in cursor.fetchall()}
+        rows = cursor.fetchall()
+    if not rows[0][0]:
+        return None
+    return {(a, b): int(n) for _stored, a, b, n in rows if n is not None}
 
 
 def outcome_sums(
@@ -269,7 +284,8 @@ def outcome_sums(
     """For each kind of help given to households of the area `prefix` surveyed in both rounds:
     (kind, helped, helped who improved, compared (not helped with it, in strata holding helped
     ones), the weight (helped in those strata), the weighted share of the compared who
-    improved: Σ helped × improved / compared over those strata). Read from `database`."""
+    improved: Σ helped × improved / compared over those strata); None when the pair of rounds
+    is not computed yet. Read from `database`."""
     with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             f"""
@@ -279,6 +295,7 @@ def outcome_sums(
                  WHERE from_year = %(from)s AND to_year = %(to)s
                    AND starts_with(area_code, %(prefix)s)
             )
+            SELECT {_STORED}, o.* FROM (VALUES (1)) one LEFT JOIN (
             SELECT h.kind, sum(h.n), sum(h.up),
                    coalesce(sum(a.n - h.n) FILTER (WHERE a.n > h.n), 0),
                    coalesce(sum(h.n) FILTER (WHERE a.n > h.n), 0),
@@ -289,8 +306,12 @@ def outcome_sums(
                       AND a.kind = ''
              WHERE h.kind <> ''
              GROUP BY h.kind
-             ORDER BY h.kind
+            ) o ON true
+             ORDER BY o.kind
             """,
             {"prefix": prefix, "from": from_year, "to": to_year},
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if not rows[0][0]:
+        return None
+    return [row[1:] for row in rows if row[1] is not None]

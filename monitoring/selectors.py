@@ -596,14 +596,14 @@ def _transition_matrix(
     """
     if exact is None:
         exact = is_exact_for(user, area)
-    top = area.code in area_prefixes_for(user, Action.VIEW_DASHBOARD)
-    inside = any(
-        p.startswith(area.code) and p != area.code
-        for p in area_prefixes_for(user, Action.VIEW_HOUSEHOLD)
-    )
-    if not exact and (not top or inside):
-        return {"top_only": True, "exact": False, "from_year": from_year, "to_year": to_year}
+    if _top_only(user, area, exact):
+        return {"top_only": True, "exact": False, "from_year": from_year, "to_year": to_year,
+                "computed": True}  # fmt: skip
     counts = evaluation.transition_counts(area.code, from_year, to_year, OUT, database)
+    if counts is None:
+        # the tables are empty until the roll-ups are first rebuilt (after a deploy): no zeros
+        return {"top_only": False, "exact": exact, "from_year": from_year, "to_year": to_year,
+                "computed": False}  # fmt: skip
     keys = LEVELS + [OUT]
     table = [[counts.get((a, b), 0) for b in keys] for a in keys]
     if exact:
@@ -660,7 +660,23 @@ def _transition_matrix(
         "to_year": to_year,
         "top_only": False,
         "exact": exact,
+        "computed": True,
     }
+
+
+def _top_only(user, area: Area, exact: bool) -> bool:
+    """Whether a comparison of two rounds (the matrix, the outcomes by help) is withheld for the
+    area: outside the user's own work area it is shown at the top of their dashboard scope only,
+    and not where they work exactly inside the area, since one area's figures minus another's
+    would give a hidden area's."""
+    if exact:
+        return False
+    top = area.code in area_prefixes_for(user, Action.VIEW_DASHBOARD)
+    inside = any(
+        p.startswith(area.code) and p != area.code
+        for p in area_prefixes_for(user, Action.VIEW_HOUSEHOLD)
+    )
+    return not top or inside
 
 
 def _shade(shown, i, j) -> str:
@@ -674,21 +690,30 @@ def _shade(shown, i, j) -> str:
     return f"t-{kind} t-{step}"
 
 
-def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
+def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> dict:
     """_outcomes_by_help, cached per refresh and scope (_cached), as transition_matrix."""
     compute = functools.partial(_outcomes_by_help, user, area, from_year, to_year)
     return _cached("outcomes", user, _pair_parts(area, from_year, to_year), compute)
 
 
-def _outcomes_by_help(user, area: Area, from_year: int, to_year: int, database=None) -> list[dict]:
-    """For each kind of help: the share of helped households whose level improved by the next
-    round, beside the share among comparable households not helped with it (same starting level
-    and village, weighted like the helped ones). A comparison, not proof of cause."""
+def _outcomes_by_help(user, area: Area, from_year: int, to_year: int, database=None) -> dict:
+    """For each kind of help (`rows`): the share of helped households whose level improved by
+    the next round, beside the share among comparable households not helped with it (same
+    starting level and village, weighted like the helped ones). A comparison, not proof of cause.
+
+    Outside the user's own work area, as the transition matrix (_top_only): at the top of their
+    scope only (`top_only`, no rows), or a province's "helped" minus a district's would give
+    another district's count that its page hides."""
     from referrals.models import ServiceKind
 
     exact = is_exact_for(user, area)
+    if _top_only(user, area, exact):
+        return {"top_only": True, "exact": False, "rows": [], "computed": True}
+    sums = evaluation.outcome_sums(area.code, from_year, to_year, database)
+    if sums is None:  # not computed yet (transition_matrix)
+        return {"top_only": False, "exact": exact, "rows": [], "computed": False}
     out = []
-    sums = sorted(evaluation.outcome_sums(area.code, from_year, to_year, database))
+    sums = sorted(sums)
     for kind, helped_n, helped_up, compared_n, weight, weighted in sums:
         enough = exact or (
             helped_n >= suppression.THRESHOLD and compared_n >= suppression.THRESHOLD
@@ -706,7 +731,7 @@ def _outcomes_by_help(user, area: Area, from_year: int, to_year: int, database=N
                 else None,
             }
         )
-    return out
+    return {"top_only": False, "exact": exact, "rows": out, "computed": True}
 
 
 def _chart_value(value):

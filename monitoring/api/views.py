@@ -166,12 +166,14 @@ class TransitionView(APIView):
             "improved": None,
             "worse": None,
             "top_only": False,
+            "computed": True,
         }
         matrix = None
         if from_year and to_year and from_year != to_year:
             matrix = selectors.transition_matrix(request.user, area, from_year, to_year)
             data["top_only"] = matrix["top_only"]
-        if matrix and not matrix["top_only"]:
+            data["computed"] = matrix["computed"]
+        if matrix and not matrix["top_only"] and matrix["computed"]:
             data.update(
                 matrix=matrix["shown"],
                 entered=matrix["entered"],

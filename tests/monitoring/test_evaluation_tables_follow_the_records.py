@@ -75,11 +75,15 @@ def test_a_household_that_moved_left_one_district_and_entered_the_other(moved, p
 
 
 def test_outcomes_count_the_household_where_it_started(moved, provincial_officer):
-    rows = selectors.outcomes_by_help(provincial_officer, Area.objects.get(code="4901"), 2567, 2568)
+    rows = selectors.outcomes_by_help(
+        provincial_officer, Area.objects.get(code="4901"), 2567, 2568
+    )["rows"]
     assert [(r["helped"], r["helped_share"]) for r in rows] == [(1, 100.0)]
     assert rows[0]["compared"] == 0  # no other household started struggling in 49010101
     assert (
-        selectors.outcomes_by_help(provincial_officer, Area.objects.get(code="4902"), 2567, 2568)
+        selectors.outcomes_by_help(provincial_officer, Area.objects.get(code="4902"), 2567, 2568)[
+            "rows"
+        ]
         == []
     )
 
@@ -150,3 +154,26 @@ def test_the_rebuild_counts_without_locking_what_readers_read(survey_instrument_
         )
         names = [row[0] for row in cursor.fetchall()]
     assert "transition_to_area_idx" in names and not [n for n in names if "_new" in n]
+
+
+def test_before_the_first_rebuild_the_page_says_not_computed_not_zero(
+    client, moved, provincial_officer
+):
+    from django.db import connection
+    from django.urls import reverse
+
+    # as after `migrate` created the tables on a database whose roll-ups already hold rounds
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM monitoring_transitioncell")
+        cursor.execute("DELETE FROM monitoring_outcomestratum")
+    client.force_login(provincial_officer)
+    response = client.get(reverse("monitoring:transitions", args=["49"]), {"from": 2567})
+    html = response.content.decode()
+    assert 'data-testid="not-computed"' in html
+    assert 'data-testid="entered-exited"' not in html and 'class="matrix"' not in html
+    body = client.get(reverse("monitoring_api:transitions"), {"area": "49"}).json()
+    assert body["computed"] is False and body["matrix"] == [] and body["entered"] is None
+    full_rebuild()  # what the deploy runs (manage.py rebuild_rollups): now the counts
+    html = client.get(reverse("monitoring:transitions", args=["49"])).content.decode()
+    assert 'data-testid="not-computed"' not in html and 'data-testid="entered-exited"' in html
+    assert client.get(reverse("monitoring_api:transitions"), {"area": "49"}).json()["computed"]
