@@ -19,9 +19,11 @@ Both recount from the records, so a refresh run twice changes nothing. Pairs of 
 earlier round with every later one (with R rounds, R(R-1)/2 pairs; the counting grows with it).
 """
 
+import time
 from itertools import combinations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 RESULTS = "households_classificationresult"
@@ -88,6 +90,9 @@ WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
 # How long a swap waits for the readers in front of it before it gives up (the rebuild fails and
 # the next one tries again): a swap waiting for its lock would hold every later reader behind it.
 SWAP_LOCK_TIMEOUT = getattr(settings, "MONITORING_SWAP_LOCK_TIMEOUT", "5s")
+# When refresh_areas last committed (a Redis key; monitoring.selectors._cached keys the matrix
+# and the outcomes by it as well as by the newest RollupRefresh).
+WRITTEN_KEY = "ppaos:monitoring:evaluation-written"
 
 
 def _rounds(cursor) -> list[int]:
@@ -165,6 +170,9 @@ def refresh_areas(village_codes) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         _refresh(cursor, codes)
+        # This commits after the roll-ups' refresh (a RollupRefresh already read by the pages):
+        # the cached answers that read these tables are keyed by this mark too.
+        transaction.on_commit(lambda: cache.set(WRITTEN_KEY, time.time_ns(), None))
 
 
 def _refresh(cursor, codes: list[str]) -> None:

@@ -111,6 +111,7 @@ CACHE_SECONDS = 15 * 60
 # Bumped whenever what is cached changes shape or its hiding changes: a deploy then never serves
 # answers pickled by the previous code.
 DASHBOARD_CACHE_VERSION = 2
+EVALUATION_ANSWERS = {"transitions", "outcomes"}  # read from monitoring/evaluation.py's tables
 
 
 def _scope(user) -> str:
@@ -138,6 +139,8 @@ def _cached(name: str, user, parts, compute):
                 DASHBOARD_CACHE_VERSION, name, database, refresh.pk,
                 refresh.finished_at.isoformat(), translation.get_language(),
                 "" if user is None else _scope(user), *parts,
+                # the evaluation tables' refresh commits after the roll-ups' (evaluation.py)
+                cache.get(evaluation.WRITTEN_KEY) if name in EVALUATION_ANSWERS else "",
             )
         )  # fmt: skip
         key = "ppaos:monitoring:" + hashlib.sha256(key.encode()).hexdigest()

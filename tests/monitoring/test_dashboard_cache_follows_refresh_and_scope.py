@@ -50,3 +50,20 @@ def test_the_transition_matrix_follows_the_refresh(client, provincial_officer, t
     refresh_villages(["49010102"])
     refresh_areas(["49010102"])
     assert client.get(url).context["matrix"]["entered"] == 1
+
+
+def test_the_matrix_follows_the_evaluation_refresh_that_commits_after_the_rollups(
+    client,
+    provincial_officer,
+    two_rounds,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    full_rebuild()
+    client.force_login(provincial_officer)
+    url = reverse("monitoring:transitions", args=["49"]) + "?from=2567&to=2568"
+    result(household("49010102", [{}]), 2568, "struggling")
+    refresh_villages(["49010102"])  # the roll-ups' refresh committed: a new RollupRefresh
+    assert client.get(url).context["matrix"]["entered"] == 0  # read (and cached) meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh_areas(["49010102"])
+    assert client.get(url).context["matrix"]["entered"] == 1
