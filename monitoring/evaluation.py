@@ -117,26 +117,30 @@ def _stored_pairs(cursor) -> set[tuple[int, int]]:
     return {tuple(row) for row in cursor.fetchall()}
 
 
-def _new(table: str) -> str:
-    return f"{table}_new"
+def _new(table: str, suffix: str) -> str:
+    return f"{table}{suffix}"
 
 
-def build(cursor) -> None:
-    """Both tables counted from the records into `<table>_new` (the live tables untouched)."""
+def build(cursor, suffix: str = "_new") -> None:
+    """Both tables counted from the records into `<table><suffix>` (the live tables untouched).
+    The full rebuild builds without the advisory lock: a refresh that rebuilds (a new round)
+    uses another suffix, so the two never write the same new table."""
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
     for table in (TRANSITIONS, STRATA):
-        cursor.execute(f"DROP TABLE IF EXISTS {_new(table)}")
+        cursor.execute(f"DROP TABLE IF EXISTS {_new(table, suffix)}")
         # the columns, NOT NULLs, CHECKs, primary key and indexes of the live table
-        cursor.execute(f"CREATE TABLE {_new(table)} (LIKE {table} INCLUDING ALL)")
-    sql = _PAIR_SQL.replace(TRANSITIONS, _new(TRANSITIONS)).replace(STRATA, _new(STRATA))
+        cursor.execute(f"CREATE TABLE {_new(table, suffix)} (LIKE {table} INCLUDING ALL)")
+    sql = _PAIR_SQL.replace(TRANSITIONS, _new(TRANSITIONS, suffix)).replace(
+        STRATA, _new(STRATA, suffix)
+    )
     sql = sql.format(only="", keep_cells="", keep_strata="", helped_only="")
     for first, second in combinations(_rounds(cursor), 2):
         cursor.execute(sql, {"from": first, "to": second})
     for table in (TRANSITIONS, STRATA):
-        cursor.execute(f"ANALYZE {_new(table)}")
+        cursor.execute(f"ANALYZE {_new(table, suffix)}")
 
 
-def swap(cursor) -> None:
+def swap(cursor, suffix: str = "_new") -> None:
     """The tables `build` made in place of the live ones (inside the caller's transaction, which
     should hold the writer's advisory lock); their indexes take the names the migrations know."""
     cursor.execute("SELECT set_config('lock_timeout', %s, true)", [SWAP_LOCK_TIMEOUT])
@@ -148,7 +152,7 @@ def swap(cursor) -> None:
         )
         names = {columns: name for name, columns in cursor.fetchall()}
         cursor.execute(f"DROP TABLE {table}")
-        cursor.execute(f"ALTER TABLE {_new(table)} RENAME TO {table}")
+        cursor.execute(f"ALTER TABLE {_new(table, suffix)} RENAME TO {table}")
         cursor.execute(
             "SELECT indexname, split_part(indexdef, ' USING ', 2) FROM pg_indexes "
             "WHERE tablename = %s",
@@ -179,8 +183,8 @@ def _refresh(cursor, codes: list[str]) -> None:
     rounds = _rounds(cursor)
     pairs = list(combinations(rounds, 2))
     if set(pairs) != _stored_pairs(cursor):
-        build(cursor)  # a round appeared or went: every household gains or loses a pair
-        swap(cursor)
+        build(cursor, "_fresh")  # a round appeared or went: every household gains or loses a pair
+        swap(cursor, "_fresh")
         return
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
     # The households with a result or a referral in the villages, and every area where one of
