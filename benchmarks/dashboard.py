@@ -400,7 +400,7 @@ def measure_transitions(runs: int) -> dict[str, list[float]]:
             if label == "transition matrix":
                 print(f"    transition matrix {code} ({username}): total {answer.get('total')}")
             else:
-                print(f"    outcomes by help {code}: {len(answer)} kinds of help")
+                print(f"    outcomes by help {code}: {len(answer['rows'])} kinds of help")
     return out
 
 
