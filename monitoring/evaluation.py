@@ -1,21 +1,30 @@
 """The evaluation tables (monitoring.models.TransitionCell, OutcomeStratum), written with the
 roll-ups: the transitions page reads them instead of joining two rounds of records per request.
 
-- `rebuild(cursor)` recounts both tables from the records for every pair of rounds (called by
-  monitoring.rollup.full_rebuild inside its swap transaction, so the tables and the roll-ups
-  change together and carry the same RollupRefresh).
-- `refresh(cursor, codes)` recounts what the villages `codes` touch (called by
-  refresh_villages in its transaction): every row of the areas where a household with a result
-  or a referral in them has a result (so a household that moved is recounted on both sides).
-  When the rounds themselves changed (a first result of a new round), it rebuilds instead.
+- `build(cursor)` counts both tables from the records for every pair of rounds into new tables
+  (`<table>_new`), taking no lock on the tables readers use; `swap(cursor)` puts them in place
+  (a drop and two renames: ACCESS EXCLUSIVE for that moment only, under SWAP_LOCK_TIMEOUT).
+  monitoring.rollup.full_rebuild calls `build` in its unlocked build phase and `swap` in its
+  swap transaction, so the tables and the roll-ups change together and carry the same
+  RollupRefresh.
+- `refresh_areas(village_codes)` recounts what the villages touch, in its own transaction under
+  the roll-up writer's advisory lock (rollup.LOCK_KEY): called right after a refresh of the
+  roll-ups commits. It deletes and inserts the rows of the areas concerned (plain row locks:
+  readers keep reading the committed rows), namely every area where a household with a result
+  or a referral in the villages has a result, and every area paired in a stored row with one of
+  the villages (a household whose result there was deleted is recounted on its other side).
+  When the rounds themselves changed (a first result of a new round) it builds and swaps.
 
 Both recount from the records, so a refresh run twice changes nothing. Pairs of rounds: every
 earlier round with every later one (with R rounds, R(R-1)/2 pairs; the counting grows with it).
 """
 
+import time
 from itertools import combinations
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 RESULTS = "households_classificationresult"
 TRANSITIONS = "monitoring_transitioncell"
@@ -78,6 +87,12 @@ SELECT %(from)s, %(to)s, from_area, from_level, k.kind, count(*), sum(improved::
 
 # Memory for the join of two rounds (this transaction only), as monitoring.rollup's refreshes.
 WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
+# How long a swap waits for the readers in front of it before it gives up (the rebuild fails and
+# the next one tries again): a swap waiting for its lock would hold every later reader behind it.
+SWAP_LOCK_TIMEOUT = getattr(settings, "MONITORING_SWAP_LOCK_TIMEOUT", "5s")
+# When refresh_areas last committed (a Redis key; monitoring.selectors._cached keys the matrix
+# and the outcomes by it as well as by the newest RollupRefresh).
+WRITTEN_KEY = "ppaos:monitoring:evaluation-written"
 
 
 def _rounds(cursor) -> list[int]:
@@ -102,26 +117,76 @@ def _stored_pairs(cursor) -> set[tuple[int, int]]:
     return {tuple(row) for row in cursor.fetchall()}
 
 
-def rebuild(cursor) -> None:
-    """Both tables recounted from the records (inside the caller's transaction)."""
+def _new(table: str, suffix: str) -> str:
+    return f"{table}{suffix}"
+
+
+def build(cursor, suffix: str = "_new") -> None:
+    """Both tables counted from the records into `<table><suffix>` (the live tables untouched).
+    The full rebuild builds without the advisory lock: a refresh that rebuilds (a new round)
+    uses another suffix, so the two never write the same new table."""
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
-    # TRUNCATE, not DELETE: a DELETE would leave every row dead (the tables twice their size
-    # until a vacuum). Readers that miss the cache wait for the commit; cached answers do not.
-    cursor.execute(f"TRUNCATE {TRANSITIONS}, {STRATA}")
-    sql = _PAIR_SQL.format(only="", keep_cells="", keep_strata="", helped_only="")
+    for table in (TRANSITIONS, STRATA):
+        cursor.execute(f"DROP TABLE IF EXISTS {_new(table, suffix)}")
+        # the columns, NOT NULLs, CHECKs, primary key and indexes of the live table
+        cursor.execute(f"CREATE TABLE {_new(table, suffix)} (LIKE {table} INCLUDING ALL)")
+    sql = _PAIR_SQL.replace(TRANSITIONS, _new(TRANSITIONS, suffix)).replace(
+        STRATA, _new(STRATA, suffix)
+    )
+    sql = sql.format(only="", keep_cells="", keep_strata="", helped_only="")
     for first, second in combinations(_rounds(cursor), 2):
         cursor.execute(sql, {"from": first, "to": second})
-    cursor.execute(f"ANALYZE {TRANSITIONS}")
-    cursor.execute(f"ANALYZE {STRATA}")
+    for table in (TRANSITIONS, STRATA):
+        cursor.execute(f"ANALYZE {_new(table, suffix)}")
 
 
-def refresh(cursor, codes: list[str]) -> None:
-    """Recount what the villages `codes` touch (inside the caller's transaction)."""
+def swap(cursor, suffix: str = "_new") -> None:
+    """The tables `build` made in place of the live ones (inside the caller's transaction, which
+    should hold the writer's advisory lock); their indexes take the names the migrations know."""
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [SWAP_LOCK_TIMEOUT])
+    for table in (TRANSITIONS, STRATA):
+        cursor.execute(
+            "SELECT indexname, split_part(indexdef, ' USING ', 2) FROM pg_indexes "
+            "WHERE tablename = %s",
+            [table],
+        )
+        names = {columns: name for name, columns in cursor.fetchall()}
+        cursor.execute(f"DROP TABLE {table}")
+        cursor.execute(f"ALTER TABLE {_new(table, suffix)} RENAME TO {table}")
+        cursor.execute(
+            "SELECT indexname, split_part(indexdef, ' USING ', 2) FROM pg_indexes "
+            "WHERE tablename = %s",
+            [table],
+        )
+        for name, columns in cursor.fetchall():
+            if names.get(columns, name) != name:
+                # renaming a primary key's index renames the constraint with it
+                cursor.execute(f'ALTER INDEX "{name}" RENAME TO "{names[columns]}"')
+
+
+def refresh_areas(village_codes) -> None:
+    """Recount what the villages touch (its own transaction, after the roll-ups' refresh)."""
+    from .rollup import LOCK_KEY  # noqa: PLC0415 (rollup imports this module)
+
+    codes = sorted({c for c in village_codes if c and len(c) == 8})
+    if not codes:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _refresh(cursor, codes)
+        # This commits after the roll-ups' refresh (a RollupRefresh already read by the pages):
+        # the cached answers that read these tables are keyed by this mark too.
+        transaction.on_commit(lambda: cache.set(WRITTEN_KEY, time.time_ns(), None))
+
+
+def _refresh(cursor, codes: list[str]) -> None:
     rounds = _rounds(cursor)
     pairs = list(combinations(rounds, 2))
     if set(pairs) != _stored_pairs(cursor):
-        rebuild(cursor)  # a round appeared or went: every household gains or loses a pair
+        build(cursor, "_fresh")  # a round appeared or went: every household gains or loses a pair
+        swap(cursor, "_fresh")
         return
+    cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
     # The households with a result or a referral in the villages, and every area where one of
     # their results sits: all rows of those areas are recounted (a household that moved has its
     # "left" row in the village it came from, and its stratum where it started). The ids go
@@ -137,7 +202,27 @@ def refresh(cursor, codes: list[str]) -> None:
         """,
         {"codes": codes},
     )
-    areas = sorted(set(cursor.fetchone()[0] or []) | set(codes))
+    areas = set(cursor.fetchone()[0] or []) | set(codes)
+    # And the other side of every stored row of the villages: a household whose result in a
+    # village was deleted is no longer found above, but its stored row names where it went (or
+    # came from), whose rows must lose it. The stored strata are by the first round's area only.
+    cursor.execute(
+        f"""
+        SELECT array_agg(DISTINCT v.a)
+          FROM unnest(%(froms)s::int[], %(tos)s::int[]) p(f, t)
+         CROSS JOIN LATERAL (
+             SELECT from_area, to_area FROM {TRANSITIONS}
+              WHERE from_year = p.f AND to_year = p.t AND from_area = ANY(%(codes)s)
+             UNION ALL
+             SELECT from_area, to_area FROM {TRANSITIONS}
+              WHERE from_year = p.f AND to_year = p.t AND to_area = ANY(%(codes)s)
+         ) s
+         CROSS JOIN LATERAL (VALUES (s.from_area), (s.to_area)) v(a)
+         WHERE v.a <> ''
+        """,
+        {"codes": codes, "froms": [p[0] for p in pairs], "tos": [p[1] for p in pairs]},
+    )
+    areas = sorted(areas | set(cursor.fetchone()[0] or []))
     cursor.execute(
         f"SELECT coalesce(array_agg(DISTINCT household_id), '{{}}') FROM {RESULTS} "
         "WHERE area_id = ANY(%s)",
@@ -168,35 +253,52 @@ def refresh(cursor, codes: list[str]) -> None:
 # --- reads ------------------------------------------------------------------------------------
 
 
-def transition_counts(prefix: str, from_year: int, to_year: int, out: str) -> dict:
-    """{(level then or `out`, level now or `out`): households} for the area `prefix`: a
-    household is in a round's column where its result that round lies in the area."""
-    from django.db import connection
+# Whether the tables hold the pair of rounds (two rounds with results always give rows): not
+# after `migrate` until the roll-ups are rebuilt (manage.py rebuild_rollups). Each read below
+# answers it in the same query (a row with it even when the area has no rows).
+_STORED = f"""(SELECT EXISTS (SELECT 1 FROM {TRANSITIONS}
+                              WHERE from_year = %(from)s AND to_year = %(to)s))"""
 
-    with connection.cursor() as cursor:
+
+def transition_counts(
+    prefix: str, from_year: int, to_year: int, out: str, database: str | None = None
+) -> dict:
+    """{(level then or `out`, level now or `out`): households} for the area `prefix`: a
+    household is in a round's column where its result that round lies in the area; None when
+    the pair of rounds is not computed yet. Read from `database` (an alias; the caller picks it
+    once for all the reads of an answer)."""
+    with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT CASE WHEN starts_with(from_area, %(prefix)s) THEN from_level ELSE %(out)s END,
-                   CASE WHEN starts_with(to_area, %(prefix)s) THEN to_level ELSE %(out)s END,
-                   sum(households)
-              FROM {TRANSITIONS}
-             WHERE from_year = %(from)s AND to_year = %(to)s
-               AND (starts_with(from_area, %(prefix)s) OR starts_with(to_area, %(prefix)s))
-             GROUP BY 1, 2
+            SELECT {_STORED}, c.* FROM (VALUES (1)) one LEFT JOIN (
+                SELECT CASE WHEN starts_with(from_area, %(prefix)s) THEN from_level
+                            ELSE %(out)s END,
+                       CASE WHEN starts_with(to_area, %(prefix)s) THEN to_level
+                            ELSE %(out)s END,
+                       sum(households)
+                  FROM {TRANSITIONS}
+                 WHERE from_year = %(from)s AND to_year = %(to)s
+                   AND (starts_with(from_area, %(prefix)s) OR starts_with(to_area, %(prefix)s))
+                 GROUP BY 1, 2
+            ) c ON true
             """,
             {"prefix": prefix, "from": from_year, "to": to_year, "out": out},
         )
-        return {(a, b): int(n) for a, b, n in cursor.fetchall()}
+        rows = cursor.fetchall()
+    if not rows[0][0]:
+        return None
+    return {(a, b): int(n) for _stored, a, b, n in rows if n is not None}
 
 
-def outcome_sums(prefix: str, from_year: int, to_year: int) -> list[tuple]:
+def outcome_sums(
+    prefix: str, from_year: int, to_year: int, database: str | None = None
+) -> list[tuple]:
     """For each kind of help given to households of the area `prefix` surveyed in both rounds:
     (kind, helped, helped who improved, compared (not helped with it, in strata holding helped
     ones), the weight (helped in those strata), the weighted share of the compared who
-    improved: Σ helped × improved / compared over those strata)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
+    improved: Σ helped × improved / compared over those strata); None when the pair of rounds
+    is not computed yet. Read from `database`."""
+    with connections[database or DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             f"""
             WITH s AS (
@@ -205,6 +307,7 @@ def outcome_sums(prefix: str, from_year: int, to_year: int) -> list[tuple]:
                  WHERE from_year = %(from)s AND to_year = %(to)s
                    AND starts_with(area_code, %(prefix)s)
             )
+            SELECT {_STORED}, o.* FROM (VALUES (1)) one LEFT JOIN (
             SELECT h.kind, sum(h.n), sum(h.up),
                    coalesce(sum(a.n - h.n) FILTER (WHERE a.n > h.n), 0),
                    coalesce(sum(h.n) FILTER (WHERE a.n > h.n), 0),
@@ -215,8 +318,12 @@ def outcome_sums(prefix: str, from_year: int, to_year: int) -> list[tuple]:
                       AND a.kind = ''
              WHERE h.kind <> ''
              GROUP BY h.kind
-             ORDER BY h.kind
+            ) o ON true
+             ORDER BY o.kind
             """,
             {"prefix": prefix, "from": from_year, "to": to_year},
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if not rows[0][0]:
+        return None
+    return [row[1:] for row in rows if row[1] is not None]

@@ -289,7 +289,7 @@ def _workbook_bytes(report: Report, progress: Callable[[int], None]) -> bytes:
         matrix = selectors.transition_matrix(
             report.requested_by, area, report.from_year, year, exact=exact
         )
-    if matrix and not matrix["top_only"]:
+    if matrix and not matrix["top_only"] and matrix["computed"]:
         sheet = workbook.create_sheet(_("Level changes"))
         sheet.append(
             safe_row(

@@ -191,11 +191,10 @@ def full_rebuild() -> RollupRefresh:
         cursor.execute(_ROLLUP_SQL.format(target=new, base=_base_sql(False)), _params())
         _finish_table(cursor, new)
         cursor.execute(f"ANALYZE {new}")
+        evaluation.build(cursor)  # the transitions page's tables, into new tables too
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        # The transitions page's tables (monitoring/evaluation.py): before the renames, so the
-        # roll-up table is locked only for the swap itself.
-        evaluation.rebuild(cursor)
+        evaluation.swap(cursor)  # sets this transaction's lock_timeout for the renames below
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY indexname", [TABLE]
         )
@@ -315,7 +314,6 @@ def refresh_villages(codes) -> RollupRefresh | None:
         _no_jit(cursor)
         cursor.execute(_DELTA_SQL.format(base=_base_sql(True), table=TABLE), _params(codes))
         cursor.execute(f"DELETE FROM {TABLE} WHERE area_code = ANY(%s) AND value = 0", [ancestors])
-        evaluation.refresh(cursor, codes)  # the transitions page's tables (evaluation.py)
         return RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.INCREMENTAL,
             villages=len(codes),
@@ -345,6 +343,7 @@ def drain_pending() -> RollupRefresh | None:
     if not codes:
         return None
     refresh = refresh_villages(codes)
+    evaluation.refresh_areas(codes)  # the transitions page's tables, once the roll-ups committed
     PendingVillage.objects.filter(code__in=codes, queued_at__lte=now).delete()
     return refresh
 

@@ -6,6 +6,7 @@ area manager, a provincial officer) the counts are exact; everywhere else (an ex
 table goes through monitoring.suppression.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -74,10 +75,11 @@ def rounds() -> list[int]:
     return _cached("rounds", None, (), _rounds)
 
 
-def _rounds() -> list[int]:
+def _rounds(database=None) -> list[int]:
     return sorted(
         # a round is a year with surveyed households (referrals of a later year make no round)
-        AreaRollup.objects.filter(fiscal_year__gt=0, level="province", metric="hh")
+        AreaRollup.objects.using(database)
+        .filter(fiscal_year__gt=0, level="province", metric="hh")
         .values_list("fiscal_year", flat=True)
         .distinct()
     )
@@ -101,7 +103,15 @@ def data_as_of() -> str | None:
 # ones expire) and, for what a user is shown, under the user's scope: their dashboard and
 # own-work-area prefixes, the only things of the user the figures and their hiding depend on.
 # Users with different scopes never share an answer. Only counts are cached: no names, no IDs.
-CACHE_SECONDS = 6 * 3600
+# Every other part of a key is a real round (resolved by the caller, never a raw request value)
+# or an area in the user's scope, so the keys are bounded by refreshes × scopes × areas × rounds;
+# a short life suffices (a new refresh makes new keys anyway) and keeps Redis, also Celery's
+# broker, small.
+CACHE_SECONDS = 15 * 60
+# Bumped whenever what is cached changes shape or its hiding changes: a deploy then never serves
+# answers pickled by the previous code.
+DASHBOARD_CACHE_VERSION = 2
+EVALUATION_ANSWERS = {"transitions", "outcomes"}  # read from monitoring/evaluation.py's tables
 
 
 def _scope(user) -> str:
@@ -111,34 +121,79 @@ def _scope(user) -> str:
     )
 
 
-def _cached(name: str, user, parts: tuple, compute):
+def _cached(name: str, user, parts, compute):
+    """`compute(database)`, cached (above). The database is picked once here (the router) and
+    every read of the computation goes to it, so no answer mixes a replica's rows with the
+    primary's. `parts` may be a function of the rounds (the rounds of this same refresh, from
+    the cache): the key's parts, or None where a round asked for is not one (then nothing is
+    cached: a request's values never make keys)."""
+    database = router.db_for_read(AreaRollup)
     refresh = current_refresh()
     if refresh is None:
-        return compute()
-    database = router.db_for_read(AreaRollup)
-    key = "|".join(
-        str(part)
-        for part in (
-            name, database, refresh.pk, refresh.finished_at.isoformat(),
-            translation.get_language(), "" if user is None else _scope(user), *parts,
-        )
-    )  # fmt: skip
-    key = "ppaos:monitoring:" + hashlib.sha256(key.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+        return compute(database)
+
+    def get_or_compute(name, user, parts, compute):
+        key = "|".join(
+            str(part)
+            for part in (
+                DASHBOARD_CACHE_VERSION, name, database, refresh.pk,
+                refresh.finished_at.isoformat(), translation.get_language(),
+                "" if user is None else _scope(user), *parts,
+                # the evaluation tables' refresh commits after the roll-ups' (evaluation.py)
+                cache.get(evaluation.WRITTEN_KEY) if name in EVALUATION_ANSWERS else "",
+            )
+        )  # fmt: skip
+        key = "ppaos:monitoring:" + hashlib.sha256(key.encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = compute(database)
+            cache.set(key, found, CACHE_SECONDS)
+        return found
+
+    if callable(parts):
+        parts = parts(get_or_compute("rounds", None, (), _rounds))
+        if parts is None:
+            return compute(database)
+    return get_or_compute(name, user, parts, compute)
+
+
+def round_or_latest(value) -> int | None:
+    """A round from a request: the round itself when it is one, else the latest (None: none)."""
+    return _round_or_latest(value, rounds())
+
+
+def _round_or_latest(value, all_rounds: list[int]) -> int | None:
+    if value in all_rounds:
+        return value
+    return all_rounds[-1] if all_rounds else None
+
+
+def transition_rounds(from_value, to_value) -> tuple[int | None, int | None]:
+    """The two rounds of the transitions page from a request: each a real round (an unknown one
+    is treated as not given): `to` the latest by default, `from` the round before `to`."""
+    all_rounds = rounds()
+    to_year = to_value if to_value in all_rounds else (all_rounds[-1] if all_rounds else None)
+    if from_value in all_rounds:
+        return from_value, to_year
+    earlier = [y for y in all_rounds if to_year and y < to_year]
+    return (earlier[-1] if earlier else None), to_year
 
 
 def _figures(
-    codes: list[str], fiscal_years: list[int], metrics=None, *, own: str | None = None
+    codes: list[str],
+    fiscal_years: list[int],
+    metrics=None,
+    *,
+    own: str | None = None,
+    database: str | None = None,
 ) -> dict[tuple[str, int], dict[str, float]]:
     """{(code, round): {figure: value}}: every figure, or only `metrics` (a list), and then for
     the area `own` also its value of help and its histogram of days (an area's agency figures
     alone are hundreds of rows, which only the agency page reads)."""
     out: dict[tuple[str, int], dict[str, float]] = {}
-    rows = AreaRollup.objects.filter(area_code__in=codes, fiscal_year__in=fiscal_years)
+    rows = AreaRollup.objects.using(database).filter(
+        area_code__in=codes, fiscal_year__in=fiscal_years
+    )
     if metrics is not None:
         wanted = Q(metric__in=list(metrics))
         if own is not None:
@@ -192,7 +247,11 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     may see them; cached per refresh and scope (_cached) but for the master-plan projects, which
     are read each time (plans change without a refresh of the roll-ups)."""
     board = _cached(
-        "dashboard", user, (area.code, fiscal_year), lambda: _dashboard(user, area, fiscal_year)
+        "dashboard",
+        user,
+        # a real round in the key, never the request's value (_dashboard reads it the same way)
+        lambda known: (area.code, _round_or_latest(fiscal_year, known)),
+        lambda database: _dashboard(user, area, fiscal_year, database),
     )
     board.area = area
     if board.fiscal_year is not None:
@@ -200,15 +259,14 @@ def dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     return board
 
 
-def _dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
+def _dashboard(user, area: Area, fiscal_year: int | None, database=None) -> Dashboard:
     from django.utils.translation import gettext as _
 
     from households.models import Finding
     from referrals.models import ReferralStatus, ServiceKind
 
     all_rounds = rounds()
-    if fiscal_year not in all_rounds:
-        fiscal_year = all_rounds[-1] if all_rounds else None
+    fiscal_year = _round_or_latest(fiscal_year, all_rounds)
     previous = None
     if fiscal_year is not None:
         earlier = [y for y in all_rounds if y < fiscal_year]
@@ -218,12 +276,12 @@ def _dashboard(user, area: Area, fiscal_year: int | None) -> Dashboard:
     if fiscal_year is None:
         return board
     path = ancestry(area.code)
-    kids = _children_on_path(path)
+    kids = _children_on_path(path, database)
     children = [Area(code=code, name_th=name, parent_id=area.code) for code, name in
                 kids.get(area.code, [])]  # fmt: skip
     codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
     years = [fiscal_year, 0] + ([previous] if previous else [])
-    figures = _figures(codes, years, _dashboard_metrics(), own=area.code)
+    figures = _figures(codes, years, _dashboard_metrics(), own=area.code, database=database)
     now = figures.get((area.code, fiscal_year), {})
     known = known_to(user)
     tables = {year: level_tables(figures, kids, year, exact=exact, path=path, known=known)
@@ -344,10 +402,10 @@ def ancestry(code: str) -> list[str]:
     return [code[:n] for n in (2, 4, 6, 8) if n <= len(code)]
 
 
-def _children_on_path(path: list[str]) -> dict[str, list[tuple[str, str]]]:
+def _children_on_path(path: list[str], database=None) -> dict[str, list[tuple[str, str]]]:
     """{code: [(child code, Thai name)]} for every area on the path (one query)."""
     out: dict[str, list[tuple[str, str]]] = {}
-    rows = Area.objects.filter(parent_id__in=path).order_by("code")
+    rows = Area.objects.using(database).filter(parent_id__in=path).order_by("code")
     for code, parent, name in rows.values_list("code", "parent_id", "name_th"):
         out.setdefault(parent, []).append((code, name))
     return out
@@ -506,15 +564,25 @@ OUT = "-"  # not surveyed in that round (entered or left the programme)
 def transition_matrix(
     user, area: Area, from_year: int, to_year: int, *, exact: bool | None = None
 ) -> dict:
-    """_transition_matrix, cached per refresh and scope (_cached)."""
-    return _cached(
-        "transitions", user, (area.code, from_year, to_year, exact),
-        lambda: _transition_matrix(user, area, from_year, to_year, exact=exact),
-    )  # fmt: skip
+    """_transition_matrix, cached per refresh and scope (_cached); `from_year` and `to_year`
+    rounds of rounds() (transition_rounds resolves a request's), else nothing is cached."""
+    compute = functools.partial(_transition_matrix, user, area, from_year, to_year, exact=exact)
+    return _cached("transitions", user, _pair_parts(area, from_year, to_year, exact), compute)
+
+
+def _pair_parts(area: Area, from_year, to_year, *extra):
+    """The key's parts for two rounds: none (not cached) unless both are rounds."""
+
+    def parts(known):
+        if from_year in known and to_year in known:
+            return (area.code, from_year, to_year, *extra)
+        return None
+
+    return parts
 
 
 def _transition_matrix(
-    user, area: Area, from_year: int, to_year: int, *, exact: bool | None = None
+    user, area: Area, from_year: int, to_year: int, database=None, *, exact: bool | None = None
 ) -> dict:
     """Households by level in `from_year` (rows) and in `to_year` (columns), protected.
 
@@ -531,23 +599,25 @@ def _transition_matrix(
     """
     if exact is None:
         exact = is_exact_for(user, area)
-    top = area.code in area_prefixes_for(user, Action.VIEW_DASHBOARD)
-    inside = any(
-        p.startswith(area.code) and p != area.code
-        for p in area_prefixes_for(user, Action.VIEW_HOUSEHOLD)
-    )
-    if not exact and (not top or inside):
-        return {"top_only": True, "exact": False, "from_year": from_year, "to_year": to_year}
-    counts = evaluation.transition_counts(area.code, from_year, to_year, OUT)
+    if _top_only(user, area, exact):
+        return {"top_only": True, "exact": False, "from_year": from_year, "to_year": to_year,
+                "computed": True}  # fmt: skip
+    counts = evaluation.transition_counts(area.code, from_year, to_year, OUT, database)
+    if counts is None:
+        # the tables are empty until the roll-ups are first rebuilt (after a deploy): no zeros
+        return {"top_only": False, "exact": exact, "from_year": from_year, "to_year": to_year,
+                "computed": False}  # fmt: skip
     keys = LEVELS + [OUT]
     table = [[counts.get((a, b), 0) for b in keys] for a in keys]
     if exact:
         shown = suppression.protect_table(table, exact=True)
     else:
         path = ancestry(area.code)
-        kids = _children_on_path(path)
+        kids = _children_on_path(path, database)
         codes = sorted(set(path) | {c for rows in kids.values() for c, _n in rows})
-        figures = _figures(codes, [from_year, to_year], [f"level:{lv}" for lv in LEVELS])
+        figures = _figures(
+            codes, [from_year, to_year], [f"level:{lv}" for lv in LEVELS], database=database
+        )
         known = known_to(user)
         before, after = (
             own_line(area.code, level_tables(figures, kids, y, exact=False, path=path, known=known))
@@ -585,13 +655,31 @@ def _transition_matrix(
         # when every cell is.
         "improved": improved if exact or not any_hidden else None,
         "worse": worse if exact or not any_hidden else None,
-        "counts": table,
+        # the raw counts only where the view is exact: outside it they would be the very
+        # numbers the hiding keeps back (and they would sit in the cache)
+        "counts": table if exact else None,
         "shown": shown,
         "from_year": from_year,
         "to_year": to_year,
         "top_only": False,
         "exact": exact,
+        "computed": True,
     }
+
+
+def _top_only(user, area: Area, exact: bool) -> bool:
+    """Whether a comparison of two rounds (the matrix, the outcomes by help) is withheld for the
+    area: outside the user's own work area it is shown at the top of their dashboard scope only,
+    and not where they work exactly inside the area, since one area's figures minus another's
+    would give a hidden area's."""
+    if exact:
+        return False
+    top = area.code in area_prefixes_for(user, Action.VIEW_DASHBOARD)
+    inside = any(
+        p.startswith(area.code) and p != area.code
+        for p in area_prefixes_for(user, Action.VIEW_HOUSEHOLD)
+    )
+    return not top or inside
 
 
 def _shade(shown, i, j) -> str:
@@ -605,23 +693,30 @@ def _shade(shown, i, j) -> str:
     return f"t-{kind} t-{step}"
 
 
-def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
-    """_outcomes_by_help, cached per refresh and scope (_cached)."""
-    return _cached(
-        "outcomes", user, (area.code, from_year, to_year),
-        lambda: _outcomes_by_help(user, area, from_year, to_year),
-    )  # fmt: skip
+def outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> dict:
+    """_outcomes_by_help, cached per refresh and scope (_cached), as transition_matrix."""
+    compute = functools.partial(_outcomes_by_help, user, area, from_year, to_year)
+    return _cached("outcomes", user, _pair_parts(area, from_year, to_year), compute)
 
 
-def _outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[dict]:
-    """For each kind of help: the share of helped households whose level improved by the next
-    round, beside the share among comparable households not helped with it (same starting level
-    and village, weighted like the helped ones). A comparison, not proof of cause."""
+def _outcomes_by_help(user, area: Area, from_year: int, to_year: int, database=None) -> dict:
+    """For each kind of help (`rows`): the share of helped households whose level improved by
+    the next round, beside the share among comparable households not helped with it (same
+    starting level and village, weighted like the helped ones). A comparison, not proof of cause.
+
+    Outside the user's own work area, as the transition matrix (_top_only): at the top of their
+    scope only (`top_only`, no rows), or a province's "helped" minus a district's would give
+    another district's count that its page hides."""
     from referrals.models import ServiceKind
 
     exact = is_exact_for(user, area)
+    if _top_only(user, area, exact):
+        return {"top_only": True, "exact": False, "rows": [], "computed": True}
+    sums = evaluation.outcome_sums(area.code, from_year, to_year, database)
+    if sums is None:  # not computed yet (transition_matrix)
+        return {"top_only": False, "exact": exact, "rows": [], "computed": False}
     out = []
-    sums = sorted(evaluation.outcome_sums(area.code, from_year, to_year))
+    sums = sorted(sums)
     for kind, helped_n, helped_up, compared_n, weight, weighted in sums:
         enough = exact or (
             helped_n >= suppression.THRESHOLD and compared_n >= suppression.THRESHOLD
@@ -639,7 +734,7 @@ def _outcomes_by_help(user, area: Area, from_year: int, to_year: int) -> list[di
                 else None,
             }
         )
-    return out
+    return {"top_only": False, "exact": exact, "rows": out, "computed": True}
 
 
 def _chart_value(value):

@@ -1,6 +1,9 @@
 """Changes that move the figures queue their village for the debounced refresh (after commit).
 
 - a verified survey's classification, a referral's change, a registrant's finding: post_save;
+- a classification or a referral deleted: post_delete (the evaluation tables, and the roll-ups,
+  must lose it; a deleted finding waits for the nightly rebuild: its registrant may be gone
+  with it, so its village is not known here);
 - a welfare-registry import (written in bulk, no post_save): the framework's
   `import_job_finished` signal; the villages of the registrants the job wrote are queued. A
   registrant moved out of a village by an import leaves its old village's figures until the
@@ -8,7 +11,7 @@
 """
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 def _queue(sender, instance, **kwargs):
@@ -44,4 +47,8 @@ def connect() -> None:
 
     for model in (ClassificationResult, Referral, RegistrantFinding):
         post_save.connect(_queue, sender=model, dispatch_uid=f"monitoring-{model.__name__}")
+    for model in (ClassificationResult, Referral):
+        post_delete.connect(
+            _queue, sender=model, dispatch_uid=f"monitoring-deleted-{model.__name__}"
+        )
     import_job_finished.connect(_queue_import, dispatch_uid="monitoring-import")

@@ -78,10 +78,8 @@ def area_dashboard(request, code: str):
 def transitions(request, code: str):
     area = selectors.dashboard_area(request.user, code)
     rounds = selectors.rounds()
-    to_year = _int(request.GET.get("to")) or (rounds[-1] if rounds else None)
-    from_year = (
-        _int(request.GET.get("from"))
-        or (([y for y in rounds if to_year and y < to_year] or [None])[-1])
+    from_year, to_year = selectors.transition_rounds(
+        _int(request.GET.get("from")), _int(request.GET.get("to"))
     )
     matrix = outcomes = None
     if from_year and to_year and from_year != to_year:
@@ -105,8 +103,7 @@ def agencies(request, code: str):
     """Referrals of the round by receiving agency, within the user's dashboard scope."""
     area = selectors.dashboard_area(request.user, code)
     rounds = selectors.rounds()
-    year = _int(request.GET.get("round"))
-    year = year if year in rounds else (rounds[-1] if rounds else None)
+    year = selectors.round_or_latest(_int(request.GET.get("round")))
     figures = selectors.agency_figures(request.user, area, year)
     context = {
         "area": area,

@@ -109,6 +109,10 @@ class LevelTransitionSerializer(serializers.Serializer):
         help_text="True: outside the caller's own work area the matrix is given for the top of "
         "their area only (smaller areas' matrices could be subtracted); the matrix is empty."
     )
+    computed = serializers.BooleanField(
+        help_text="False: the two rounds' level changes are not computed yet (the roll-ups have "
+        "not been rebuilt since the tables were created); the matrix is empty."
+    )
     from_round = serializers.IntegerField(allow_null=True)
     to_round = serializers.IntegerField(allow_null=True)
     exact = serializers.BooleanField()

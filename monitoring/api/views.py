@@ -150,10 +150,9 @@ class TransitionView(APIView):
     def get(self, request):
         query = _query(request, LevelTransitionQuerySerializer)
         area = _area(request, query.get("area"))
-        rounds = selectors.rounds()
-        to_year = query.get("to_round") or (rounds[-1] if rounds else None)
-        earlier = [y for y in rounds if to_year and y < to_year]
-        from_year = query.get("from_round") or (earlier[-1] if earlier else None)
+        from_year, to_year = selectors.transition_rounds(
+            query.get("from_round"), query.get("to_round")
+        )
         data = {
             "area": area.code,
             "from_round": from_year,
@@ -167,12 +166,14 @@ class TransitionView(APIView):
             "improved": None,
             "worse": None,
             "top_only": False,
+            "computed": True,
         }
         matrix = None
         if from_year and to_year and from_year != to_year:
             matrix = selectors.transition_matrix(request.user, area, from_year, to_year)
             data["top_only"] = matrix["top_only"]
-        if matrix and not matrix["top_only"]:
+            data["computed"] = matrix["computed"]
+        if matrix and not matrix["top_only"] and matrix["computed"]:
             data.update(
                 matrix=matrix["shown"],
                 entered=matrix["entered"],

@@ -4,6 +4,7 @@ another scope never gets an answer cached for someone else, and a refresh shows 
 import pytest
 from django.urls import reverse
 
+from monitoring.evaluation import refresh_areas
 from monitoring.rollup import full_rebuild, refresh_villages
 from tests.monitoring.builders import household, result
 from tests.monitoring.test_rollup_equals_hand_count import two_rounds  # noqa: F401
@@ -36,6 +37,7 @@ def test_a_refresh_shows_new_figures(client, provincial_officer, two_rounds):  #
     result(household("49010102", [{}]), 2567, "struggling")
     assert _headline_households(client, provincial_officer) == 4  # as of the last refresh
     refresh_villages(["49010102"])
+    refresh_areas(["49010102"])
     assert _headline_households(client, provincial_officer) == 5
 
 
@@ -46,4 +48,22 @@ def test_the_transition_matrix_follows_the_refresh(client, provincial_officer, t
     assert client.get(url).context["matrix"]["entered"] == 0
     result(household("49010102", [{}]), 2568, "struggling")
     refresh_villages(["49010102"])
+    refresh_areas(["49010102"])
+    assert client.get(url).context["matrix"]["entered"] == 1
+
+
+def test_the_matrix_follows_the_evaluation_refresh_that_commits_after_the_rollups(
+    client,
+    provincial_officer,
+    two_rounds,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    full_rebuild()
+    client.force_login(provincial_officer)
+    url = reverse("monitoring:transitions", args=["49"]) + "?from=2567&to=2568"
+    result(household("49010102", [{}]), 2568, "struggling")
+    refresh_villages(["49010102"])  # the roll-ups' refresh committed: a new RollupRefresh
+    assert client.get(url).context["matrix"]["entered"] == 0  # read (and cached) meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh_areas(["49010102"])
     assert client.get(url).context["matrix"]["entered"] == 1

@@ -51,6 +51,25 @@ def test_a_verified_result_and_a_referral_change_queue_their_village(
     )
 
 
+def test_a_deleted_result_or_referral_queues_its_village(
+    villages, agency, django_capture_on_commit_callbacks
+):
+    home = household("49010102", [{}])
+    found = result(home, 2568, "in_hardship")
+    service = make_service(agency, "monitor-queue-deleted")
+    referral = Referral.objects.create(
+        household=home, area_id="49010201", service=service, agency=agency, need="x",
+        reason="x", proposed_by=_user(), status=ReferralStatus.SUBMITTED,
+    )  # fmt: skip
+    PendingVillage.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral.delete()
+    assert _pending() == {"49010201"}
+    with django_capture_on_commit_callbacks(execute=True):
+        type(found).objects.filter(pk=found.pk).first().delete()
+    assert _pending() == {"49010201", "49010102"}
+
+
 def test_a_registry_import_queues_the_villages_it_wrote(
     tmp_path, settings, admin_user, villages, django_capture_on_commit_callbacks
 ):
