@@ -1,13 +1,15 @@
-"""What moves the figures queues its village for the debounced refresh: a verified survey's
-result, a referral's change, a registrant's finding, and a welfare-registry import (through the
-import framework's signal: ppaos/imports never imports monitoring)."""
+"""What moves the figures queues it for the debounced refresh: a verified survey's result and a
+change of members queue their household; a referral's change, a registrant's finding and a
+welfare-registry import (through the import framework's signal: ppaos/imports never imports
+monitoring) queue their village."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
-from monitoring.models import AreaRollup, PendingVillage
+from monitoring.models import AreaRollup, PendingHousehold, PendingVillage
 from monitoring.rollup import drain_pending, full_rebuild
 from referrals.models import Referral, ReferralStatus
 from tests.imports.files import good_row, write_xlsx
@@ -24,14 +26,18 @@ def _pending():
     return set(PendingVillage.objects.values_list("code", flat=True))
 
 
-def test_a_verified_result_and_a_referral_change_queue_their_village(
+def _pending_households():
+    return set(PendingHousehold.objects.values_list("household_id", flat=True))
+
+
+def test_a_verified_result_and_a_referral_change_queue_their_household_and_village(
     villages, agency, django_capture_on_commit_callbacks
 ):
     home = household("49010102", [{}])
     with django_capture_on_commit_callbacks(execute=True):
         result(home, 2568, "in_hardship")
-    assert _pending() == {"49010102"}
-    PendingVillage.objects.all().delete()
+    assert _pending_households() == {home.pk}
+    assert _pending() == set()
     service = make_service(agency, "monitor-queue")
     with django_capture_on_commit_callbacks(execute=True):
         referral = Referral.objects.create(
@@ -45,10 +51,34 @@ def test_a_verified_result_and_a_referral_change_queue_their_village(
         referral.status = ReferralStatus.APPROVED
         referral.save()
     assert drain_pending() is not None
-    assert _pending() == set()
+    assert _pending() == set() == _pending_households()
     assert (
         AreaRollup.objects.get(area_code="49", fiscal_year__gt=0, metric="ref:approved").value == 1
     )
+
+
+def test_a_member_joining_or_leaving_queues_the_household(
+    villages, django_capture_on_commit_callbacks
+):
+    from households.models import Membership
+
+    home = household("49010101", [{}, {}])
+    full_rebuild()
+    membership = Membership.objects.filter(household=home).last()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.left_on = dt.date(2025, 1, 1)
+        membership.save()
+    assert _pending_households() == {home.pk}
+
+
+def test_a_change_queued_again_during_a_drain_waits_for_the_next(villages):
+    from monitoring.rollup import mark_households_dirty
+
+    home = household("49010101", [{}])
+    mark_households_dirty([home.pk])
+    first = PendingHousehold.objects.get().queued_at
+    mark_households_dirty([home.pk])  # queued again: its time moves on
+    assert PendingHousehold.objects.get().queued_at > first
 
 
 def test_a_registry_import_queues_the_villages_it_wrote(
