@@ -224,10 +224,10 @@ def seed(households: int) -> None:
                     status, surveyed_on, notice_given, lawful_basis, sensitive_consent,
                     consent_given_by, welfare_card_in_household, needs_note, last_step,
                     submitted_at, reviewed_at, return_comment, household_id, surveyed_by_id,
-                    reviewed_by_id, instrument_id)
+                    reviewed_by_id, instrument_id, version)
                 SELECT now(), now(), gen_random_uuid(), y, 'verified',
                        make_date(y - 544, 11, 1), true, 'public_task', false, '', false, '', '',
-                       now(), now(), '', h.id, %(user)s, %(user)s, %(instrument)s
+                       now(), now(), '', h.id, %(user)s, %(user)s, %(instrument)s, 1
                 FROM households_household h CROSS JOIN unnest(%(rounds)s::int[]) AS y
                 """,
                 {"user": facilitator, "instrument": instrument.pk, "rounds": list(ROUNDS)},
