@@ -46,27 +46,76 @@ _HF_COLUMNS = (
 )
 
 # One row per classification result filed in a village: its level and its household's current
-# members counted by group. Ages are compared as dates (born on or before the cut-off), which
-# equals age() at 1 October of the round and costs no date arithmetic per person.
-# `{and_result}` narrows to the households being refreshed.
+# members counted by group. The members are counted per household first (3 M persons into 1 M
+# households, in parallel), then joined to the results: a person is read once, not once per
+# round. The age groups depend on the round (ages at 1 October of it): the household's count is
+# made for each round there is (`_age_columns`, one FILTER each), and a round missing from that
+# list (a result written since it was read) is counted on its own by the ELSE. Ages are compared
+# as dates (born on or before the cut-off), which equals age() at 1 October of the round.
+# `{and_member}` / `{and_result}` narrow to the households being refreshed.
 _FIGURES_SQL = """
 SELECT r.household_id::bigint AS household_id, r.id::bigint AS result_id,
        r.area_id::varchar(8) AS area_code, r.fiscal_year::smallint AS fiscal_year,
        r.level::varchar(12) AS level, r.target_poor,
-       count(p.id)::smallint AS persons,
-       (count(*) FILTER (WHERE p.has_disability))::smallint AS disability,
-       (count(*) FILTER (WHERE p.has_chronic_illness))::smallint AS chronic_illness,
-       (count(*) FILTER (WHERE p.is_bedridden))::smallint AS bedridden,
-       (count(*) FILTER (WHERE p.birth_date <= make_date(r.fiscal_year - 604, 10, 1)))::smallint
+       coalesce(m.persons, 0)::smallint AS persons,
+       coalesce(m.disability, 0)::smallint AS disability,
+       coalesce(m.chronic_illness, 0)::smallint AS chronic_illness,
+       coalesce(m.bedridden, 0)::smallint AS bedridden,
+       coalesce(CASE r.fiscal_year {elderly_cases} ELSE (
+           SELECT count(*) FROM households_membership ms2
+             JOIN households_person p2 ON p2.id = ms2.person_id
+            WHERE ms2.household_id = r.household_id AND ms2.left_on IS NULL
+              AND p2.birth_date <= make_date(r.fiscal_year - 604, 10, 1)) END, 0)::smallint
            AS elderly,
-       (count(*) FILTER (WHERE p.birth_date > make_date(r.fiscal_year - 562, 10, 1)))::smallint
+       coalesce(CASE r.fiscal_year {child_cases} ELSE (
+           SELECT count(*) FROM households_membership ms2
+             JOIN households_person p2 ON p2.id = ms2.person_id
+            WHERE ms2.household_id = r.household_id AND ms2.left_on IS NULL
+              AND p2.birth_date > make_date(r.fiscal_year - 562, 10, 1)) END, 0)::smallint
            AS child
   FROM households_classificationresult r
-  LEFT JOIN households_membership ms ON ms.household_id = r.household_id AND ms.left_on IS NULL
-  LEFT JOIN households_person p ON p.id = ms.person_id
+  LEFT JOIN (SELECT ms.household_id, count(*) AS persons,
+                    count(*) FILTER (WHERE p.has_disability) AS disability,
+                    count(*) FILTER (WHERE p.has_chronic_illness) AS chronic_illness,
+                    count(*) FILTER (WHERE p.is_bedridden) AS bedridden {age_columns}
+               FROM households_membership ms
+               JOIN households_person p ON p.id = ms.person_id
+              WHERE ms.left_on IS NULL {and_member}
+              GROUP BY 1) m ON m.household_id = r.household_id
  WHERE length(r.area_id) = 8 {and_result}
- GROUP BY r.id
 """
+
+
+def _fiscal_years(cursor) -> list[int]:
+    """The rounds that have results (a skip scan of result_round_level_idx: one probe a round)."""
+    cursor.execute(
+        "WITH RECURSIVE y AS (SELECT min(fiscal_year) AS fy FROM households_classificationresult"
+        " UNION ALL SELECT (SELECT min(fiscal_year) FROM households_classificationresult"
+        " WHERE fiscal_year > y.fy) FROM y WHERE y.fy IS NOT NULL)"
+        " SELECT fy FROM y WHERE fy IS NOT NULL"
+    )
+    return [int(row[0]) for row in cursor.fetchall()]
+
+
+def _figures_sql(cursor, households: bool) -> str:
+    years = _fiscal_years(cursor)
+    # WHEN 0 (no round is 0) keeps the CASE valid when there are no results at all.
+    ages, elderly, child = [], ["WHEN 0 THEN 0"], ["WHEN 0 THEN 0"]
+    for fy in years:  # integers from the database, written into the statement
+        ages.append(
+            f", count(*) FILTER (WHERE p.birth_date <= make_date({fy - 604}, 10, 1)) AS e{fy}"
+            f", count(*) FILTER (WHERE p.birth_date > make_date({fy - 562}, 10, 1)) AS c{fy}"
+        )
+        elderly.append(f"WHEN {fy} THEN m.e{fy}")
+        child.append(f"WHEN {fy} THEN m.c{fy}")
+    return _FIGURES_SQL.format(
+        age_columns="".join(ages),
+        elderly_cases=" ".join(elderly),
+        child_cases=" ".join(child),
+        and_member="AND ms.household_id = ANY(%(households)s)" if households else "",
+        and_result="AND r.household_id = ANY(%(households)s)" if households else "",
+    )
+
 
 # The figures one HouseholdFigure row `{h}` adds to its village, as (metric, value) rows.
 _HF_METRICS = """(VALUES ('hh', 1), ('level:' || {h}.level, 1),
@@ -89,22 +138,40 @@ HOUSEHOLD_METRICS = [
 _IS_HOUSEHOLD_METRIC = "(metric = ANY(%(household_metrics)s) OR metric LIKE 'level:%%')"
 
 # The household figures per village and round, from a HouseholdFigure table (the full rebuild's
-# fresh one): counted per village and level first, then unpivoted.
+# fresh one): counted per village, round and level first (one parallel scan), then the level
+# counts as they are and the other figures summed over the levels (a few tens of thousands of
+# rows), so the ROLLUP above sums one row per village, round and figure.
 _HOUSEHOLD_VILLAGE_SQL = """
+SELECT v.code, v.fy, 'level:' || v.level AS metric, v.n AS value
+  FROM ({by_level}) v
+UNION ALL
 SELECT v.code, v.fy, m.metric, m.value
-  FROM (SELECT h.area_code AS code, h.fiscal_year AS fy, h.level, count(*) AS n,
-               count(*) FILTER (WHERE h.target_poor) AS target_poor, sum(h.persons) AS persons,
-               sum(h.disability) AS disability, sum(h.chronic_illness) AS chronic_illness,
-               sum(h.bedridden) AS bedridden, sum(h.elderly) AS elderly, sum(h.child) AS child
-          FROM {hf} h
-         GROUP BY 1, 2, 3) v
- CROSS JOIN LATERAL (VALUES ('hh', v.n), ('level:' || v.level, v.n),
-                            ('target_poor', v.target_poor), ('persons', v.persons),
+  FROM (SELECT code, fy, sum(n) AS n, sum(target_poor) AS target_poor, sum(persons) AS persons,
+               sum(disability) AS disability, sum(chronic_illness) AS chronic_illness,
+               sum(bedridden) AS bedridden, sum(elderly) AS elderly, sum(child) AS child
+          FROM ({by_level}) l GROUP BY 1, 2) v
+ CROSS JOIN LATERAL (VALUES ('hh', v.n), ('target_poor', v.target_poor), ('persons', v.persons),
                             ('persons:disability', v.disability),
                             ('persons:chronic_illness', v.chronic_illness),
                             ('persons:bedridden', v.bedridden), ('persons:elderly', v.elderly),
                             ('persons:child', v.child)) AS m(metric, value)
 """
+_BY_LEVEL_SQL = """
+SELECT h.area_code AS code, h.fiscal_year AS fy, h.level, count(*) AS n,
+       count(*) FILTER (WHERE h.target_poor) AS target_poor, sum(h.persons) AS persons,
+       sum(h.disability) AS disability, sum(h.chronic_illness) AS chronic_illness,
+       sum(h.bedridden) AS bedridden, sum(h.elderly) AS elderly, sum(h.child) AS child
+  FROM {hf} h
+ GROUP BY 1, 2, 3
+"""
+
+
+def _household_village_sql(hf: str) -> str:
+    by_level = _BY_LEVEL_SQL.format(hf=hf)
+    return f"WITH by_level AS MATERIALIZED ({by_level}) " + _HOUSEHOLD_VILLAGE_SQL.format(
+        by_level="SELECT * FROM by_level"
+    )
+
 
 # Referral and registry figures per village and round. Each source is counted per village first
 # (one scan, FILTER counts), then unpivoted into (code, fy, metric, value) rows. Records filed
@@ -218,9 +285,18 @@ def _more_memory(cursor) -> None:
 
 
 def _no_jit(cursor) -> None:
-    """No JIT compilation for a refresh (this transaction only): compiling the delta query's
-    expressions costs about half a second, more than a refresh spends counting."""
+    """No JIT compilation (this transaction only): compiling a refresh's delta query costs about
+    half a second, more than the refresh spends counting; the rebuild's statements spent over
+    a second each in it."""
     cursor.execute("SELECT set_config('jit', 'off', true)")
+
+
+def _parallel(cursor) -> None:
+    """Parallel plans for the rebuild's joins and counts (this transaction only): with its
+    default costs PostgreSQL joins the 3 M members to their persons and counts them per
+    household in one process, the other core idle."""
+    cursor.execute("SELECT set_config('parallel_setup_cost', '0', true)")
+    cursor.execute("SELECT set_config('parallel_tuple_cost', '0.001', true)")
 
 
 def full_rebuild() -> RollupRefresh:
@@ -236,12 +312,16 @@ def full_rebuild() -> RollupRefresh:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         _more_memory(cursor)
+        _no_jit(cursor)
+        _parallel(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {hf_new}, {new}")
         # The rows first, the constraints and indexes after: building an index once is cheaper
         # than keeping it up to date through millions of inserts. The persons are read once,
         # here; everything after reads the household rows.
-        cursor.execute(f"CREATE TABLE {hf_new} AS {_FIGURES_SQL.format(and_result='')}", _params())
-        base = _HOUSEHOLD_VILLAGE_SQL.format(hf=hf_new) + " UNION ALL " + _village_sql(False)
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE {hf_new} AS {_figures_sql(cursor, False)}", _params()
+        )
+        base = _household_village_sql(hf_new) + " UNION ALL " + _village_sql(False)
         cursor.execute(_ROLLUP_SQL.format(target=new, base=base), _params())
         for table, fresh in ((HF_TABLE, hf_new), (TABLE, new)):
             _finish_table(cursor, table, fresh)
@@ -367,6 +447,8 @@ def refresh(household_ids=(), village_codes=()) -> RollupRefresh | None:
     codes = sorted({c for c in village_codes if c and len(c) == 8})
     if not households and not codes:
         return None
+    if _figures_lost():
+        return full_rebuild()
     started = time.monotonic()
     params = _params(codes, households)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -375,8 +457,7 @@ def refresh(household_ids=(), village_codes=()) -> RollupRefresh | None:
         _no_jit(cursor)
         cursor.execute("DROP TABLE IF EXISTS _hf_fresh")
         cursor.execute(
-            "CREATE TEMPORARY TABLE _hf_fresh ON COMMIT DROP AS "
-            + _FIGURES_SQL.format(and_result="AND r.household_id = ANY(%(households)s)"),
+            "CREATE TEMPORARY TABLE _hf_fresh ON COMMIT DROP AS " + _figures_sql(cursor, True),
             params,
         )
         cursor.execute(
@@ -407,6 +488,19 @@ def refresh(household_ids=(), village_codes=()) -> RollupRefresh | None:
             households=len(households),
             seconds=time.monotonic() - started,
         )
+
+
+def _figures_lost() -> bool:
+    """Whether the household rows are gone while the roll-ups count households: the table is
+    UNLOGGED (rebuilt whole from the records, so its writes skip the WAL), and PostgreSQL empties
+    such a table after a crash. A refresh then rebuilds everything instead of adding differences
+    to nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT NOT EXISTS (SELECT 1 FROM {HF_TABLE}) "
+            f"AND EXISTS (SELECT 1 FROM {TABLE} WHERE metric = 'hh')"
+        )
+        return cursor.fetchone()[0]
 
 
 def refresh_villages(codes) -> RollupRefresh | None:

@@ -49,4 +49,11 @@ class Migration(migrations.Migration):
             name="households",
             field=models.PositiveIntegerField(default=0),
         ),
+        # A copy of what the records give, rebuilt whole by monitoring.rollup.full_rebuild (which
+        # makes it UNLOGGED too): its writes skip the WAL, and after a crash PostgreSQL empties it,
+        # which monitoring.rollup notices and answers with a full rebuild.
+        migrations.RunSQL(
+            "ALTER TABLE monitoring_householdfigure SET UNLOGGED",
+            "ALTER TABLE monitoring_householdfigure SET LOGGED",
+        ),
     ]
