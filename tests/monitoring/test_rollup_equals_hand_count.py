@@ -144,3 +144,21 @@ def test_a_household_refreshed_twice_counts_once(two_rounds):
     refresh(household_ids=ids)
     refresh(household_ids=ids)
     assert _figures() == before
+
+
+def test_household_rows_lost_in_a_crash_make_the_refresh_rebuild(two_rounds):
+    """The household rows are an UNLOGGED table, which PostgreSQL empties after a crash: the
+    next refresh notices (roll-ups that count households, no household rows) and rebuilds
+    everything rather than adding differences to nothing."""
+    from django.db import connection
+
+    from monitoring.models import HouseholdFigure, RollupRefresh
+
+    full_rebuild()
+    before = _figures()
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {HouseholdFigure._meta.db_table}")  # what crash recovery does
+    done = refresh(household_ids=[two_rounds["a"].pk])
+    assert done.kind == RollupRefresh.Kind.FULL
+    assert _figures() == before
+    assert HouseholdFigure.objects.count() == 7  # one row per result filed in a village
