@@ -282,6 +282,8 @@ WORK_MEM = getattr(settings, "MONITORING_ROLLUP_WORK_MEM", "256MB")
 
 def _more_memory(cursor) -> None:
     cursor.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
+    # and for the rebuild's keys and indexes (sorts of 2 M and 400,000 rows), in memory
+    cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [WORK_MEM])
 
 
 def _no_jit(cursor) -> None:
