@@ -112,8 +112,8 @@ def _figures_sql(cursor, households: bool) -> str:
         age_columns="".join(ages),
         elderly_cases=" ".join(elderly),
         child_cases=" ".join(child),
-        and_member="AND ms.household_id = ANY(%(households)s)" if households else "",
-        and_result="AND r.household_id = ANY(%(households)s)" if households else "",
+        and_member="AND ms.household_id IN (SELECT household_id FROM _hh)" if households else "",
+        and_result="AND r.household_id IN (SELECT household_id FROM _hh)" if households else "",
     )
 
 
@@ -399,13 +399,13 @@ def _finish_table(cursor, table: str, new: str) -> None:
         )
 
 
-# One refresh: the households' new rows (a temporary table `_hf_fresh`, made first) against their
-# old ones (deleted here), and the villages' referral and registry figures recounted against
-# their stored ones; the differences summed per village, then added to the village and each
-# ancestor. The rows left at 0 are returned, to be deleted.
+# One refresh: the households' (`_hh`) new rows (a temporary table `_hf_fresh`, made first)
+# against their old ones (deleted here), and the villages' referral and registry figures
+# recounted against their stored ones; the differences summed per village, then added to the
+# village and each ancestor. The rows left at 0 are returned, to be deleted.
 _DELTA_SQL = """
 WITH old AS (
-    DELETE FROM {hf} WHERE household_id = ANY(%(households)s) RETURNING *
+    DELETE FROM {hf} WHERE household_id IN (SELECT household_id FROM _hh) RETURNING *
 ), households AS (
     SELECT h.area_code AS code, h.fiscal_year AS fy, m.metric, m.value AS d
       FROM _hf_fresh h CROSS JOIN LATERAL {metrics}
@@ -457,11 +457,20 @@ def refresh(household_ids=(), village_codes=()) -> RollupRefresh | None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         _more_memory(cursor)
         _no_jit(cursor)
-        cursor.execute("DROP TABLE IF EXISTS _hf_fresh")
+        # The households as a table with statistics, not a literal array: a village's refresh
+        # names a hundred thousand, and the planner then joins rather than loops.
+        cursor.execute("DROP TABLE IF EXISTS _hh, _hf_fresh")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE _hh ON COMMIT DROP AS "
+            "SELECT DISTINCT unnest(%(households)s::bigint[]) AS household_id",
+            params,
+        )
+        cursor.execute("ANALYZE _hh")
         cursor.execute(
             "CREATE TEMPORARY TABLE _hf_fresh ON COMMIT DROP AS " + _figures_sql(cursor, True),
             params,
         )
+        cursor.execute("ANALYZE _hf_fresh")
         cursor.execute(
             _DELTA_SQL.format(
                 hf=HF_TABLE,
@@ -483,7 +492,7 @@ def refresh(household_ids=(), village_codes=()) -> RollupRefresh | None:
                 "AND t.metric = z.metric AND t.value = 0",
                 [zero_codes, zero_years, zero_metrics],
             )
-        cursor.execute("DROP TABLE _hf_fresh")
+        cursor.execute("DROP TABLE _hh, _hf_fresh")
         return RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.INCREMENTAL,
             villages=villages,
