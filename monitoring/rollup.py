@@ -570,6 +570,32 @@ def mark_households_dirty(household_ids) -> None:
     _schedule_drain()
 
 
+def queue_changes(*, household_ids=(), person_ids=(), village_codes=()) -> None:
+    """Queue, after the current transaction commits, what a write changed: households, the
+    households a person is a current member of, villages (their referral and registry figures).
+
+    The one way to queue a change: the signals (monitoring.signals) call it for saves and deletes,
+    and every write that fires no signal (QuerySet.update, bulk_create / bulk_update, raw SQL)
+    calls it explicitly, so that its households reach the figures at the next drain rather than
+    at the nightly rebuild. Outside a transaction the change is queued at once."""
+    households = {int(i) for i in household_ids if i is not None}
+    persons = [int(i) for i in person_ids if i is not None]
+    if persons:
+        from households.models import Membership  # noqa: PLC0415
+
+        households.update(
+            Membership.objects.filter(person_id__in=persons, left_on__isnull=True).values_list(
+                "household_id", flat=True
+            )
+        )
+    codes = sorted({c for c in village_codes if c and len(c) == 8})
+    if households:
+        ids = sorted(households)
+        transaction.on_commit(lambda: mark_households_dirty(ids))
+    if codes:
+        transaction.on_commit(lambda: mark_villages_dirty(codes))
+
+
 def drain_pending() -> RollupRefresh | None:
     """Refresh every queued household and village once; what is queued meanwhile waits for the
     next window."""

@@ -5,14 +5,14 @@
   from their own records (monitoring.rollup.mark_households_dirty);
 - a referral's change, a registrant's finding: post_save queues the village;
 - a welfare-registry import (written in bulk, no post_save): the framework's
-  `import_job_finished` signal; the villages of the registrants the job wrote are queued. A
-  registrant moved out of a village by an import leaves its old village's figures until the
-  nightly full rebuild (CELERY_BEAT_SCHEDULE), which also catches any other bulk write (a
-  person's flags written with QuerySet.update are caught sooner: the survey that wrote them is
-  verified, and its result queues the household).
+  `import_job_finished` signal; the villages of the registrants the job wrote are queued (the
+  villages they moved out of are queued by the import itself, which alone knows them).
+
+Writes that fire no signal (QuerySet.update, bulk writes, raw SQL) call
+monitoring.rollup.queue_changes themselves: a survey's member flags, a withdrawal of consent, the
+registry import's moves. The nightly full rebuild (CELERY_BEAT_SCHEDULE) stays the safety net.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 
@@ -21,33 +21,23 @@ def _queue_village(sender, instance, **kwargs):
     if code is None and hasattr(instance, "registrant"):
         code = instance.registrant.area_id
     if code:
-        from .rollup import mark_villages_dirty  # noqa: PLC0415
+        from .rollup import queue_changes  # noqa: PLC0415
 
-        transaction.on_commit(lambda: mark_villages_dirty([code]))
+        queue_changes(village_codes=[code])
 
 
 def _queue_household(sender, instance, **kwargs):
-    household_id = instance.household_id
-    if household_id is not None:
-        from .rollup import mark_households_dirty  # noqa: PLC0415
+    from .rollup import queue_changes  # noqa: PLC0415
 
-        transaction.on_commit(lambda: mark_households_dirty([household_id]))
+    queue_changes(household_ids=[instance.household_id])
 
 
 def _queue_households_of_person(sender, instance, created=False, **kwargs):
     if created:
         return  # a new person is in no household yet (their membership queues it)
-    from households.models import Membership  # noqa: PLC0415
+    from .rollup import queue_changes  # noqa: PLC0415
 
-    from .rollup import mark_households_dirty  # noqa: PLC0415
-
-    ids = list(
-        Membership.objects.filter(person_id=instance.pk, left_on__isnull=True).values_list(
-            "household_id", flat=True
-        )
-    )
-    if ids:
-        transaction.on_commit(lambda: mark_households_dirty(ids))
+    queue_changes(person_ids=[instance.pk])
 
 
 def _queue_import(sender, job, **kwargs):
@@ -55,14 +45,14 @@ def _queue_import(sender, job, **kwargs):
         return
     from households.models import WelfareRegistrant  # noqa: PLC0415
 
-    from .rollup import mark_villages_dirty  # noqa: PLC0415
+    from .rollup import queue_changes  # noqa: PLC0415
 
-    codes = list(
+    codes = (
         WelfareRegistrant.objects.filter(import_job_id=job.pk)
         .values_list("area_id", flat=True)
         .distinct()
     )
-    transaction.on_commit(lambda: mark_villages_dirty(codes))
+    queue_changes(village_codes=list(codes))
 
 
 def connect() -> None:
