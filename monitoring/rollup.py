@@ -301,6 +301,16 @@ def _parallel(cursor) -> None:
     cursor.execute("SELECT set_config('parallel_tuple_cost', '0.001', true)")
 
 
+def _sorted_households(cursor, on: bool) -> None:
+    """The household rows of the rebuild counted in household order (sort and group, no hash
+    aggregate), this transaction only. The members of the 1,000,000 households are then grouped
+    as a stream on each core and merged in order (Gather Merge), rather than a hash table of a
+    million groups filled again by the leader alone, and the results join them by a merge; the
+    rows come out in household order, which the primary key's sort then finds nearly done.
+    Measured at 1 M households (EXPLAIN ANALYZE, alternate runs): 4.1–5.6 s against 6.2–8.6 s."""
+    cursor.execute("SELECT set_config('enable_hashagg', %s, true)", ["off" if on else "on"])
+
+
 def full_rebuild() -> RollupRefresh:
     """Every figure from the records, into new tables swapped in one transaction.
 
@@ -320,9 +330,11 @@ def full_rebuild() -> RollupRefresh:
         # The rows first, the constraints and indexes after: building an index once is cheaper
         # than keeping it up to date through millions of inserts. The persons are read once,
         # here; everything after reads the household rows.
+        _sorted_households(cursor, True)
         cursor.execute(
             f"CREATE UNLOGGED TABLE {hf_new} AS {_figures_sql(cursor, False)}", _params()
         )
+        _sorted_households(cursor, False)
         base = _household_village_sql(hf_new) + " UNION ALL " + _village_sql(False)
         cursor.execute(_ROLLUP_SQL.format(target=new, base=base), _params())
         for table, fresh in ((HF_TABLE, hf_new), (TABLE, new)):
