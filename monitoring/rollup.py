@@ -244,6 +244,10 @@ def _village_sql(villages: bool) -> str:
 # CREATE TABLE … AS, not INSERT … SELECT: PostgreSQL 15 plans the SELECT of a CREATE TABLE AS
 # in parallel (scans and hash joins over the persons on every core) but never an INSERT's.
 # Columns typed as monitoring_arearollup's; the constraints and indexes follow (_finish_table).
+# The rows are written in the primary key's order (byte-wise, which is the order of these ASCII
+# codes and names): the key's sort then finds them sorted, and the round index nearly so (at
+# 1 M, 0.2–0.3 s against 0.7–0.9 s for the key, 0.45–0.6 against 0.75 for the index; the sort
+# itself is lost in the noise of the statement).
 _ROLLUP_SQL = """
 CREATE TABLE {target} AS
 SELECT area_code::varchar(8) COLLATE "default" AS area_code,
@@ -263,6 +267,7 @@ SELECT area_code::varchar(8) COLLATE "default" AS area_code,
                   ROLLUP (substr(b.code, 1, 2), substr(b.code, 1, 4), substr(b.code, 1, 6),
                           b.code)) t
  WHERE area_code IS NOT NULL AND value <> 0
+ ORDER BY t.area_code COLLATE "C", t.fy, t.metric COLLATE "C"
 """
 
 
