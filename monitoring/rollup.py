@@ -324,10 +324,13 @@ def full_rebuild() -> RollupRefresh:
     reading the old tables until the swap.
     """
     started = time.monotonic()
-    started_at = timezone.now()
     hf_new, new = f"{HF_TABLE}_new", f"{TABLE}_new"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        # Everything queued so far is counted by this rebuild (its reads come after this claim,
+        # in later snapshots); what commits from now on stays queued for the next drain. No
+        # clock is compared: a web host's clock may run behind the worker's.
+        _claim_queued(cursor)
         _more_memory(cursor)
         _no_jit(cursor)
         _parallel(cursor)
@@ -347,8 +350,6 @@ def full_rebuild() -> RollupRefresh:
             cursor.execute(f"ANALYZE {fresh}")
         for table, fresh in ((HF_TABLE, hf_new), (TABLE, new)):
             _swap(cursor, table, fresh)
-        PendingVillage.objects.filter(queued_at__lt=started_at).delete()
-        PendingHousehold.objects.filter(queued_at__lt=started_at).delete()
         return RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.FULL, seconds=time.monotonic() - started
         )
@@ -555,11 +556,13 @@ def _schedule_drain() -> None:
         drain_pending_villages.apply_async(countdown=DEBOUNCE_SECONDS)
 
 
-# A change queued again moves its queued_at on (update_conflicts): the drain deletes only what was
-# queued before it started reading, so a change committed during a drain waits for the next one.
+# The change log is written in the transaction of the change itself, so a change and its entry
+# commit (or roll back) together; only the drain's scheduling (Redis) waits for the commit. An
+# entry is removed only by the drain or the rebuild that claims it (_claim_queued), in their own
+# transaction: nothing compares the clocks of different hosts.
 def mark_villages_dirty(codes) -> None:
     """Queue villages (their referral and registry figures) for the next refresh."""
-    codes = {c for c in codes if c and len(c) == 8}
+    codes = sorted({c for c in codes if c and len(c) == 8})
     if not codes:
         return
     now = timezone.now()
@@ -569,12 +572,12 @@ def mark_villages_dirty(codes) -> None:
         unique_fields=["code"],
         update_fields=["queued_at"],
     )
-    _schedule_drain()
+    transaction.on_commit(_schedule_drain)
 
 
 def mark_households_dirty(household_ids) -> None:
     """Queue households (their classification results and members) for the next refresh."""
-    ids = {int(i) for i in household_ids if i is not None}
+    ids = sorted({int(i) for i in household_ids if i is not None})
     if not ids:
         return
     now = timezone.now()
@@ -584,17 +587,17 @@ def mark_households_dirty(household_ids) -> None:
         unique_fields=["household_id"],
         update_fields=["queued_at"],
     )
-    _schedule_drain()
+    transaction.on_commit(_schedule_drain)
 
 
 def queue_changes(*, household_ids=(), person_ids=(), village_codes=()) -> None:
-    """Queue, after the current transaction commits, what a write changed: households, the
-    households a person is a current member of, villages (their referral and registry figures).
+    """Queue, in the current transaction, what a write changed: households, the households a
+    person is a current member of, villages (their referral and registry figures).
 
     The one way to queue a change: the signals (monitoring.signals) call it for saves and deletes,
     and every write that fires no signal (QuerySet.update, bulk_create / bulk_update, raw SQL)
     calls it explicitly, so that its households reach the figures at the next drain rather than
-    at the nightly rebuild. Outside a transaction the change is queued at once."""
+    at the nightly rebuild."""
     households = {int(i) for i in household_ids if i is not None}
     persons = [int(i) for i in person_ids if i is not None]
     if persons:
@@ -605,28 +608,30 @@ def queue_changes(*, household_ids=(), person_ids=(), village_codes=()) -> None:
                 "household_id", flat=True
             )
         )
-    codes = sorted({c for c in village_codes if c and len(c) == 8})
-    if households:
-        ids = sorted(households)
-        transaction.on_commit(lambda: mark_households_dirty(ids))
-    if codes:
-        transaction.on_commit(lambda: mark_villages_dirty(codes))
+    mark_households_dirty(households)
+    mark_villages_dirty(village_codes)
+
+
+def _claim_queued(cursor) -> tuple[list[str], list[int]]:
+    """Take every committed entry of the change log (under the writer lock, in the caller's
+    transaction): a crash rolls the claim back with the refresh, and an entry written while the
+    claim runs waits for it and stays for the next drain."""
+    cursor.execute(f"DELETE FROM {PendingVillage._meta.db_table} RETURNING code")
+    codes = sorted(row[0] for row in cursor.fetchall())
+    cursor.execute(f"DELETE FROM {PendingHousehold._meta.db_table} RETURNING household_id")
+    households = sorted(row[0] for row in cursor.fetchall())
+    return codes, households
 
 
 def drain_pending() -> RollupRefresh | None:
-    """Refresh every queued household and village once; what is queued meanwhile waits for the
-    next window."""
-    now = timezone.now()
-    codes = list(PendingVillage.objects.filter(queued_at__lte=now).values_list("code", flat=True))
-    households = list(
-        PendingHousehold.objects.filter(queued_at__lte=now).values_list("household_id", flat=True)
-    )
-    if not codes and not households:
-        return None
-    done = refresh(households, codes)
-    PendingVillage.objects.filter(code__in=codes, queued_at__lte=now).delete()
-    PendingHousehold.objects.filter(household_id__in=households, queued_at__lte=now).delete()
-    return done
+    """Refresh every queued household and village once, in the transaction that claims them;
+    what is queued meanwhile waits for the next window."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        codes, households = _claim_queued(cursor)
+        if not codes and not households:
+            return None
+        return refresh(households, codes)
 
 
 def last_refresh() -> RollupRefresh | None:

@@ -71,14 +71,62 @@ def test_a_member_joining_or_leaving_queues_the_household(
     assert _pending_households() == {home.pk}
 
 
-def test_a_change_queued_again_during_a_drain_waits_for_the_next(villages):
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_during_a_drain_waits_for_the_next(villages, monkeypatch):
+    """Another connection queues the household while the drain works on it (its entry was
+    claimed already): that entry must survive the drain, whatever the hosts' clocks say."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from monitoring import rollup
+
+    home = household("49010101", [{}])
+    full_rebuild()
+    rollup.mark_households_dirty([home.pk])
+    real_refresh = rollup.refresh
+    writer = {}
+
+    def queue_from_another_connection():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # a web host whose clock runs behind the worker's (raw SQL: the model's
+                # auto_now_add would stamp this process's clock)
+                cursor.execute(
+                    f"INSERT INTO {PendingHousehold._meta.db_table} (household_id, queued_at) "
+                    "VALUES (%s, %s) ON CONFLICT (household_id) "
+                    "DO UPDATE SET queued_at = EXCLUDED.queued_at",
+                    [home.pk, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)],
+                )
+        finally:
+            connection.close()
+        writer["done"] = True
+
+    def refresh_while_another_queues(*args, **kwargs):
+        thread = threading.Thread(target=queue_from_another_connection)
+        thread.start()
+        writer["thread"] = thread
+        thread.join(timeout=1)  # it waits for the drain's claim to commit
+        return real_refresh(*args, **kwargs)
+
+    monkeypatch.setattr(rollup, "refresh", refresh_while_another_queues)
+    assert drain_pending() is not None
+    writer["thread"].join(timeout=30)
+    assert writer.get("done")
+    assert _pending_households() == {home.pk}
+
+
+def test_a_change_rolled_back_leaves_no_entry(villages):
+    from django.db import transaction
+
     from monitoring.rollup import mark_households_dirty
 
     home = household("49010101", [{}])
-    mark_households_dirty([home.pk])
-    first = PendingHousehold.objects.get().queued_at
-    mark_households_dirty([home.pk])  # queued again: its time moves on
-    assert PendingHousehold.objects.get().queued_at > first
+    PendingHousehold.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mark_households_dirty([home.pk])
+        raise RuntimeError("the change failed")
+    assert _pending_households() == set()
 
 
 def test_a_registry_import_queues_the_villages_it_wrote(
