@@ -7,8 +7,9 @@ households of 3 persons, two verified rounds (surveys and classification results
 between them) and referrals (one household in ten, every state). Then prints:
 
 - the full roll-up (monitoring.rollup.full_rebuild)                          target ≤ 10 s
-- an incremental refresh after 1,000 verifications (refresh_villages)       target ≤ 1 s
-  (clustered in one district, as an area manager's batch, and spread at random), and whether it
+- an incremental refresh after 1,000 verifications                         target ≤ 1 s
+  (monitoring.rollup.refresh of the households verified, what the debounced drain runs;
+  clustered in one subdistrict, one district, and spread over the province), and whether it
   equals a full rebuild
 - p50/p95 over HTTP through gunicorn of the dashboard, each drill-down level, the htmx partial,
   the transitions page and the API, with the server's own time       target p95 ≤ 100 ms, ≤ 50 ms
@@ -358,8 +359,8 @@ def measure_incremental(runs: int) -> dict[str, list[float]]:
                 ids = [row[0] for row in cursor.fetchall()]
             codes = _verify_again(ids)
             start = time.perf_counter()
-            rollup.refresh_villages(codes)
-            evaluation.refresh_areas(codes)  # what the drain runs after it
+            rollup.refresh(household_ids=ids)  # what the drain runs, then:
+            evaluation.refresh_areas(codes)
             results[label].append(time.perf_counter() - start)
             print(
                 f"    run {run}: 1,000 verifications in {label} ({len(codes)} villages): "

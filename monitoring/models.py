@@ -49,6 +49,7 @@ class RollupRefresh(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices)
     finished_at = models.DateTimeField(auto_now_add=True)
     villages = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
 
     class Meta:
@@ -69,6 +70,46 @@ class PendingVillage(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class PendingHousehold(models.Model):
+    """A household whose classification results changed since the last refresh (the change log
+    the debounced drain reads: its figures are recomputed from its own records only)."""
+
+    household_id = models.BigIntegerField(primary_key=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.household_id)
+
+
+class HouseholdFigure(models.Model):
+    """What one classification result adds to its village's figures (written only by
+    monitoring.rollup): the household's level and its current members counted by group.
+
+    The village rows of `AreaRollup` for these figures are the sums of these rows, so a refresh
+    recomputes the rows of the households that changed and adds the difference to the village
+    and its ancestors: its cost follows the changed records, not the size of the villages.
+    No foreign keys: the table is rebuilt and swapped in with the roll-ups, and only monitoring
+    reads it.
+    """
+
+    pk = models.CompositePrimaryKey("household_id", "result_id")
+    household_id = models.BigIntegerField()
+    result_id = models.BigIntegerField()
+    area_code = models.CharField(max_length=8)
+    fiscal_year = models.SmallIntegerField()
+    level = models.CharField(max_length=12)
+    target_poor = models.BooleanField()
+    persons = models.SmallIntegerField()
+    disability = models.SmallIntegerField()
+    chronic_illness = models.SmallIntegerField()
+    bedridden = models.SmallIntegerField()
+    elderly = models.SmallIntegerField()
+    child = models.SmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.fiscal_year} {self.area_code}"
 
 
 class ReportStatus(models.TextChoices):

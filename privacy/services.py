@@ -21,6 +21,7 @@ from households.models import (
 from households.offline.services import scrub_changes_of_person
 from households.services import correct_person_on_request, record_area_of
 from households.surveys.services import classify_survey
+from monitoring.rollup import queue_changes
 from ppaos.accounts.policy import Action, require
 from ppaos.audit.services import record_audit_event
 
@@ -184,6 +185,7 @@ def withdraw_consent(*, actor, request: DataSubjectRequest) -> DataSubjectReques
             raise ValidationError(_("This is not a withdrawal of consent."))
         person = Person.objects.select_for_update().get(pk=request.person_id)
         Person.objects.filter(pk=person.pk).update(**dict.fromkeys(SENSITIVE_FIELDS, False))
+        queue_changes(person_ids=[person.pk])  # an update fires no signal
         removed, _by_model = (
             IndicatorAnswer.objects.filter(person=person).exclude(indicator__condition="").delete()
         )

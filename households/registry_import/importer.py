@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.rollup import queue_changes
 from ppaos.audit.services import record_audit_event
 from ppaos.imports.copy_staging import error_line
 from ppaos.imports.importers import Importer, ImportRun
@@ -113,7 +114,9 @@ class WelfareRegistryRun(ImportRun):
             created, updated, unchanged = staging.preview_counts()
         else:
             self.villages.extend(staging.create_missing_villages())
+            moved_from = staging.villages_moved_out_of()
             created, updated = staging.upsert_registrants(job_id=self.job_id)
+            queue_changes(village_codes=moved_from)
             unchanged = staged - created - updated
         staging.clear_stage()
         return staged, created, updated, unchanged

@@ -159,6 +159,21 @@ def create_missing_villages() -> list[str]:
         return [code for (code,) in cursor.fetchall()]
 
 
+def villages_moved_out_of() -> list[str]:
+    """The villages that staged rows move registrants out of (read before the upsert: its
+    RETURNING sees only the new rows). Their figures are queued by the caller: the import fires no
+    signal per row, and the job-finished signal knows only the villages written to."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT DISTINCT t.area_id FROM ({_NEW_ROWS}) n
+            JOIN {REGISTRANT} t ON t.national_id = n.national_id
+            WHERE t.area_id IS DISTINCT FROM {_merged("area_id", "n")}
+            """
+        )
+        return [code for (code,) in cursor.fetchall() if code]
+
+
 def upsert_registrants(*, job_id: int) -> tuple[int, int]:
     """One INSERT … ON CONFLICT (national_id) DO UPDATE … WHERE the row changed.
 

@@ -339,6 +339,10 @@ def _apply_member_flags(survey: Survey, flags_by_person: dict[int, dict[str, boo
                 _("Health and disability data needs the household's explicit consent first.")
             )
         Person.objects.filter(pk=person_id).update(**updates)
+    if flags_by_person:  # an update fires no signal: the figures of the households are queued
+        from monitoring.rollup import queue_changes  # noqa: PLC0415
+
+        queue_changes(person_ids=list(flags_by_person))
 
 
 def checked_indicator_results(parts: InstrumentParts, results, members) -> list[tuple]:

@@ -55,8 +55,9 @@ def test_a_rollup_killed_part_way_keeps_the_old_figures_and_reruns_the_same(
     with closing(_test_db()) as holder:
         holder.autocommit = True
         with holder.cursor() as cursor:
-            # Hold the roll-up's writer lock: the worker builds the new table, then waits to
-            # swap it in — mid-way through the task, where it is killed.
+            # Hold the roll-up's writer lock: the worker's rebuild transaction waits for it
+            # (taken before the records are read, held to the swap) — mid-way through the
+            # task, where it is killed.
             cursor.execute("SELECT pg_advisory_lock(%s)", [rollup.LOCK_KEY])
         try:
             full_rebuild_task.apply_async(queue=queue)

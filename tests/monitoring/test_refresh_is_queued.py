@@ -1,13 +1,15 @@
-"""What moves the figures queues its village for the debounced refresh: a verified survey's
-result, a referral's change, a registrant's finding, and a welfare-registry import (through the
-import framework's signal: ppaos/imports never imports monitoring)."""
+"""What moves the figures queues it for the debounced refresh: a verified survey's result and a
+change of members queue their household; a referral's change, a registrant's finding and a
+welfare-registry import (through the import framework's signal: ppaos/imports never imports
+monitoring) queue their village."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 
-from monitoring.models import AreaRollup, PendingVillage
+from monitoring.models import AreaRollup, PendingHousehold, PendingVillage
 from monitoring.rollup import drain_pending, full_rebuild
 from referrals.models import Referral, ReferralStatus
 from tests.imports.files import good_row, write_xlsx
@@ -24,14 +26,18 @@ def _pending():
     return set(PendingVillage.objects.values_list("code", flat=True))
 
 
-def test_a_verified_result_and_a_referral_change_queue_their_village(
+def _pending_households():
+    return set(PendingHousehold.objects.values_list("household_id", flat=True))
+
+
+def test_a_verified_result_and_a_referral_change_queue_their_household_and_village(
     villages, agency, django_capture_on_commit_callbacks
 ):
     home = household("49010102", [{}])
     with django_capture_on_commit_callbacks(execute=True):
         result(home, 2568, "in_hardship")
-    assert _pending() == {"49010102"}
-    PendingVillage.objects.all().delete()
+    assert _pending_households() == {home.pk}
+    assert _pending() == set()
     service = make_service(agency, "monitor-queue")
     with django_capture_on_commit_callbacks(execute=True):
         referral = Referral.objects.create(
@@ -45,7 +51,7 @@ def test_a_verified_result_and_a_referral_change_queue_their_village(
         referral.status = ReferralStatus.APPROVED
         referral.save()
     assert drain_pending() is not None
-    assert _pending() == set()
+    assert _pending() == set() == _pending_households()
     assert (
         AreaRollup.objects.get(area_code="49", fiscal_year__gt=0, metric="ref:approved").value == 1
     )
@@ -65,9 +71,82 @@ def test_a_deleted_result_or_referral_queues_its_village(
     with django_capture_on_commit_callbacks(execute=True):
         referral.delete()
     assert _pending() == {"49010201"}
+    PendingHousehold.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         type(found).objects.filter(pk=found.pk).first().delete()
-    assert _pending() == {"49010201", "49010102"}
+    assert _pending_households() == {home.pk}  # its household is recounted (and its village)
+
+
+def test_a_member_joining_or_leaving_queues_the_household(
+    villages, django_capture_on_commit_callbacks
+):
+    from households.models import Membership
+
+    home = household("49010101", [{}, {}])
+    full_rebuild()
+    membership = Membership.objects.filter(household=home).last()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.left_on = dt.date(2025, 1, 1)
+        membership.save()
+    assert _pending_households() == {home.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_during_a_drain_waits_for_the_next(villages, monkeypatch):
+    """Another connection queues the household while the drain works on it (its entry was
+    claimed already): that entry must survive the drain, whatever the hosts' clocks say."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from monitoring import rollup
+
+    home = household("49010101", [{}])
+    full_rebuild()
+    rollup.mark_households_dirty([home.pk])
+    real_refresh = rollup.refresh
+    writer = {}
+
+    def queue_from_another_connection():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # a web host whose clock runs behind the worker's (raw SQL: the model's
+                # auto_now_add would stamp this process's clock)
+                cursor.execute(
+                    f"INSERT INTO {PendingHousehold._meta.db_table} (household_id, queued_at) "
+                    "VALUES (%s, %s) ON CONFLICT (household_id) "
+                    "DO UPDATE SET queued_at = EXCLUDED.queued_at",
+                    [home.pk, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)],
+                )
+        finally:
+            connection.close()
+        writer["done"] = True
+
+    def refresh_while_another_queues(*args, **kwargs):
+        thread = threading.Thread(target=queue_from_another_connection)
+        thread.start()
+        writer["thread"] = thread
+        thread.join(timeout=1)  # it waits for the drain's claim to commit
+        return real_refresh(*args, **kwargs)
+
+    monkeypatch.setattr(rollup, "refresh", refresh_while_another_queues)
+    assert drain_pending() is not None
+    writer["thread"].join(timeout=30)
+    assert writer.get("done")
+    assert _pending_households() == {home.pk}
+
+
+def test_a_change_rolled_back_leaves_no_entry(villages):
+    from django.db import transaction
+
+    from monitoring.rollup import mark_households_dirty
+
+    home = household("49010101", [{}])
+    PendingHousehold.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        mark_households_dirty([home.pk])
+        raise RuntimeError("the change failed")
+    assert _pending_households() == set()
 
 
 def test_a_registry_import_queues_the_villages_it_wrote(
