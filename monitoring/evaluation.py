@@ -29,6 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 RESULTS = "households_classificationresult"
 TRANSITIONS = "monitoring_transitioncell"
 STRATA = "monitoring_outcomestratum"
+PENDING = "monitoring_pendingevaluationvillage"  # models.PendingEvaluationVillage
 
 # The rounds with results, by a loose scan of result_round_level_idx (one index probe a round).
 _ROUNDS_SQL = f"""
@@ -164,19 +165,50 @@ def swap(cursor, suffix: str = "_new") -> None:
                 cursor.execute(f'ALTER INDEX "{name}" RENAME TO "{names[columns]}"')
 
 
-def refresh_areas(village_codes) -> None:
-    """Recount what the villages touch (its own transaction, after the roll-ups' refresh)."""
-    from .rollup import LOCK_KEY  # noqa: PLC0415 (rollup imports this module)
+def queue_villages(cursor, village_codes) -> None:
+    """Queue villages for `drain_pending` (in the caller's transaction)."""
+    codes = sorted({c for c in village_codes if c and len(c) == 8})
+    if codes:
+        cursor.execute(
+            f"INSERT INTO {PENDING} (code, queued_at) "
+            "SELECT unnest(%s::varchar[]), now() ON CONFLICT (code) DO NOTHING",
+            [codes],
+        )
 
+
+def drain_pending() -> int:
+    """Recount the queued villages (claimed with DELETE … RETURNING in the refreshing
+    transaction: a crash rolls the claim back). Returns how many were recounted."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor)
+        cursor.execute(f"DELETE FROM {PENDING} RETURNING code")
+        codes = sorted(row[0] for row in cursor.fetchall())
+        if codes:
+            _refresh_locked(cursor, codes)
+    return len(codes)
+
+
+def refresh_areas(village_codes) -> None:
+    """Recount what the villages touch, now (its own transaction)."""
     codes = sorted({c for c in village_codes if c and len(c) == 8})
     if not codes:
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        _refresh(cursor, codes)
-        # This commits after the roll-ups' refresh (a RollupRefresh already read by the pages):
-        # the cached answers that read these tables are keyed by this mark too.
-        transaction.on_commit(lambda: cache.set(WRITTEN_KEY, time.time_ns(), None))
+        _lock(cursor)
+        _refresh_locked(cursor, codes)
+
+
+def _lock(cursor) -> None:
+    from .rollup import LOCK_KEY  # noqa: PLC0415 (rollup imports this module)
+
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _refresh_locked(cursor, codes: list[str]) -> None:
+    _refresh(cursor, codes)
+    # This commits after the roll-ups' refresh (a RollupRefresh already read by the pages): the
+    # cached answers that read these tables are keyed by this mark too.
+    transaction.on_commit(lambda: cache.set(WRITTEN_KEY, time.time_ns(), None))
 
 
 def _refresh(cursor, codes: list[str]) -> None:

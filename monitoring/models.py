@@ -72,6 +72,19 @@ class PendingVillage(models.Model):
         return self.code
 
 
+class PendingEvaluationVillage(models.Model):
+    """A village whose rows of the transitions page's tables (monitoring.evaluation) are to be
+    recounted: written by the roll-ups' drain in its transaction, claimed by the evaluation's
+    own refresh right after, so the dashboard's figures do not wait for it and a crash between
+    the two loses nothing."""
+
+    code = models.CharField(max_length=8, primary_key=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class PendingHousehold(models.Model):
     """A household whose classification results changed since the last refresh (the change log
     the debounced drain reads: its figures are recomputed from its own records only)."""

@@ -332,6 +332,7 @@ def full_rebuild() -> RollupRefresh:
         # in later snapshots); what commits from now on stays queued for the next drain. No
         # clock is compared: a web host's clock may run behind the worker's.
         _claim_queued(cursor)
+        cursor.execute(f"DELETE FROM {evaluation.PENDING}")  # the tables are rebuilt whole too
         _more_memory(cursor)
         _no_jit(cursor)
         _parallel(cursor)
@@ -628,23 +629,26 @@ def _claim_queued(cursor) -> tuple[list[str], list[int]]:
 
 def drain_pending() -> RollupRefresh | None:
     """Refresh every queued household and village once, in the transaction that claims them;
-    what is queued meanwhile waits for the next window."""
+    what is queued meanwhile waits for the next window. Then the transitions page's tables catch
+    up (evaluation.drain_pending, its own transaction: the dashboard's figures do not wait for
+    it, and what it is to recount is queued in the first transaction, so a crash loses nothing)."""
+    done = None
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         codes, households = _claim_queued(cursor)
-        if not codes and not households:
-            return None
-        # The villages the households were counted in before and are counted in now: the
-        # transitions page's tables recount them (monitoring/evaluation.py).
-        cursor.execute(
-            f"SELECT area_code FROM {HF_TABLE} WHERE household_id = ANY(%(h)s) UNION "
-            "SELECT area_id FROM households_classificationresult WHERE household_id = ANY(%(h)s)",
-            {"h": households},
-        )
-        touched = {row[0] for row in cursor.fetchall()}
-        done = refresh(households, codes)
-        evaluation.refresh_areas(touched.union(codes))
-        return done
+        if codes or households:
+            # The villages the households were counted in before and are counted in now.
+            cursor.execute(
+                f"SELECT area_code FROM {HF_TABLE} WHERE household_id = ANY(%(h)s) UNION "
+                "SELECT area_id FROM households_classificationresult "
+                "WHERE household_id = ANY(%(h)s)",
+                {"h": households},
+            )
+            touched = {row[0] for row in cursor.fetchall()}
+            done = refresh(households, codes)
+            evaluation.queue_villages(cursor, touched.union(codes))
+    evaluation.drain_pending()
+    return done
 
 
 def last_refresh() -> RollupRefresh | None:

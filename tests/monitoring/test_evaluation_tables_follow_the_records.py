@@ -177,3 +177,34 @@ def test_before_the_first_rebuild_the_page_says_not_computed_not_zero(
     html = client.get(reverse("monitoring:transitions", args=["49"])).content.decode()
     assert 'data-testid="not-computed"' not in html and 'data-testid="entered-exited"' in html
     assert client.get(reverse("monitoring_api:transitions"), {"area": "49"}).json()["computed"]
+
+
+def test_the_drain_queues_the_evaluation_and_a_crash_between_loses_nothing(
+    moved, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The drain commits the roll-ups and queues the villages for the evaluation tables in one
+    transaction, then recounts them in another: when that second step fails, the villages stay
+    queued and the next drain recounts them; the tables then equal a full rebuild."""
+    from monitoring import evaluation
+    from monitoring.models import PendingEvaluationVillage
+    from monitoring.rollup import drain_pending
+
+    with django_capture_on_commit_callbacks(execute=True):
+        found = ClassificationResult.objects.get(household=moved["a"], fiscal_year=2568)
+        found.level = "doing_well"
+        found.save()
+    real = evaluation._refresh_locked
+
+    def crash(cursor, codes):
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(evaluation, "_refresh_locked", crash)
+    with pytest.raises(RuntimeError):
+        drain_pending()
+    assert set(PendingEvaluationVillage.objects.values_list("code", flat=True)) == {"49010101"}
+    monkeypatch.setattr(evaluation, "_refresh_locked", real)
+    drain_pending()  # nothing new for the roll-ups; the evaluation catches up
+    assert not PendingEvaluationVillage.objects.exists()
+    drained = _tables()
+    full_rebuild()
+    assert drained == _tables()
