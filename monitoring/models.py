@@ -63,9 +63,15 @@ class RollupRefresh(models.Model):
 
 
 class PendingVillage(models.Model):
-    """A village whose figures changed since the last refresh (debounce: the task drains them)."""
+    """A village whose figures changed since the last refresh (debounce: the task drains them).
 
-    code = models.CharField(max_length=8, primary_key=True)
+    Append-only, like PendingHousehold: a change adds a row in its own transaction (a plain
+    INSERT, no unique key), the drain takes every committed row with DELETE … RETURNING. So a
+    writer never waits for the drain or another writer, and the drain never waits for a writer
+    (an uncommitted row is invisible to it and stays for the next drain)."""
+
+    id = models.BigAutoField(primary_key=True)
+    code = models.CharField(max_length=8)
     queued_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -89,7 +95,8 @@ class PendingHousehold(models.Model):
     """A household whose classification results changed since the last refresh (the change log
     the debounced drain reads: its figures are recomputed from its own records only)."""
 
-    household_id = models.BigIntegerField(primary_key=True)
+    id = models.BigAutoField(primary_key=True)
+    household_id = models.BigIntegerField()  # append-only: see PendingVillage
     queued_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -569,13 +569,7 @@ def mark_villages_dirty(codes) -> None:
     codes = sorted({c for c in codes if c and len(c) == 8})
     if not codes:
         return
-    now = timezone.now()
-    PendingVillage.objects.bulk_create(
-        [PendingVillage(code=c, queued_at=now) for c in codes],
-        update_conflicts=True,
-        unique_fields=["code"],
-        update_fields=["queued_at"],
-    )
+    PendingVillage.objects.bulk_create([PendingVillage(code=c) for c in codes])
     transaction.on_commit(_schedule_drain)
 
 
@@ -584,13 +578,7 @@ def mark_households_dirty(household_ids) -> None:
     ids = sorted({int(i) for i in household_ids if i is not None})
     if not ids:
         return
-    now = timezone.now()
-    PendingHousehold.objects.bulk_create(
-        [PendingHousehold(household_id=i, queued_at=now) for i in ids],
-        update_conflicts=True,
-        unique_fields=["household_id"],
-        update_fields=["queued_at"],
-    )
+    PendingHousehold.objects.bulk_create([PendingHousehold(household_id=i) for i in ids])
     transaction.on_commit(_schedule_drain)
 
 
@@ -621,9 +609,9 @@ def _claim_queued(cursor) -> tuple[list[str], list[int]]:
     transaction): a crash rolls the claim back with the refresh, and an entry written while the
     claim runs waits for it and stays for the next drain."""
     cursor.execute(f"DELETE FROM {PendingVillage._meta.db_table} RETURNING code")
-    codes = sorted(row[0] for row in cursor.fetchall())
+    codes = sorted({row[0] for row in cursor.fetchall()})
     cursor.execute(f"DELETE FROM {PendingHousehold._meta.db_table} RETURNING household_id")
-    households = sorted(row[0] for row in cursor.fetchall())
+    households = sorted({row[0] for row in cursor.fetchall()})
     return codes, households
 
 

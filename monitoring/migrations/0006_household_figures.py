@@ -40,7 +40,8 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="PendingHousehold",
             fields=[
-                ("household_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("household_id", models.BigIntegerField()),
                 ("queued_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),

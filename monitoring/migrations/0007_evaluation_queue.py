@@ -4,17 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0006_household_figures'),
+        ("monitoring", "0006_household_figures"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingEvaluationVillage',
+            name="PendingEvaluationVillage",
             fields=[
-                ('code', models.CharField(max_length=8, primary_key=True, serialize=False)),
-                ('queued_at', models.DateTimeField(auto_now_add=True)),
+                ("code", models.CharField(max_length=8, primary_key=True, serialize=False)),
+                ("queued_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
     ]
