@@ -12,6 +12,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone, translation
 
 # MAX_ATTEMPTS and STALLED_AFTER: ppaos.core.background_jobs (named here for the tests' sake).
@@ -83,10 +84,10 @@ def build_plan_pdf(pdf_id: int) -> str:
     now = timezone.now()
     claimable = PlanPdf.objects.filter(_claimable(), pk=pdf_id)
     claimable.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=PdfStatus.FAILED, finished_at=now, updated_at=now
+        status=PdfStatus.FAILED, finished_at=now, updated_at=Now()
     )
     claimed = claimable.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=PdfStatus.RUNNING, attempts=F("attempts") + 1, updated_at=now
+        status=PdfStatus.RUNNING, attempts=F("attempts") + 1, updated_at=Now()
     )
     if not claimed:
         return PlanPdf.objects.filter(pk=pdf_id).values_list("status", flat=True).first() or ""
@@ -101,7 +102,7 @@ def build_plan_pdf(pdf_id: int) -> str:
     except Exception:
         # No personal data in the log: the record is named by its id only.
         logger.exception("plan PDF %s failed", pdf_id)
-        ours.update(status=PdfStatus.FAILED, finished_at=timezone.now(), updated_at=timezone.now())
+        ours.update(status=PdfStatus.FAILED, finished_at=timezone.now(), updated_at=Now())
         return PlanPdf.objects.filter(pk=pdf_id).values_list("status", flat=True).first() or ""
     field = PlanPdf._meta.get_field("file")
     stored = field.storage.save(field.generate_filename(pdf, "plan.pdf"), ContentFile(content))
@@ -110,7 +111,7 @@ def build_plan_pdf(pdf_id: int) -> str:
         size_bytes=len(content),
         status=PdfStatus.READY,
         finished_at=timezone.now(),
-        updated_at=timezone.now(),
+        updated_at=Now(),
     )
     if not finished:
         # Another worker took it over (this one was too slow): its result stands, not ours.

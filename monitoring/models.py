@@ -182,8 +182,9 @@ class Report(PublicIdModel):
 
     @property
     def stalled(self) -> bool:
-        """Waiting or being written, but its worker has been quiet too long: it is gone."""
-        return is_stalled(self.in_progress, self.updated_at)
+        """Being written, but its worker has been quiet too long: it is gone (a report still
+        waiting in a busy queue is not: it is only waiting)."""
+        return is_stalled(self.status == ReportStatus.RUNNING, self.updated_at)
 
 
 class TransitionCell(models.Model):

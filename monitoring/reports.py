@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -92,10 +93,10 @@ def write_report(report_id: int) -> Report | None:
         claimable_q(waiting=ReportStatus.QUEUED, running=ReportStatus.RUNNING), pk=report_id
     )
     claimable.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=ReportStatus.FAILED, error="WorkerLost", finished_at=now, updated_at=now
+        status=ReportStatus.FAILED, error="WorkerLost", finished_at=now, updated_at=Now()
     )
     claimed = claimable.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=ReportStatus.RUNNING, progress=5, attempts=F("attempts") + 1, updated_at=now
+        status=ReportStatus.RUNNING, progress=5, attempts=F("attempts") + 1, updated_at=Now()
     )
     if not claimed:
         return Report.objects.filter(pk=report_id).first()
@@ -105,7 +106,7 @@ def write_report(report_id: int) -> Report | None:
     )
 
     def progress(percent: int) -> None:
-        ours.update(progress=percent, updated_at=timezone.now())
+        ours.update(progress=percent, updated_at=Now())
 
     try:
         with override("th"), read_from_replica():
@@ -116,7 +117,7 @@ def write_report(report_id: int) -> Report | None:
             status=ReportStatus.FAILED,
             error=type(exc).__name__[:200],
             finished_at=timezone.now(),
-            updated_at=timezone.now(),
+            updated_at=Now(),
         )
         raise
     field = Report._meta.get_field("file")
@@ -127,7 +128,7 @@ def write_report(report_id: int) -> Report | None:
         status=ReportStatus.DONE,
         progress=100,
         finished_at=timezone.now(),
-        updated_at=timezone.now(),
+        updated_at=Now(),
         data_as_of=refresh.finished_at if refresh else None,
     )
     if not finished:

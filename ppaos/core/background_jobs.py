@@ -10,6 +10,7 @@ MAX_ATTEMPTS takings it has failed, so a record that kills its worker cannot loo
 import datetime as dt
 
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 STALLED_AFTER = dt.timedelta(minutes=10)
@@ -22,5 +23,6 @@ def is_stalled(in_progress: bool, updated_at) -> bool:
 
 
 def claimable_q(*, waiting: str, running: str) -> Q:
-    """Waiting, or running in a worker that has gone quiet for STALLED_AFTER."""
-    return Q(status=waiting) | Q(status=running, updated_at__lt=timezone.now() - STALLED_AFTER)
+    """Waiting, or running in a worker that has gone quiet for STALLED_AFTER (by the database's
+    clock, which also stamps the record's progress: no two hosts' clocks are compared)."""
+    return Q(status=waiting) | Q(status=running, updated_at__lt=Now() - STALLED_AFTER)
