@@ -176,14 +176,29 @@ def queue_villages(cursor, village_codes) -> None:
         )
 
 
+EVERYTHING = "*"  # queued by the roll-ups' full rebuild: both tables rebuilt whole
+
+
+def queue_rebuild(cursor) -> None:
+    """Queue a rebuild of both tables (in the caller's transaction): it replaces every village
+    queued so far."""
+    cursor.execute(f"DELETE FROM {PENDING}")
+    cursor.execute(f"INSERT INTO {PENDING} (code, queued_at) VALUES (%s, now())", [EVERYTHING])
+
+
 def drain_pending() -> int:
-    """Recount the queued villages (claimed with DELETE … RETURNING in the refreshing
-    transaction: a crash rolls the claim back). Returns how many were recounted."""
+    """Recount the queued villages, or rebuild both tables when a full rebuild asked for it
+    (claimed with DELETE … RETURNING in the transaction that does it: a crash rolls the claim
+    back). Returns how many entries it took."""
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor)
         cursor.execute(f"DELETE FROM {PENDING} RETURNING code")
         codes = sorted(row[0] for row in cursor.fetchall())
-        if codes:
+        if EVERYTHING in codes:
+            build(cursor)
+            swap(cursor)  # sets this transaction's lock_timeout for its renames
+            transaction.on_commit(lambda: cache.set(WRITTEN_KEY, time.time_ns(), None))
+        elif codes:
             _refresh_locked(cursor, codes)
     return len(codes)
 

@@ -318,7 +318,8 @@ def _sorted_households(cursor, on: bool) -> None:
 
 
 def full_rebuild() -> RollupRefresh:
-    """Every figure from the records, into new tables swapped in one transaction.
+    """Every figure from the records, into new tables swapped in one transaction (its seconds:
+    until the swap); then the transitions page's tables are rebuilt in their own.
 
     The writer lock is held from the start, so no refresh runs between the rebuild's reading of
     the records and its swap (a refresh meanwhile would be lost with the old tables); pages keep
@@ -332,7 +333,10 @@ def full_rebuild() -> RollupRefresh:
         # in later snapshots); what commits from now on stays queued for the next drain. No
         # clock is compared: a web host's clock may run behind the worker's.
         _claim_queued(cursor)
-        cursor.execute(f"DELETE FROM {evaluation.PENDING}")  # the tables are rebuilt whole too
+        # The transitions page's tables are rebuilt whole just after this commits (their own
+        # transaction: pages get the new roll-ups without waiting for them); queued here, so a
+        # crash between the two leaves the rebuild to the next drain.
+        evaluation.queue_rebuild(cursor)
         _more_memory(cursor)
         _no_jit(cursor)
         _parallel(cursor)
@@ -350,13 +354,13 @@ def full_rebuild() -> RollupRefresh:
         for table, fresh in ((HF_TABLE, hf_new), (TABLE, new)):
             _finish_table(cursor, table, fresh)
             cursor.execute(f"ANALYZE {fresh}")
-        evaluation.build(cursor)  # the transitions page's tables, into new tables too
-        evaluation.swap(cursor)  # sets this transaction's lock_timeout for the renames below
         for table, fresh in ((HF_TABLE, hf_new), (TABLE, new)):
             _swap(cursor, table, fresh)
-        return RollupRefresh.objects.create(
+        done = RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.FULL, seconds=time.monotonic() - started
         )
+    evaluation.drain_pending()
+    return done
 
 
 def _swap(cursor, table: str, new: str) -> None:
