@@ -298,13 +298,18 @@ def seed(households: int) -> None:
 def measure_full_rebuild(runs: int) -> list[float]:
     from monitoring import rollup
 
-    times = []
+    times, swapped = [], []
     for run in range(1, runs + 1):
         start = time.perf_counter()
-        rollup.full_rebuild()
+        done = rollup.full_rebuild()
         times.append(time.perf_counter() - start)
-        print(f"    run {run}: full roll-up {times[-1]:.2f} s", flush=True)
-    return times
+        swapped.append(done.seconds)  # until the roll-up tables were swapped in (committed)
+        print(
+            f"    run {run}: roll-up tables swapped in after {swapped[-1]:.2f} s; with the "
+            f"transitions page's tables after them {times[-1]:.2f} s",
+            flush=True,
+        )
+    return swapped, times
 
 
 def _verify_again(household_ids: list[int]) -> list[str]:
@@ -692,7 +697,8 @@ def main() -> None:
 
     print(f"\nSummary ({args.households:,} households, min and median over runs):")
     if full:
-        summary("full roll-up", full, target="≤ 10 s")
+        summary("full roll-up (roll-up tables swapped in)", full[0], target="≤ 10 s")
+        summary("full roll-up, then the transitions page's tables", full[1])
     for label, values in incremental.items():
         target = "" if "transitions" in label else "≤ 1 s"
         summary(f"incremental, 1,000 verifications in {label}", values, target=target)
