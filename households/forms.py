@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ppaos.core.date_inputs import EraDateField
 
 from .models import DuplicateStatus, Finding, Level, Relation, Sex
+from .services import PERSON_IDENTITY_FIELDS
 
 NON_HEAD_RELATIONS = [(value, label) for value, label in Relation.choices if value != Relation.HEAD]
 
@@ -80,17 +81,7 @@ class PersonFieldsForm(forms.Form):
     occupation = forms.CharField(label=_("Occupation"), required=False, max_length=100)
     welfare_card_holder = forms.BooleanField(label=_("Holds a state welfare card"), required=False)
 
-    PERSON_FIELD_NAMES = (
-        "national_id",
-        "title",
-        "first_name",
-        "last_name",
-        "birth_date",
-        "sex",
-        "education",
-        "occupation",
-        "welfare_card_holder",
-    )
+    PERSON_FIELD_NAMES = (*PERSON_IDENTITY_FIELDS, "welfare_card_holder")
 
     def person_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.PERSON_FIELD_NAMES}

@@ -45,8 +45,8 @@ from .selectors import (
     transfer_sides_decided_by,
 )
 
-# The fields of a person a form or API may set (the national ID is validated separately).
-PERSON_FIELDS = (
+# Who a person is: the identity fields (the national ID is validated separately).
+PERSON_IDENTITY_FIELDS = (
     "national_id",
     "title",
     "first_name",
@@ -55,6 +55,10 @@ PERSON_FIELDS = (
     "sex",
     "education",
     "occupation",
+)
+# The fields of a person a form or API may set.
+PERSON_FIELDS = (
+    *PERSON_IDENTITY_FIELDS,
     "welfare_card_holder",
     "has_disability",
     "has_chronic_illness",
@@ -570,16 +574,7 @@ def _update_member(
 
 # A data-subject's correction (PDPA s.35–36): the identity fields, not the health flags (their
 # removal is a withdrawal of consent) nor the welfare card (the ministry's registry decides it).
-CORRECTABLE_PERSON_FIELDS = (
-    "national_id",
-    "title",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "sex",
-    "education",
-    "occupation",
-)
+CORRECTABLE_PERSON_FIELDS = PERSON_IDENTITY_FIELDS
 
 
 def correct_person_on_request(*, actor, person: Person, changes: dict, request_ref: str) -> list:

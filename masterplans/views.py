@@ -309,26 +309,38 @@ def problem_delete(request, public_id):
     return _plan_section_answer(request, public_id, "masterplans/_problems.html")
 
 
-@login_required
-def project_add(request, public_id):
-    plan = _plan_for(request, public_id, Action.DRAFT_MASTER_PLAN)
-    if plan.is_frozen:
-        messages.error(request, _("The plan has been endorsed; its content can no longer change."))
-        return redirect("masterplans:plan_detail", plan.public_id)
+def _project_form(request, plan, initial=None):
+    """The project form of a plan's page (add or edit) and the village's households it offers
+    as targets."""
     households = selectors.village_households_for_targets(plan)
     form = ProjectForm(
         request.POST or None,
         problems=plan.problems.all(),
         laos=selectors.laos_serving(plan.area_id),
         households=households,
+        initial=initial,
     )
+    return form, households
+
+
+def _project_values(plan, form) -> tuple[dict, list]:
+    """A valid project form's values for the service, and the target households it chose."""
+    values = dict(form.cleaned_data)
+    targets = services.choose_targets(
+        plan, levels=values.pop("target_levels"), household_ids=values.pop("target_households")
+    )
+    return values, targets
+
+
+@login_required
+def project_add(request, public_id):
+    plan = _plan_for(request, public_id, Action.DRAFT_MASTER_PLAN)
+    if plan.is_frozen:
+        messages.error(request, _("The plan has been endorsed; its content can no longer change."))
+        return redirect("masterplans:plan_detail", plan.public_id)
+    form, households = _project_form(request, plan)
     if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        targets = services.choose_targets(
-            plan,
-            levels=values.pop("target_levels"),
-            household_ids=values.pop("target_households"),
-        )
+        values, targets = _project_values(plan, form)
         try:
             project = services.add_project(
                 actor=request.user, plan=plan, target_households=targets, **values
@@ -363,24 +375,16 @@ def project_edit(request, public_id):
     if not selectors.project_is_editable(project):
         messages.error(request, selectors.project_locked_message(project))
         return redirect("masterplans:project_detail", project.public_id)
-    households = selectors.village_households_for_targets(plan)
-    form = ProjectForm(
-        request.POST or None,
-        problems=plan.problems.all(),
-        laos=selectors.laos_serving(plan.area_id),
-        households=households,
+    form, households = _project_form(
+        request,
+        plan,
         initial={
             **{name: getattr(project, name) for name in services.PROJECT_FIELDS},
             "target_households": list(project.target_households.values_list("pk", flat=True)),
         },
     )
     if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        targets = services.choose_targets(
-            plan,
-            levels=values.pop("target_levels"),
-            household_ids=values.pop("target_households"),
-        )
+        values, targets = _project_values(plan, form)
         try:
             services.update_project(
                 actor=request.user, project=project, target_households=targets, **values

@@ -197,7 +197,7 @@ def drain_pending() -> int:
         if EVERYTHING in codes:
             build(cursor)
             swap(cursor)  # sets this transaction's lock_timeout for its renames
-            transaction.on_commit(lambda: cache.set(WRITTEN_KEY, time.time_ns(), None))
+            _mark_written()
         elif codes:
             _refresh_locked(cursor, codes)
     return len(codes)
@@ -221,8 +221,12 @@ def _lock(cursor) -> None:
 
 def _refresh_locked(cursor, codes: list[str]) -> None:
     _refresh(cursor, codes)
-    # This commits after the roll-ups' refresh (a RollupRefresh already read by the pages): the
-    # cached answers that read these tables are keyed by this mark too.
+    _mark_written()
+
+
+def _mark_written() -> None:
+    # The tables commit after the roll-ups' refresh (a RollupRefresh already read by the pages):
+    # the cached answers that read these tables are keyed by this mark too.
     transaction.on_commit(lambda: cache.set(WRITTEN_KEY, time.time_ns(), None))
 
 

@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from ppaos.thai.thai_dates import fiscal_year_be
 
-from ..surveys.classification import indicator_applies
 from ..surveys.forms import FLAG_LABELS, MembersForm
-from ..surveys.selectors import SurveyMember, survey_members
+from ..surveys.selectors import SurveyMember, applicable_indicators, survey_members
 from ..surveys.services import SENSITIVE_FLAGS, STEPS
 from ..surveys.step_forms import build_step_form
 from ..surveys.views import STEP_TITLES
@@ -158,17 +157,7 @@ def members_rules(survey_like, parts) -> dict:
     every_flag = dict.fromkeys(SENSITIVE_FLAGS, True)
     members = []
     for member in survey_members(survey_like, parts):
-        candidates = [
-            indicator
-            for indicator in parts.member_indicators
-            if indicator_applies(
-                min_age=indicator.min_age,
-                max_age=indicator.max_age,
-                condition=indicator.condition,
-                age=member.age,
-                flags=every_flag,
-            )
-        ]
+        candidates = applicable_indicators(parts, member.age, every_flag)
         members.append(SurveyMember(member.person, member.membership, member.age, candidates))
     form = MembersForm(survey=survey_like, members=members, answers={})
     groups = []

@@ -98,6 +98,23 @@ def _record(actor, change_id, household, survey, step, base_version, fields, ans
     )
 
 
+def _refused(actor, change_id, household, survey, step, base_version, fields, error):
+    """The change was refused by the survey's rules: kept as refused, answered 400 with why."""
+    answer = ChangeAnswer(400, {"status": "refused", "errors": _messages(error)})
+    _record(
+        actor,
+        change_id,
+        household,
+        survey,
+        step,
+        base_version,
+        fields,
+        answer,
+        status=OfflineChangeStatus.REFUSED,
+    )
+    return answer
+
+
 def _scrub(changes) -> int:
     """Clear the answers kept in these changes (ids, status and outcome stay)."""
     count = 0
@@ -168,21 +185,9 @@ def apply_offline_change(
                         household=household, fiscal_year=fiscal_year_be(surveyed_on)
                     ).first()
                     if survey is None:
-                        answer = ChangeAnswer(
-                            400, {"status": "refused", "errors": _messages(error)}
+                        return _refused(
+                            actor, change_id, household, None, step, base_version, fields, error
                         )
-                        _record(
-                            actor,
-                            change_id,
-                            household,
-                            None,
-                            step,
-                            base_version,
-                            fields,
-                            answer,
-                            status=OfflineChangeStatus.REFUSED,
-                        )
-                        return answer
                     base_version = 0  # started meanwhile by another phone: a conflict
                 else:
                     base_version = survey.version  # the phone's first change of a new survey
@@ -206,19 +211,7 @@ def apply_offline_change(
             with transaction.atomic():
                 errors = _apply(actor, survey, step, fields)
         except ValidationError as error:
-            answer = ChangeAnswer(400, {"status": "refused", "errors": _messages(error)})
-            _record(
-                actor,
-                change_id,
-                household,
-                survey,
-                step,
-                base_version,
-                fields,
-                answer,
-                status=OfflineChangeStatus.REFUSED,
-            )
-            return answer
+            return _refused(actor, change_id, household, survey, step, base_version, fields, error)
         survey.refresh_from_db()
         answer = ChangeAnswer(
             200,
