@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ppaos.accounts.policy import Action
-from ppaos.imports.columns import HeaderMatcher, RowError
+from ppaos.imports.columns import HeaderMatcher, RowError, cell_too_long
 from ppaos.imports.copy_staging import error_line, plain, text
 from ppaos.imports.importers import Importer, ImportRun
+from ppaos.imports.xlsx_stream import MAX_CELL_CHARS
 
 from . import columns as cols
 from .source import EndOfFile, MemberHeader, MemberRow, open_survey_tables
@@ -192,6 +193,13 @@ class SurveyImportRun(ImportRun):
         values, errors = cols.read_row(
             self.member_columns, self.member_plan, cells, today=self.today
         )
+        if cells.too_long is not None:
+            column, length = cells.too_long
+            field = next((f for f, i in self.member_plan.items() if i == column), f"#{column + 1}")
+            # Said first, instead of what the blanked cell would be taken for ("required").
+            errors = [cell_too_long(length, MAX_CELL_CHARS, field=field)] + [
+                e for e in errors if e.field != field
+            ]
         payload = {
             "values": values,
             "sheet_row": cells.sheet_row,

@@ -23,7 +23,9 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ppaos.imports.columns import blank_row
 from ppaos.imports.readers import (
+    OverlongRow,
     SpreadsheetError,
     Table,
     extract_zip_member,
@@ -46,9 +48,12 @@ class MemberHeader(list):
 
 
 class MemberRow(list):
-    """A row of the members table; `sheet_row` is its row number in that table."""
+    """A row of the members table; `sheet_row` is its row number in that table. `too_long` is
+    (column, length) when the reader found a cell over its limit there (that cell is blank):
+    the importer refuses the member's household for it, as for any other bad member cell."""
 
     sheet_row = 0
+    too_long: tuple[int, int] | None = None
 
 
 class EndOfFile(list):
@@ -127,8 +132,13 @@ def _combined(households: Table, members: Table | None, *, cleanup: str | None) 
                         header_seen = True
                         yield number, MemberHeader(cells)
                         continue
+                    if type(cells) is OverlongRow and blank_row(cells):
+                        yield number, cells  # nothing else in it: the framework rejects it
+                        continue
                     row = MemberRow(cells)
                     row.sheet_row = number
+                    if type(cells) is OverlongRow:
+                        row.too_long = (cells.column, cells.length)
                     yield number, row
             yield 0, EndOfFile(["end"])
         finally:

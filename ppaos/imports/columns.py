@@ -39,6 +39,17 @@ class RowError:
     message_en: str
 
 
+def cell_too_long(length: int, limit: int, *, field: str = "") -> RowError:
+    """The error of a row whose cell holds `length` characters, over the readers' `limit`."""
+    return RowError(
+        field=field,
+        value=f"({length:,} characters)",
+        code="cell_too_long",
+        message_th=f"ข้อความในช่องนี้ยาวเกิน {limit:,} ตัวอักษร แถวนี้จึงไม่ถูกนำเข้า",
+        message_en=f"This cell holds more than {limit:,} characters; the row was not imported.",
+    )
+
+
 _HEADER_JUNK_RE = re.compile(r"[\s._\-:*/()\[\]{}#]+")
 _BRACKETED_RE = re.compile(r"[(\[{].*$")
 

@@ -34,7 +34,7 @@ from ppaos.accounts.policy import require
 from ppaos.audit.services import record_audit_event
 
 from . import copy_staging
-from .columns import RowError, blank_row, layout_key
+from .columns import blank_row, cell_too_long, layout_key
 from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
@@ -463,14 +463,7 @@ def _overlong_error(row_number: int, cells: OverlongRow, headers: list[str]) -> 
     from .xlsx_stream import MAX_CELL_CHARS
 
     column = headers[cells.column] if cells.column < len(headers) else f"#{cells.column + 1}"
-    error = RowError(
-        field="",
-        value=f"({cells.length:,} characters)",
-        code="cell_too_long",
-        message_th=f"ข้อความในช่องนี้ยาวเกิน {MAX_CELL_CHARS:,} ตัวอักษร แถวนี้จึงไม่ถูกนำเข้า",
-        message_en=f"This cell holds more than {MAX_CELL_CHARS:,} characters; the row was not "
-        "imported.",
-    )
+    error = cell_too_long(cells.length, MAX_CELL_CHARS)
     return copy_staging.error_line(row_number, column, error)
 
 

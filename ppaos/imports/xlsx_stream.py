@@ -88,7 +88,8 @@ MAX_ROW_CHARS = 64 << 20  # one row's XML (a row without an end is not buffered 
 
 class OverlongRow(list):
     """A row whose cell `column` (0-based) holds more than MAX_CELL_CHARS characters: the
-    framework rejects this row with a message; the file goes on."""
+    framework rejects this row with a message; the file goes on. Its other cells are kept (the
+    long one is blanked), so an importer that joins tables can still tell whose row it was."""
 
     column: int = 0
     length: int = 0
@@ -98,7 +99,8 @@ def overlong(cells: list, limit: int) -> list:
     """`cells`, or an OverlongRow naming the first cell over `limit` characters."""
     for index, value in enumerate(cells):
         if isinstance(value, str) and len(value) > limit:
-            row = OverlongRow()
+            row = OverlongRow(cells)
+            row[index] = None
             row.column, row.length = index, len(value)
             return row
     return cells
