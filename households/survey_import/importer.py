@@ -118,6 +118,7 @@ class SurveyImporter(Importer):
 
         return survey_template(user)
 
+    rows_label = _("Rows (households and members)")
     extra_downloads = (
         ("households:survey_xlsform", _("Download the XLSForm for KoboToolbox / ODK")),
     )

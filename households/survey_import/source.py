@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ppaos.imports.columns import blank_row
 from ppaos.imports.readers import (
+    MarkerRow,
     OverlongRow,
     SpreadsheetError,
     Table,
@@ -43,7 +44,7 @@ NO_TABLES = (
 HEADER_SEARCH = 30
 
 
-class MemberHeader(list):
+class MemberHeader(MarkerRow):
     """The header row of the members table."""
 
 
@@ -56,7 +57,7 @@ class MemberRow(list):
     too_long: tuple[int, int] | None = None
 
 
-class EndOfFile(list):
+class EndOfFile(MarkerRow):
     """The last row of the stream: every household and member has been read."""
 
 

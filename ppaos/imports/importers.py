@@ -69,6 +69,8 @@ class Importer:
     kind: str = ""  # stored on ImportJob.kind and ColumnMapping.kind (max 32 characters)
     label = ""  # shown to the admin (translatable)
     help_text = ""  # what the upload page says about the file (translatable)
+    # What the job page calls the rows it read (a file of several tables counts all of them).
+    rows_label = _("Rows")
     # What the column-mapping page says when a required field has no column.
     required_columns_message = _("Choose a column for every required field.")
     fields: Sequence[ImportField] = ()
@@ -166,6 +168,11 @@ def importer_for(kind: str) -> Importer:
 def importers_for_user(user) -> list[Importer]:
     """The importers this user may run, in registration order."""
     return [importer for importer in registered_importers().values() if can(user, importer.action)]
+
+
+def rows_label(kind: str) -> str:
+    importer = registered_importers().get(kind)
+    return str((importer or Importer).rows_label)
 
 
 def kind_label(kind: str) -> str:

@@ -122,6 +122,11 @@ _BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"
 _SAMPLE = 1 << 20
 
 
+class MarkerRow(list):
+    """A row an importer's own reader puts in the stream to mark its structure (the header of a
+    second table, the end of the file): handed to the importer, never counted as a data row."""
+
+
 @dataclass
 class Table:
     """Rows of the first sheet: `rows()` yields (1-based row number, cells)."""
@@ -446,6 +451,7 @@ def sniff_upload(first_bytes: bytes) -> bool:
 
 __all__ = [
     "FILE_MESSAGES",
+    "MarkerRow",
     "OverlongRow",
     "SpreadsheetError",
     "Table",

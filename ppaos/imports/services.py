@@ -38,7 +38,7 @@ from .columns import blank_row, cell_too_long, layout_key
 from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
-from .readers import OverlongRow, SpreadsheetError
+from .readers import MarkerRow, OverlongRow, SpreadsheetError
 from .signals import import_job_finished
 
 logger = logging.getLogger(__name__)
@@ -468,17 +468,24 @@ def _overlong_error(row_number: int, cells: OverlongRow, headers: list[str]) -> 
 
 
 def _non_blank(rows, seen: list[int], overlong: list[str], headers: list[str]):
-    """The rows with something in them, counted in `seen[0]` as they pass. A row the reader
-    marked as holding an over-long cell (OverlongRow) is rejected here, for every importer: its
-    error line goes to `overlong` (and it counts as seen)."""
+    """The rows with something in them, counted in `seen[0]` as they pass (`seen[1]` counts the
+    rows handed on). A row the reader marked as holding an over-long cell (OverlongRow) is
+    rejected here, for every importer: its error line goes to `overlong` (and it counts as
+    seen). A MarkerRow is handed on but not counted."""
     for row in rows:
-        if type(row[1]) is OverlongRow:
+        kind = type(row[1])
+        if kind is OverlongRow:
             overlong.append(_overlong_error(row[0], row[1], headers))
             seen[0] += 1
+            continue
+        if kind is not list and issubclass(kind, MarkerRow):
+            seen[1] += 1
+            yield row
             continue
         if blank_row(row[1]):
             continue
         seen[0] += 1
+        seen[1] += 1
         yield row
 
 
@@ -488,20 +495,20 @@ def _checked_batches(job, rows, run: ImportRun, headers: list[str] = ()):
     done, rejected so far) is written after each batch."""
     batch_rows, pause = _batch_rows(), _batch_pause()
     check_rows = run.check_rows
-    seen = [0]
+    seen = [0, 0]
     overlong: list[str] = []
     non_blank = _non_blank(rows, seen, overlong, list(headers))
     rejected = 0
     began = time.monotonic()
     while True:
-        before = seen[0]
+        before = seen[1]
         stage_lines, error_lines, bad = check_rows(islice(non_blank, batch_rows))
         if overlong:
             error_lines = [*error_lines, *overlong]
             bad += len(overlong)
             overlong.clear()
         rejected += bad
-        if seen[0] - before < batch_rows:
+        if seen[1] - before < batch_rows:
             break  # the last, partial batch
         yield stage_lines, error_lines
         _set(job, rows_done=seen[0], rejected_count=rejected)

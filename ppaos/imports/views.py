@@ -15,7 +15,7 @@ from ppaos.core.stored_files import serve_stored_file
 
 from . import selectors, services
 from .forms import ColumnMappingForm, UploadForm
-from .importers import UnknownImportKind, importer_for, importers_for_user
+from .importers import UnknownImportKind, importer_for, importers_for_user, rows_label
 from .models import ImportStatus
 
 
@@ -75,6 +75,7 @@ def _job_context(request, job):
     return {
         "job": job,
         "percent": selectors.progress_percent(job),
+        "rows_label": rows_label(job.kind),
         "active": job.status in services.ACTIVE_STATUSES,
         "stalled": selectors.import_job_is_stalled(job),
         "error_message": selectors.job_error_message(job, language),
