@@ -73,6 +73,7 @@ class WelfareRegistryRun(ImportRun):
         # naming it (the upsert cannot take one key twice).
         self.first_row_of: dict[int, int] = {}
         self.villages: list[str] = []
+        self.line_writer = staging.StageLines()
 
     def check_rows(self, rows):
         """Read and check a batch of rows: (COPY lines of valid rows, of errors, rows rejected)."""
@@ -83,7 +84,7 @@ class WelfareRegistryRun(ImportRun):
         column_names = self.column_names
         id_column = column_names["national_id"]
         read = self.reader.read
-        stage_line = staging.stage_line
+        stage_line = self.line_writer.line
         written_through = self.written_through_row  # written by an earlier run of the job
         for row_number, cells in rows:
             row, errors = read(row_number, cells)

@@ -385,10 +385,10 @@ def _partly_written(job: ImportJob) -> tuple[str, str]:
         return "", ""
     rows, created, updated = job.written_through_row, job.created_count, job.updated_count
     return (
-        f" แถวที่ 1–{rows:,} บันทึกแล้วและยังคงอยู่ในระบบ (เพิ่มใหม่ {created:,} "
+        f" ข้อมูลถึงแถวที่ {rows:,} ของไฟล์บันทึกแล้วและยังคงอยู่ในระบบ (เพิ่มใหม่ {created:,} "
         f"ปรับปรุง {updated:,} รายการ) แถวหลังจากนั้นยังไม่ได้บันทึก",
-        f" Rows 1–{rows:,} had been written and stay ({created:,} new, {updated:,} updated); "
-        "the rows after them were not written.",
+        f" The rows up to row {rows:,} of the file had been written and stay ({created:,} new, "
+        f"{updated:,} updated); the rows after it were not written.",
     )
 
 
