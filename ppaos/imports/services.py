@@ -9,7 +9,9 @@ Crash safety: staging lives in TEMP tables of the worker's connection and the wr
 transaction together with the job's counts, so a worker killed at any point leaves either
 nothing or the finished job. Running the job again starts it from the file (a PostgreSQL
 advisory lock keeps two workers from running the same job at once; a dead worker's lock goes
-with its connection).
+with its connection). An importer that commits chunks (`Importer.commit_chunks`: the welfare
+registry) writes while it reads, a transaction per chunk; a dead worker leaves the chunks it
+committed and the job run again resumes after them (`_write_committing_chunks`).
 """
 
 from __future__ import annotations
