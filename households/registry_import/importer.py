@@ -44,6 +44,10 @@ class WelfareRegistryImporter(Importer):
     required_columns_message = _("Choose a column for the national ID, first name and last name.")
     fields = FIELDS
     synonyms = SYNONYMS
+    # A registry file of a million rows is written while it is read, 50,000 rows a transaction
+    # (issue 14): the upsert is idempotent, so a job run again after its worker died resumes
+    # after the last chunk written and ends as one clean run (ppaos/imports/services.py).
+    commit_chunks = True
 
     def check_columns(self, plan) -> None:
         super().check_columns(plan)
@@ -61,6 +65,7 @@ class WelfareRegistryRun(ImportRun):
     stage_columns = staging.STAGE_COLUMNS
 
     def __init__(self, job, plan) -> None:
+        self.job = job
         self.job_id = job.pk
         self.column_names = plan.column_names()
         self.reader = RowReader(plan, today=timezone.localdate(), resolver=AddressResolver())
@@ -68,6 +73,7 @@ class WelfareRegistryRun(ImportRun):
         # naming it (the upsert cannot take one key twice).
         self.first_row_of: dict[int, int] = {}
         self.villages: list[str] = []
+        self.line_writer = staging.StageLines()
 
     def check_rows(self, rows):
         """Read and check a batch of rows: (COPY lines of valid rows, of errors, rows rejected)."""
@@ -78,13 +84,15 @@ class WelfareRegistryRun(ImportRun):
         column_names = self.column_names
         id_column = column_names["national_id"]
         read = self.reader.read
-        stage_line = staging.stage_line
+        stage_line = self.line_writer.line
+        written_through = self.written_through_row  # written by an earlier run of the job
         for row_number, cells in rows:
             row, errors = read(row_number, cells)
             if row is not None:
                 first = first_row_of.setdefault(int(row.national_id), row_number)
                 if first == row_number:
-                    stage_lines.append(stage_line(row))
+                    if row_number > written_through:
+                        stage_lines.append(stage_line(row))
                 else:
                     rejected += 1
                     thai, english = row_message("duplicate_id", "national_id", first_row=first)
@@ -113,7 +121,17 @@ class WelfareRegistryRun(ImportRun):
         if dry_run:
             created, updated, unchanged = staging.preview_counts()
         else:
-            self.villages.extend(staging.create_missing_villages())
+            # Everything a chunk writes is recorded in its own transaction (the importer commits
+            # chunks): the new villages with their audit rows, the roll-ups it queues.
+            villages = staging.create_missing_villages()
+            for code in villages:
+                record_audit_event(
+                    actor=self.job.created_by,
+                    action="area.village_created",
+                    area_code=code,
+                    details={"code": code, "import_job": str(self.job.public_id)},
+                )
+            self.villages.extend(villages)
             moved_from = staging.villages_moved_out_of()
             created, updated = staging.upsert_registrants(job_id=self.job_id)
             queue_changes(village_codes=moved_from)
@@ -122,13 +140,6 @@ class WelfareRegistryRun(ImportRun):
         return staged, created, updated, unchanged
 
     def after_write(self, job) -> dict:
-        for code in self.villages:
-            record_audit_event(
-                actor=job.created_by,
-                action="area.village_created",
-                area_code=code,
-                details={"code": code, "import_job": str(job.public_id)},
-            )
         return {"villages_created": len(self.villages)}
 
 

@@ -62,12 +62,20 @@ def error_line(row_number: int, column: str, error) -> str:
 
 
 def copy_lines(table: str, columns: Iterable[str], lines: list[str]) -> None:
-    """COPY text lines into a staging table (psycopg2's copy_expert)."""
+    """COPY text lines into a staging table (psycopg2's copy_expert).
+
+    The whole batch is handed over in one read: copy_expert takes the GIL for every read of
+    its file (8 KiB by default), and a COPY run beside a busy reading thread would wait for the
+    GIL at each of them (up to the 5 ms switch interval each time)."""
     if not lines:
         return
-    buffer = io.StringIO("".join(lines))
+    data = "".join(lines)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN",
+            io.StringIO(data),
+            size=len(data) + 1,
+        )
 
 
 # An importer may list a row's warnings with the errors (code "warning.…"): shown in the groups

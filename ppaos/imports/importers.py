@@ -15,7 +15,8 @@ The worker calls, per job: `importer.check_columns(plan)` once the header row is
 `run = importer.start(job=..., plan=...)`, `run.check_rows(batch)` for each batch of non-blank
 rows (a streamed batch of thousands: the hot loop is the importer's own), and inside the one write
 transaction `run.create_stage()`, `run.write_staged(dry_run=...)` after each chunk copied into
-`run.stage_table`, and `run.after_write(job)` before the job's result is recorded.
+`run.stage_table`, and `run.after_write(job)` before the job's result is recorded (an importer
+with `commit_chunks`: each `write_staged` in a transaction of its own, while rows are read).
 """
 
 from __future__ import annotations
@@ -42,10 +43,16 @@ class ImportRun:
     `write_staged` writes what is staged and empties the stage; it returns (staged, created,
     updated, unchanged). `after_write` may add audit rows; what it returns is added to the
     details of the job's "import.job_finished" audit row.
+
+    `written_through_row` is set by the framework before the first batch: for an importer that
+    commits chunks (`Importer.commit_chunks`), the job's rows up to that row number were
+    written by an earlier run of the job whose worker died, so `check_rows` still checks them
+    (their errors and in-file duplicates count as before) but must not stage them again.
     """
 
     stage_table: str = ""
     stage_columns: Sequence[str] = ()
+    written_through_row: int = 0
 
     def check_rows(self, rows: Iterator[tuple[int, list]]) -> tuple[list[str], list[str], int]:
         raise NotImplementedError
@@ -79,6 +86,13 @@ class Importer:
     # Writes of this kind one at a time (a transaction-level advisory lock), so overlapping
     # imports cannot deadlock on the same rows.
     serial_writes: bool = True
+    # Write each chunk of staged rows in a transaction of its own while the file is still read
+    # (the write lock taken per chunk), instead of all rows in the job's one transaction after
+    # the last is read: faster for very large files, but a job that fails part-way leaves the
+    # chunks written before. The run must honour `ImportRun.written_through_row`, and its
+    # `write_staged` must keep its own side records (audit rows) in the chunk's transaction.
+    # Dry runs are written as without it (one transaction, nothing kept).
+    commit_chunks: bool = False
     # File names the upload accepts (the content is checked by the reader).
     accepted_suffixes: tuple[str, ...] = (".xlsx", ".xls", ".csv")
 

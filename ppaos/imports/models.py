@@ -43,6 +43,9 @@ class ImportJob(PublicIdModel):
     updated_count = models.IntegerField(_("updated"), default=0)
     unchanged_count = models.IntegerField(_("unchanged"), default=0)
     rejected_count = models.IntegerField(_("rejected"), default=0)
+    # An importer that commits chunk by chunk (Importer.commit_chunks): the last row of the file
+    # whose chunk is written; a run of the job again after its worker died resumes after it.
+    written_through_row = models.IntegerField(_("written through row"), default=0)
     # A failure of the whole file: a readers.FILE_MESSAGES code with its Thai and English text.
     error_code = models.CharField(_("error code"), max_length=32, blank=True)
     error_message = models.TextField(_("error"), blank=True)

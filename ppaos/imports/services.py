@@ -9,7 +9,9 @@ Crash safety: staging lives in TEMP tables of the worker's connection and the wr
 transaction together with the job's counts, so a worker killed at any point leaves either
 nothing or the finished job. Running the job again starts it from the file (a PostgreSQL
 advisory lock keeps two workers from running the same job at once; a dead worker's lock goes
-with its connection).
+with its connection). An importer that commits chunks (`Importer.commit_chunks`: the welfare
+registry) writes while it reads, a transaction per chunk; a dead worker leaves the chunks it
+committed and the job run again resumes after them (`_write_committing_chunks`).
 """
 
 from __future__ import annotations
@@ -319,6 +321,9 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
         job = ImportJob.objects.select_related("created_by").get(pk=job_id)
         if job.status in FINISHED_STATUSES:
             return job
+        # An importer that commits chunk by chunk (Importer.commit_chunks) left its counts and
+        # how far it wrote on the job: the run resumes after that row, counting on from them.
+        resumed = job.written_through_row > 0
         _move(
             job,
             ImportStatus.VALIDATING,
@@ -326,9 +331,9 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
             finished_at=None,
             rows_total=0,
             rows_done=0,
-            created_count=0,
-            updated_count=0,
-            unchanged_count=0,
+            created_count=job.created_count if resumed else 0,
+            updated_count=job.updated_count if resumed else 0,
+            unchanged_count=job.unchanged_count if resumed else 0,
             rejected_count=0,
             error_code="",
             error_message="",
@@ -338,7 +343,8 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
         try:
             _run_importer(job)
         except SpreadsheetError as exc:
-            _fail(job, exc.code, exc.message_th, exc.message_en)
+            thai, english = _partly_written(job)
+            _fail(job, exc.code, exc.message_th + thai, exc.message_en + english)
         except (OperationalError, InterfaceError):
             # The database went away (restart, network): nothing is wrong with the file. The
             # job stays validating/importing and the task runs it again from the file once
@@ -347,19 +353,45 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
             raise
         except Exception:
             logger.exception("import job %s crashed", job_id)
-            _fail(
-                job,
-                "internal",
-                "การนำเข้าหยุดเพราะข้อผิดพลาดภายในระบบ ยังไม่มีข้อมูลใดถูกบันทึก กรุณาลองใหม่",
-                "The import stopped because of an internal error; nothing was written. "
-                "Please try again.",
-            )
+            if job.written_through_row:
+                thai, english = _partly_written(job)
+                _fail(
+                    job,
+                    "internal",
+                    "การนำเข้าหยุดกลางคันเพราะข้อผิดพลาดภายในระบบ" + thai
+                    + " กรุณานำเข้าไฟล์นี้อีกครั้ง แถวที่บันทึกแล้วจะนับเป็นแถวที่ไม่เปลี่ยนแปลง",
+                    "The import stopped part-way because of an internal error." + english
+                    + " Please import the file again: the rows already written will be counted "
+                    "as unchanged.",
+                )  # fmt: skip
+            else:
+                _fail(
+                    job,
+                    "internal",
+                    "การนำเข้าหยุดเพราะข้อผิดพลาดภายในระบบ ยังไม่มีข้อมูลใดถูกบันทึก กรุณาลองใหม่",
+                    "The import stopped because of an internal error; nothing was written. "
+                    "Please try again.",
+                )
         finally:
             try:
                 copy_staging.drop_error_table()
             except Exception:
                 logger.warning("could not drop staging tables", exc_info=True)
         return job
+
+
+def _partly_written(job: ImportJob) -> tuple[str, str]:
+    """(Thai, English) sentence saying which rows an importer that commits chunk by chunk had
+    already written when the job stopped ("" when nothing was written): they stay written."""
+    if not job.written_through_row:
+        return "", ""
+    rows, created, updated = job.written_through_row, job.created_count, job.updated_count
+    return (
+        f" ข้อมูลถึงแถวที่ {rows:,} ของไฟล์บันทึกแล้วและยังคงอยู่ในระบบ (เพิ่มใหม่ {created:,} "
+        f"ปรับปรุง {updated:,} รายการ) แถวหลังจากนั้นยังไม่ได้บันทึก",
+        f" The rows up to row {rows:,} of the file had been written and stay ({created:,} new, "
+        f"{updated:,} updated); the rows after it were not written.",
+    )
 
 
 def _fail(job: ImportJob, code: str, message_th: str, message_en: str) -> None:
@@ -439,6 +471,7 @@ def _run_importer(job: ImportJob) -> None:
     )
     importer.check_columns(plan)
     run = importer.start(job=job, plan=plan)
+    run.written_through_row = job.written_through_row
 
     def data_rows():
         yield from buffered[header_index + 1 :]
@@ -468,15 +501,17 @@ def _overlong_error(row_number: int, cells: OverlongRow, headers: list[str]) -> 
 
 
 def _non_blank(rows, seen: list[int], overlong: list[str], headers: list[str]):
-    """The rows with something in them, counted in `seen[0]` as they pass (`seen[1]` counts the
-    rows handed on). A row the reader marked as holding an over-long cell (OverlongRow) is
-    rejected here, for every importer: its error line goes to `overlong` (and it counts as
-    seen). A MarkerRow is handed on but not counted."""
+    """The rows with something in them, counted in `seen[0]` as they pass; `seen[1]` counts the
+    rows handed on and `seen[2]` is the file's row number of the last one. A row the reader
+    marked as holding an over-long cell (OverlongRow) is rejected here, for every importer: its
+    error line goes to `overlong` (and it counts as seen). A MarkerRow is handed on but not
+    counted."""
     for row in rows:
         kind = type(row[1])
         if kind is OverlongRow:
             overlong.append(_overlong_error(row[0], row[1], headers))
             seen[0] += 1
+            seen[2] = row[0]
             continue
         if kind is not list and issubclass(kind, MarkerRow):
             seen[1] += 1
@@ -486,16 +521,17 @@ def _non_blank(rows, seen: list[int], overlong: list[str], headers: list[str]):
             continue
         seen[0] += 1
         seen[1] += 1
+        seen[2] = row[0]
         yield row
 
 
 def _checked_batches(job, rows, run: ImportRun, headers: list[str] = ()):
     """Hand the non-blank rows to the importer a batch (IMPORT_BATCH_ROWS rows, streamed, never
-    held) at a time; yield each batch's COPY lines (valid rows, row errors). Progress (rows
-    done, rejected so far) is written after each batch."""
+    held) at a time; yield each batch's COPY lines (valid rows, row errors) and the file's row
+    number of its last row. Progress (rows done, rejected so far) is written after each batch."""
     batch_rows, pause = _batch_rows(), _batch_pause()
     check_rows = run.check_rows
-    seen = [0, 0]
+    seen = [0, 0, 0]
     overlong: list[str] = []
     non_blank = _non_blank(rows, seen, overlong, list(headers))
     rejected = 0
@@ -510,14 +546,14 @@ def _checked_batches(job, rows, run: ImportRun, headers: list[str] = ()):
         rejected += bad
         if seen[1] - before < batch_rows:
             break  # the last, partial batch
-        yield stage_lines, error_lines
+        yield stage_lines, error_lines, seen[2]
         _set(job, rows_done=seen[0], rejected_count=rejected)
         if pause:
             time.sleep(pause)
     rows_seen = seen[0]
     if rows_seen == 0:
         raise SpreadsheetError("empty")
-    yield stage_lines, error_lines
+    yield stage_lines, error_lines, seen[2]
     _set(job, rows_total=rows_seen, rows_done=rows_seen, rejected_count=rejected)
     logger.info(
         "import job %s: %d rows read and checked in %.1f s",
@@ -533,6 +569,8 @@ class _Aborted(Exception):
 
 _ABORT = object()
 CHUNK_ROWS = 20_000  # small chunks keep PostgreSQL busy while rows are read
+# Staged rows per committed chunk of an importer that commits chunks (IMPORT_WRITE_CHUNK_ROWS).
+WRITE_CHUNK_ROWS = 50_000
 
 
 def _write_alongside(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
@@ -593,8 +631,12 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
     a slow or huge file being read does not hold up other imports of its kind; then the lock is
     taken and the staged rows are written in one go. Overlapping imports therefore write one
     after the other (nothing lost, no deadlock). A dry run and an importer without serial
-    writes write chunk by chunk while reading.
+    writes write chunk by chunk while reading. An importer that commits chunks
+    (`Importer.commit_chunks`) is written by `_write_committing_chunks` instead.
     """
+    if importer.commit_chunks and not job.dry_run:
+        _write_committing_chunks(job, importer, run, batches)
+        return
     began = time.monotonic()
     copy_lines = copy_staging.copy_lines
     with transaction.atomic():
@@ -618,7 +660,7 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
         for batch in batches:
             if batch is _ABORT:
                 raise _Aborted
-            stage_lines, error_lines = batch
+            stage_lines, error_lines, _last_row = batch
             copy_lines(run.stage_table, run.stage_columns, stage_lines)
             copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             pending += len(stage_lines)
@@ -633,21 +675,103 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
                 job.pk, time.monotonic() - locked,
             )  # fmt: skip
         write_chunk()
-
-        rejected = copy_staging.rejected_row_count()
-        listed = rejected or copy_staging.error_count()  # warnings are listed too
-        groups = copy_staging.error_groups() if listed else []
-        report_name = _write_error_report(job) if listed else ""
-        status = ImportStatus.PARTLY_SUCCEEDED if rejected else ImportStatus.SUCCEEDED
-        if totals["staged"] == 0 and rejected:
-            status = ImportStatus.FAILED
-        _finish(
-            job, status, totals["created"], totals["updated"], totals["unchanged"], groups,
-            report_name, run,
-        )  # fmt: skip
+        _record_result(job, run, totals)
     logger.info(
         "import job %s: written in %.1f s (%d staged)",
         job.pk, time.monotonic() - began, totals["staged"],
+    )  # fmt: skip
+
+
+def _write_chunk_rows() -> int:
+    return int(os.environ.get("IMPORT_WRITE_CHUNK_ROWS") or WRITE_CHUNK_ROWS)
+
+
+def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
+    """The write of an importer that commits chunks: while the file is still being read, every
+    chunk of about IMPORT_WRITE_CHUNK_ROWS staged rows is written in a transaction of its own,
+    which takes the kind's write lock (when the importer asks for serial writes) for that chunk
+    only and records on the job the counts so far and the last row written
+    (`written_through_row`). Other imports of the kind therefore write between this job's
+    chunks, and none waits while a slow or huge file is read. The job's result (its counts,
+    errors and report) is recorded in a last transaction once every row is written.
+
+    A worker that dies part-way leaves the chunks it committed; the job run again starts from
+    the file, has the importer skip the valid rows up to `written_through_row` (rows are still
+    read and checked, so the errors and in-file duplicates are found as before) and counts on
+    from the recorded counts: it ends as one clean run would. A failure part-way fails the job
+    saying which rows were written (run_import_job).
+    """
+    began = time.monotonic()
+    copy_lines = copy_staging.copy_lines
+    copy_staging.create_error_table()
+    run.create_stage()
+    chunk_rows = _write_chunk_rows()
+    totals = {
+        "staged": 0,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+    }
+    waited = [0.0]
+
+    def commit_chunk(last_row: int) -> None:
+        with transaction.atomic():
+            if importer.serial_writes:
+                locked = time.monotonic()
+                lock_writes_of(importer.kind)
+                waited[0] += time.monotonic() - locked
+            staged, created, updated, unchanged = run.write_staged(dry_run=False)
+            counts = {
+                "created_count": totals["created"] + created,
+                "updated_count": totals["updated"] + updated,
+                "unchanged_count": totals["unchanged"] + unchanged,
+                "written_through_row": last_row,
+            }
+            # Last in the transaction: the reading thread's progress updates of the job row
+            # wait for this one only until the COMMIT right after it.
+            ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **counts)
+        totals["staged"] += staged
+        totals["created"] += created
+        totals["updated"] += updated
+        totals["unchanged"] += unchanged
+        for name, value in counts.items():
+            setattr(job, name, value)
+
+    pending, last_row = 0, 0
+    for batch in batches:
+        if batch is _ABORT:
+            raise _Aborted
+        stage_lines, error_lines, last_row = batch
+        copy_lines(run.stage_table, run.stage_columns, stage_lines)
+        copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
+        pending += len(stage_lines)
+        if pending >= chunk_rows:
+            commit_chunk(last_row)
+            pending = 0
+    if pending:
+        commit_chunk(last_row)
+    with transaction.atomic():
+        _record_result(job, run, totals)
+    logger.info(
+        "import job %s: written in %.1f s (%d staged in chunks; %.1f s waited for the write "
+        "lock)", job.pk, time.monotonic() - began, totals["staged"], waited[0],
+    )  # fmt: skip
+
+
+def _record_result(job: ImportJob, run: ImportRun, totals: dict) -> None:
+    """The job's status, counts, grouped errors and error report (inside the caller's
+    transaction)."""
+    rejected = copy_staging.rejected_row_count()
+    listed = rejected or copy_staging.error_count()  # warnings are listed too
+    groups = copy_staging.error_groups() if listed else []
+    report_name = _write_error_report(job) if listed else ""
+    status = ImportStatus.PARTLY_SUCCEEDED if rejected else ImportStatus.SUCCEEDED
+    written = totals["created"] + totals["updated"] + totals["unchanged"]
+    if totals["staged"] == 0 and written == 0 and rejected:
+        status = ImportStatus.FAILED
+    _finish(
+        job, status, totals["created"], totals["updated"], totals["unchanged"], groups,
+        report_name, run,
     )  # fmt: skip
 
 

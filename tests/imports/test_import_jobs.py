@@ -289,3 +289,38 @@ def test_a_job_queued_long_ago_and_never_started_can_be_run_again(tmp_path, admi
     services.run_import_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ImportStatus.PARTLY_SUCCEEDED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_in_the_writing_thread_fails_the_job_saying_which_rows_were_written(
+    tmp_path, admin_user, monkeypatch
+):
+    from households.registry_import import staging
+
+    # Outside a transaction the worker writes in a thread of its own, 200 rows a chunk.
+    monkeypatch.setenv("IMPORT_BATCH_ROWS", "100")
+    monkeypatch.setenv("IMPORT_WRITE_CHUNK_ROWS", "200")
+    upsert = staging.upsert_registrants
+    calls = []
+
+    def second_chunk_fails(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return upsert(**kwargs)
+
+    monkeypatch.setattr(staging, "upsert_registrants", second_chunk_fails)
+    monkeypatch.setattr(services, "_enqueue", lambda job: None)  # run here, by no worker
+    path = write_xlsx(tmp_path / "w.xlsx", [good_row(i) for i in range(1, 1001)])
+    job = create_job(admin_user, path)
+    services.run_import_job(job_id=job.pk)
+    job.refresh_from_db()
+
+    assert (job.status, job.error_code) == (ImportStatus.FAILED, "internal")
+    # The first chunk (file rows 2–201) was committed and stays; the message says so.
+    assert job.written_through_row == 201
+    assert job.created_count == WelfareRegistrant.objects.count() == 200
+    assert "ข้อมูลถึงแถวที่ 201 ของไฟล์บันทึกแล้ว" in job.error_message_th
+    assert "เพิ่มใหม่ 200" in job.error_message_th
+    assert "up to row 201 of the file had been written" in job.error_message
+    assert "nothing was written" not in job.error_message

@@ -149,3 +149,88 @@ def test_two_overlapping_imports_at_once_neither_deadlock_nor_lose_rows(
     # Whichever ran last, a row both touched holds one file's values, whole.
     overlap = WelfareRegistrant.objects.get(national_id=national_id(1500))
     assert overlap.annual_income in (30000, 1500)
+
+
+def test_a_worker_killed_after_some_chunks_were_written_then_run_again_ends_as_one_clean_run(
+    admin_user, tmp_path, settings
+):
+    # The registry import commits a chunk at a time while it reads: here every 500 rows.
+    queue = f"ppaos-test-import-chunks-{uuid.uuid4().hex[:8]}"
+    settings.IMPORT_TASK_QUEUE = queue
+    path = write_xlsx(tmp_path / "chunks.xlsx", rows_with_errors(3000))
+    chunks = {"IMPORT_WRITE_CHUNK_ROWS": "500"}
+    slow = {**chunks, "IMPORT_BATCH_ROWS": "100", "IMPORT_BATCH_PAUSE": "0.2"}
+
+    worker = start_worker(name="import-chunks-1", env=slow, queue=queue)
+    try:
+        job = create_job(admin_user, path)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.written_through_row >= 1000:
+                break
+            time.sleep(0.05)
+        assert job.status == ImportStatus.VALIDATING
+    finally:
+        stop_worker(worker, kill=True)  # SIGKILL, with some chunks committed
+    job.refresh_from_db()
+    written = WelfareRegistrant.objects.count()
+    assert 0 < written < 2940
+    assert job.created_count == written
+
+    deadline = time.monotonic() + 20
+    while not selectors.import_job_is_stalled(job) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    worker = start_worker(name="import-chunks-2", env=chunks, queue=queue)
+    try:
+        services.restart_stalled_import_job(actor=admin_user, job=job)
+        job = wait_for(job)
+        after_crash = registry_state()
+
+        WelfareRegistrant.objects.all().delete()
+        clean = wait_for(create_job(admin_user, path))
+    finally:
+        stop_worker(worker)
+    assert counts(job) == counts(clean) == (3000, 2940, 0, 0, 60)
+    assert job.status == clean.status == ImportStatus.PARTLY_SUCCEEDED
+    assert job.error_summary == clean.error_summary
+    assert after_crash == registry_state()
+
+
+def test_another_import_writes_between_the_chunks_of_a_file_still_being_read(
+    admin_user, tmp_path, settings
+):
+    queue = f"ppaos-test-import-interleave-{uuid.uuid4().hex[:8]}"
+    settings.IMPORT_TASK_QUEUE = queue
+    # A slow file: 4,000 rows read 100 at a time, half a second apart, written every 200 rows.
+    large = write_xlsx(tmp_path / "large.xlsx", [good_row(n) for n in range(1, 4001)])
+    small = write_xlsx(tmp_path / "small.xlsx", [good_row(n) for n in range(5001, 5031)])
+    env = {
+        "IMPORT_WRITE_CHUNK_ROWS": "200",
+        "IMPORT_BATCH_ROWS": "100",
+        "IMPORT_BATCH_PAUSE": "0.5",
+    }
+
+    worker = start_worker(name="import-interleave", concurrency=2, env=env, queue=queue)
+    try:
+        slow_job = create_job(admin_user, large)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            slow_job.refresh_from_db()
+            if slow_job.written_through_row:
+                break
+            time.sleep(0.05)
+        assert slow_job.written_through_row  # its first chunk is written (and committed)
+
+        small_job = wait_for(create_job(admin_user, small))
+        slow_job.refresh_from_db()
+        # The small import took the write lock and finished while the large file was read.
+        assert slow_job.status == ImportStatus.VALIDATING
+        assert (small_job.status, small_job.created_count) == (ImportStatus.SUCCEEDED, 30)
+        assert WelfareRegistrant.objects.filter(import_job=small_job).count() == 30
+
+        slow_job = wait_for(slow_job, timeout=120)
+    finally:
+        stop_worker(worker)
+    assert (slow_job.status, slow_job.created_count) == (ImportStatus.SUCCEEDED, 4000)
+    assert WelfareRegistrant.objects.count() == 4030
