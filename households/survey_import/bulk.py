@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ppaos.accounts.policy import Action, can
 from ppaos.audit.services import audit_values, record_audit_events
-from ppaos.core.copy_rows import copy_objects, copy_rows
+from ppaos.core.copy_rows import copy_lines, copy_objects, copy_text
 
 from ..models import (
     CapitalAnswer,
@@ -291,41 +291,66 @@ class Planner:
         copy_objects(Survey, [p.survey for p in planned])
         actor_id = self.actor.pk
         draft, submitted = transitions.INITIAL_STATUS, SurveyStatus.SUBMITTED
-        memberships, transition_rows, keys, indicator_rows, capital_rows = [], [], [], [], []
-        accounts_rows, need_rows = [], []
+        # The many small rows are written as COPY text lines made here, on demand (copy_lines
+        # streams them): ids are integers, codes come from the models' choices.
+        at = copy_text(now)
+        text = copy_text
         accounts_fields = list(SurveyAccounts.FIELDS)
-        for p in planned:
-            survey_id, household_id = p.survey.pk, p.household.pk
-            for (relation, joined_on), person in zip(p.memberships, p.persons, strict=True):
-                memberships.append(
-                    (now, now, household_id, person.pk, relation, joined_on, None, "")
-                )
-            transition_rows.append((survey_id, "", draft, actor_id, "", now))
-            transition_rows.append((survey_id, draft, submitted, actor_id, "", now))
-            if p.source_key:
-                keys.append((p.source_key, survey_id, now))
-            for indicator, person_index, result in p.indicators:
-                person_id = None if person_index is None else p.persons[person_index].pk
-                indicator_rows.append((survey_id, indicator.pk, person_id, result))
-            for item, score in p.capitals:
-                capital_rows.append((survey_id, item.pk, score))
-            if p.accounts is not None:
-                accounts_rows.append(
-                    (survey_id, *(getattr(p.accounts, name) for name in accounts_fields))
-                )
-            for category in p.needs:
-                need_rows.append((survey_id, category, ""))
-        membership_columns = ["created_at", "updated_at", "household_id", "person_id",
-                              "relation", "joined_on", "left_on", "left_reason"]  # fmt: skip
-        copy_rows(Membership, membership_columns, memberships)
-        copy_rows(SurveyTransition, ["survey_id", "from_status", "to_status", "actor_id",
-                                     "comment", "at"], transition_rows)  # fmt: skip
-        copy_rows(SurveySourceKey, ["key", "survey_id", "created_at"], keys)
-        copy_rows(IndicatorAnswer, ["survey_id", "indicator_id", "person_id", "result"],
-                  indicator_rows)  # fmt: skip
-        copy_rows(CapitalAnswer, ["survey_id", "item_id", "score"], capital_rows)
-        copy_rows(SurveyAccounts, ["survey_id", *accounts_fields], accounts_rows)
-        copy_rows(SurveyNeed, ["survey_id", "category", "detail"], need_rows)
+
+        def memberships():
+            for p in planned:
+                household_id = p.household.pk
+                for (relation, joined_on), person in zip(p.memberships, p.persons, strict=True):
+                    yield (f"{at}\t{at}\t{household_id}\t{person.pk}\t{text(relation)}\t"
+                           f"{joined_on.isoformat()}\t\\N\t\n")  # fmt: skip
+
+        def transition_rows():
+            opened = f"\t\t{text(draft)}\t{actor_id}\t\t{at}\n"
+            sent = f"\t{text(draft)}\t{text(submitted)}\t{actor_id}\t\t{at}\n"
+            for p in planned:
+                yield f"{p.survey.pk}{opened}"
+                yield f"{p.survey.pk}{sent}"
+
+        def keys():
+            for p in planned:
+                if p.source_key:
+                    yield f"{text(p.source_key)}\t{p.survey.pk}\t{at}\n"
+
+        def indicator_rows():
+            for p in planned:
+                survey_id, persons = p.survey.pk, p.persons
+                for indicator, person_index, result in p.indicators:
+                    person = "\\N" if person_index is None else persons[person_index].pk
+                    yield f"{survey_id}\t{indicator.pk}\t{person}\t{text(result)}\n"
+
+        def capital_rows():
+            for p in planned:
+                survey_id = p.survey.pk
+                for item, score in p.capitals:
+                    yield f"{survey_id}\t{item.pk}\t{int(score)}\n"
+
+        def accounts_rows():
+            for p in planned:
+                if p.accounts is not None:
+                    values = [text(getattr(p.accounts, name)) for name in accounts_fields]
+                    yield "\t".join([str(p.survey.pk), *values]) + "\n"
+
+        def need_rows():
+            for p in planned:
+                for category in p.needs:
+                    yield f"{p.survey.pk}\t{text(category)}\t\n"
+
+        copy_lines(Membership, ["created_at", "updated_at", "household_id", "person_id",
+                                "relation", "joined_on", "left_on", "left_reason"],
+                   memberships())  # fmt: skip
+        copy_lines(SurveyTransition, ["survey_id", "from_status", "to_status", "actor_id",
+                                      "comment", "at"], transition_rows())  # fmt: skip
+        copy_lines(SurveySourceKey, ["key", "survey_id", "created_at"], keys())
+        copy_lines(IndicatorAnswer, ["survey_id", "indicator_id", "person_id", "result"],
+                   indicator_rows())  # fmt: skip
+        copy_lines(CapitalAnswer, ["survey_id", "item_id", "score"], capital_rows())
+        copy_lines(SurveyAccounts, ["survey_id", *accounts_fields], accounts_rows())
+        copy_lines(SurveyNeed, ["survey_id", "category", "detail"], need_rows())
         record_audit_events([row for p in planned for row in self._audit(p, now)])
         notices.new_surveys_submitted(
             [p.survey for p in planned], lambda s: self.verifiers(s.household.area_id)
