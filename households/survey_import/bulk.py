@@ -71,19 +71,38 @@ class Planned:
 
 
 class PageLookups:
-    """What a page of households finds in the database, one query each: submission keys,
-    persons by national ID, and (first name, last name, birth date) pairs that another person
-    or registry row has (a duplicate-person candidate: the services flag it)."""
+    """What a page of households finds in the database, one query each: submission keys (with
+    their survey's status), persons by national ID (and, for those who head a household now,
+    that household's village and its surveys' statuses by round), and (first name, last name,
+    birth date) pairs that another person or registry row has (a duplicate-person candidate:
+    the services flag it)."""
 
     def __init__(self, keys, national_ids, name_keys) -> None:
-        self.keys = set(
-            SurveySourceKey.objects.filter(key__in=list(keys)).values_list("key", flat=True)
+        self.key_status = dict(
+            SurveySourceKey.objects.filter(key__in=list(keys)).values_list("key", "survey__status")
         )
+        self.keys = set(self.key_status)
         self.persons = set(
             Person.objects.filter(national_id__in=list(national_ids)).values_list(
                 "national_id", flat=True
             )
         )
+        # national ID -> (household id, village code) of the household they head now
+        self.heads: dict[str, tuple[int, str]] = {}
+        # (household id, round) -> survey status
+        self.survey_status: dict[tuple[int, int], str] = {}
+        if self.persons:
+            for national_id, household_id, area_id in Membership.objects.filter(
+                person__national_id__in=list(self.persons),
+                left_on__isnull=True,
+                relation=Relation.HEAD,
+            ).values_list("person__national_id", "household_id", "household__area_id"):
+                self.heads[national_id] = (household_id, area_id)
+            households = [household_id for household_id, _area in self.heads.values()]
+            for household_id, fiscal_year, status in Survey.objects.filter(
+                household_id__in=households
+            ).values_list("household_id", "fiscal_year", "status"):
+                self.survey_status[(household_id, fiscal_year)] = status
         self.names: set[tuple] = set()
         if name_keys:
             firsts, lasts, births = zip(*name_keys, strict=True)

@@ -237,3 +237,33 @@ def test_a_person_registered_meanwhile_by_someone_else_is_left_to_the_services(
     linked = Membership.objects.get(person__national_id=meanwhile)
     assert linked.household.house_number == "2/9"
     assert Membership.objects.count() == 9
+
+
+def test_a_file_imported_again_is_found_unchanged_without_the_services_one_by_one(
+    facilitator, tmp_path, settings, monkeypatch
+):
+    """The surveys a file submitted (by submission key or by their head) are found unchanged
+    from the page's look-ups; only the households the services refuse go through them again,
+    and nothing is written."""
+    from households.survey_import import writing
+
+    path = write_template_xlsx(tmp_path / "again.xlsx", mixed_rows())
+    first = import_and_snapshot(facilitator, path, settings, set_based=True)
+    through_services = []
+    write_household = writing.write_household
+
+    def spy(**kwargs):
+        through_services.append(kwargs["values"]["household_key"])
+        return write_household(**kwargs)
+
+    monkeypatch.setattr(writing, "write_household", spy)
+    after = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    again = import_and_snapshot(facilitator, path, settings, set_based=True)
+    assert again["job"][1:] == (0, 0, 9, 3)
+    # H5 (a member of H2's) and H6 (a negative amount) are refused by the services again, H9
+    # (a bad checksum) by its own rows; H11 repeats H10's submission key within the file, so
+    # the services look at it after H10.
+    assert through_services == ["H5", "H6", "H11"]
+    for part in ("households", "persons", "memberships", "surveys"):
+        assert again[part] == first[part], part
+    assert not AuditEvent.objects.filter(pk__gt=after).exclude(action__startswith="import.")
