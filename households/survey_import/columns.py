@@ -391,24 +391,38 @@ def read_cell(column: Column, raw, *, today: dt.date):
 
 
 _READ_PLANS: dict[tuple[int, int], tuple] = {}
+# Kinds whose cells repeat a few values over a file (answers, codes, amounts, dates): their
+# values are remembered per column, by the cell's type and value, for the run.
+_REMEMBERED_KINDS = {"yes_no", "choice", "score", "multiple", "integer", "decimal", "date"}
+_REMEMBER_AT_MOST = 20_000  # values remembered per column
 
 
-def _read_plan(columns: list[Column], plan_columns: dict[str, int]):
-    """((name, index, column) of the mapped columns, the required columns); built once per
-    (columns, plan) pair: read_row runs for every row of the file."""
+def _read_plan(columns: list[Column], plan_columns: dict[str, int], today: dt.date):
+    """((name, index, column, remembered values or None) of the mapped columns, the required
+    columns); built once per (columns, plan, today): read_row runs for every row of the file."""
     cache_key = (id(columns), id(plan_columns))
     cached = _READ_PLANS.get(cache_key)
-    if cached is not None and cached[0] is columns and cached[1] is plan_columns:
-        return cached[2], cached[3]
+    if (
+        cached is not None
+        and cached[0] is columns
+        and cached[1] is plan_columns
+        and cached[2] == today
+    ):
+        return cached[3], cached[4]
     mapped = [
-        (column.name, plan_columns[column.name], column)
+        (
+            column.name,
+            plan_columns[column.name],
+            column,
+            {} if column.kind in _REMEMBERED_KINDS else None,
+        )
         for column in columns
         if plan_columns.get(column.name) is not None
     ]
     required = [column for column in columns if column.field.required]
     if len(_READ_PLANS) > 64:
         _READ_PLANS.clear()
-    _READ_PLANS[cache_key] = (columns, plan_columns, mapped, required)
+    _READ_PLANS[cache_key] = (columns, plan_columns, today, mapped, required)
     return mapped, required
 
 
@@ -417,15 +431,29 @@ def read_row(columns: list[Column], plan_columns: dict[str, int], cells, *, toda
     values: dict = {}
     errors: list[RowError] = []
     width = len(cells)
-    mapped, required = _read_plan(columns, plan_columns)
-    for name, index, column in mapped:
+    mapped, required = _read_plan(columns, plan_columns, today)
+    for name, index, column, remembered in mapped:
         if index >= width:
             continue
         raw = cells[index]
         if raw is None or raw == "":
             continue  # blank: read_cell's None
+        if remembered is not None:
+            key = (type(raw), raw)  # 1, 1.0 and True read differently
+            try:
+                value = remembered[key]
+            except KeyError:
+                pass
+            except TypeError:  # not hashable: read as it is
+                key = None
+            else:
+                if value is not None:
+                    values[name] = list(value) if type(value) is list else value
+                continue
         try:
             value = read_cell(column, raw, today=today)
+            if remembered is not None and key is not None and len(remembered) < _REMEMBER_AT_MOST:
+                remembered[key] = list(value) if type(value) is list else value
         except CellError as error:
             errors.append(
                 RowError(column.name, _plain(raw)[:200], error.code, error.message_th,
