@@ -82,11 +82,19 @@ class PageLookups:
             SurveySourceKey.objects.filter(key__in=list(keys)).values_list("key", "survey__status")
         )
         self.keys = set(self.key_status)
-        self.persons = set(
-            Person.objects.filter(national_id__in=list(national_ids)).values_list(
-                "national_id", flat=True
-            )
-        )
+        # Each value is probed in its table's index (LATERAL … LIMIT 1): a join the planner
+        # may choose instead (sorting or hashing the whole table, whose statistics are stale
+        # inside the import's one long transaction) grows with the registry, page after page.
+        self.persons: set[str] = set()
+        if national_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    """SELECT v.n FROM unnest(%s::text[]) AS v(n)
+                       CROSS JOIN LATERAL (SELECT 1 FROM households_person t
+                                           WHERE t.national_id = v.n LIMIT 1) AS found""",
+                    [list(national_ids)],
+                )
+                self.persons.update(n for (n,) in cursor.fetchall())
         # national ID -> (household id, village code) of the household they head now
         self.heads: dict[str, tuple[int, str]] = {}
         # (household id, round) -> survey status
@@ -109,10 +117,12 @@ class PageLookups:
             with connection.cursor() as cursor:
                 for table in ("households_person", "households_welfareregistrant"):
                     cursor.execute(
-                        f"""SELECT t.first_name, t.last_name, t.birth_date FROM {table} t
-                            JOIN unnest(%s::text[], %s::text[], %s::date[]) AS v(f, l, b)
-                              ON t.first_name = v.f AND t.last_name = v.l
-                             AND t.birth_date = v.b""",
+                        f"""SELECT v.f, v.l, v.b
+                            FROM unnest(%s::text[], %s::text[], %s::date[]) AS v(f, l, b)
+                            CROSS JOIN LATERAL (
+                                SELECT 1 FROM {table} t WHERE t.first_name = v.f
+                                   AND t.last_name = v.l AND t.birth_date = v.b LIMIT 1
+                            ) AS found""",
                         [list(firsts), list(lasts), list(births)],
                     )
                     self.names.update(cursor.fetchall())
