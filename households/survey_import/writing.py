@@ -199,55 +199,50 @@ def write_staged_households(
     pending: PageWrite | None = None
     carried = Seen()
     with translation.override("th"):
-        try:
-            while True:
-                with connection.cursor() as cursor:
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT row_number, hh_key, payload FROM {stage} WHERE kind = 'h' "
+                    "AND row_number > %s ORDER BY row_number LIMIT %s",
+                    [last, page_size],
+                )
+                page = cursor.fetchall()
+                if page:
                     cursor.execute(
-                        f"SELECT row_number, hh_key, payload FROM {stage} WHERE kind = 'h' "
-                        "AND row_number > %s ORDER BY row_number LIMIT %s",
-                        [last, page_size],
+                        f"SELECT hh_key, row_number, payload FROM {stage} WHERE kind = 'm' "
+                        "AND hh_key = ANY(%s) ORDER BY row_number",
+                        [[key for _row, key, _payload in page]],
                     )
-                    page = cursor.fetchall()
-                    if page:
-                        cursor.execute(
-                            f"SELECT hh_key, row_number, payload FROM {stage} WHERE kind = 'm' "
-                            "AND hh_key = ANY(%s) ORDER BY row_number",
-                            [[key for _row, key, _payload in page]],
-                        )
-                        members: dict[str, list[dict]] = {}
-                        for key, _row, payload in cursor.fetchall():
-                            members.setdefault(key, []).append(_payload(payload))
-                if not page:
-                    break
-                page = [(row, key, _payload(payload)) for row, key, payload in page]
-                savepoint = transaction.savepoint() if dry_run else None
-                writer = PageWrite(
-                    page, members, counts=counts, actor=actor, job=job, villages=villages,
-                    parts=parts, column_names=column_names, planner=planner,
-                )  # fmt: skip
-                # Looked up before the previous page's last run is written: what that page may
-                # create is carried over in the page's memory instead (Seen).
-                writer.look_up(carried)
-                if pending is not None:
-                    pending.write_last_run_behind()
-                writer.plan_and_write(before=pending)
-                pending = None
-                if pipelined:
-                    pending, carried = writer, writer.seen
-                else:
-                    error_lines = writer.finish()
-                    if savepoint is not None:
-                        transaction.savepoint_rollback(savepoint)
-                    _list_errors(error_lines)
-                last = page[-1][0]
-                if pause:
-                    time.sleep(pause)
+                    members: dict[str, list[dict]] = {}
+                    for key, _row, payload in cursor.fetchall():
+                        members.setdefault(key, []).append(_payload(payload))
+            if not page:
+                break
+            page = [(row, key, _payload(payload)) for row, key, payload in page]
+            savepoint = transaction.savepoint() if dry_run else None
+            writer = PageWrite(
+                page, members, counts=counts, actor=actor, job=job, villages=villages,
+                parts=parts, column_names=column_names, planner=planner,
+            )  # fmt: skip
+            # Looked up before the previous page's last run is written: what that page may
+            # create is carried over in the page's memory instead (Seen).
+            writer.look_up(carried)
             if pending is not None:
-                _list_errors(pending.finish())
-        except BaseException:
-            if pending is not None:
-                pending.abandon()  # the helper thread is done with the connection first
-            raise
+                pending.write_last_run_behind()
+            writer.plan_and_write(before=pending)
+            pending = None
+            if pipelined:
+                pending, carried = writer, writer.seen
+            else:
+                error_lines = writer.finish()
+                if savepoint is not None:
+                    transaction.savepoint_rollback(savepoint)
+                _list_errors(error_lines)
+            last = page[-1][0]
+            if pause:
+                time.sleep(pause)
+        if pending is not None:
+            _list_errors(pending.finish())
         _report_orphans(stage, seen_keys)
     logger.info(
         "import job %s: %d households, %d through the services; seconds %s",
@@ -355,12 +350,6 @@ class PageWrite:
                 self.outcomes[row_number] = verdict
         if before is not None:
             _list_errors(before.finish())
-
-    def abandon(self) -> None:
-        """Wait for a run written behind, ignoring its outcome (the write is failing)."""
-        if self.behind is not None:
-            with contextlib.suppress(BaseException):
-                self.behind.join()
 
     def finish(self) -> list[str]:
         """The page's last run written (waited for when written behind) and the page
