@@ -27,19 +27,17 @@ services as above, in file order.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import datetime as dt
 import json
 import logging
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from ppaos.accounts.policy import Action, can, scope_queryset
@@ -192,12 +190,6 @@ def write_staged_households(
     planner = bulk.Planner(actor=actor, job=job, parts=parts, instrument=instrument)
     last = -1
     page_size, pause = _page_size(), _page_pause()
-    # The last run of planned households of a page is written by a helper thread while this
-    # one plans the next page (PostgreSQL inserting on one core, Python planning on the
-    # other); not in a dry run, which rolls each page back before the next.
-    pipelined = not dry_run and getattr(settings, "SURVEY_IMPORT_SET_BASED", True)
-    pending: PageWrite | None = None
-    carried = Seen()
     with translation.override("th"):
         while True:
             with connection.cursor() as cursor:
@@ -207,42 +199,29 @@ def write_staged_households(
                     [last, page_size],
                 )
                 page = cursor.fetchall()
-                if page:
-                    cursor.execute(
-                        f"SELECT hh_key, row_number, payload FROM {stage} WHERE kind = 'm' "
-                        "AND hh_key = ANY(%s) ORDER BY row_number",
-                        [[key for _row, key, _payload in page]],
-                    )
-                    members: dict[str, list[dict]] = {}
-                    for key, _row, payload in cursor.fetchall():
-                        members.setdefault(key, []).append(_payload(payload))
-            if not page:
-                break
-            page = [(row, key, _payload(payload)) for row, key, payload in page]
+                if not page:
+                    break
+                cursor.execute(
+                    f"SELECT hh_key, row_number, payload FROM {stage} WHERE kind = 'm' "
+                    "AND hh_key = ANY(%s) ORDER BY row_number",
+                    [[key for _row, key, _payload in page]],
+                )
+                members: dict[str, list[dict]] = {}
+                for key, _row, payload in cursor.fetchall():
+                    members.setdefault(key, []).append(_payload(payload))
+            error_lines: list[str] = []
             savepoint = transaction.savepoint() if dry_run else None
-            writer = PageWrite(
-                page, members, counts=counts, actor=actor, job=job, villages=villages,
-                parts=parts, column_names=column_names, planner=planner,
+            page = [(row, key, _payload(payload)) for row, key, payload in page]
+            _write_page(
+                page, members, counts=counts, error_lines=error_lines, actor=actor, job=job,
+                villages=villages, parts=parts, column_names=column_names, planner=planner,
             )  # fmt: skip
-            # Looked up before the previous page's last run is written: what that page may
-            # create is carried over in the page's memory instead (Seen).
-            writer.look_up(carried)
-            if pending is not None:
-                pending.write_last_run_behind()
-            writer.plan_and_write(before=pending)
-            pending = None
-            if pipelined:
-                pending, carried = writer, writer.seen
-            else:
-                error_lines = writer.finish()
-                if savepoint is not None:
-                    transaction.savepoint_rollback(savepoint)
-                _list_errors(error_lines)
+            if savepoint is not None:
+                transaction.savepoint_rollback(savepoint)
+            copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
             last = page[-1][0]
             if pause:
                 time.sleep(pause)
-        if pending is not None:
-            _list_errors(pending.finish())
         _report_orphans(stage, seen_keys)
     logger.info(
         "import job %s: %d households, %d through the services; seconds %s",
@@ -252,208 +231,101 @@ def write_staged_households(
     return counts
 
 
-class PageWrite:
-    """One page of households written in file order: runs of planned households set-based,
-    the others through the services (each in its savepoint). The page's last run may be left
-    to `write_last_run_behind` (a helper thread) while the next page is planned; `finish`
-    waits for it, then counts the page and lists its errors."""
+def _write_page(
+    page, members, *, counts, error_lines, actor, job, villages, parts, column_names, planner
+) -> None:
+    """Write one page of households in file order: runs of planned households set-based, the
+    others through the services (each in its savepoint)."""
+    clock = time.monotonic
+    began = clock()
+    _ID_MEMO.clear()
+    lookups = _page_lookups(page, members)
+    seen = Seen()
+    seconds = counts.seconds
+    seconds["lookup"] += clock() - began
+    # The household-by-household write alone (every household through the services) is the
+    # reference the set-based write is checked against (tests/households/survey_import).
+    set_based = getattr(settings, "SURVEY_IMPORT_SET_BASED", True)
+    outcomes: dict[int, Outcome] = {}  # by row number
+    segment: list = []  # (row, values, members, planned) not yet written, in file order
 
-    def __init__(
-        self, page, members, *, counts, actor, job, villages, parts, column_names, planner
-    ) -> None:
-        self.page, self.members, self.counts = page, members, counts
-        self.actor, self.job, self.villages = actor, job, villages
-        self.parts, self.column_names, self.planner = parts, column_names, planner
-        self.outcomes: dict[int, Outcome] = {}  # by row number
-        self.segment: list = []  # (row, values, members, planned) not yet written, file order
-        self.behind: _Behind | None = None
-        self.finished = False
-
-    def look_up(self, carried: Seen) -> None:
-        began = time.monotonic()
-        _ID_MEMO.clear()
-        self.lookups = _page_lookups(self.page, self.members)
-        self.seen = Seen(carried)
-        self.counts.seconds["lookup"] += time.monotonic() - began
-
-    def by_services(self, values, hh_members) -> Outcome:
-        began = time.monotonic()
-        self.counts.by_services += 1
+    def by_services(values, hh_members) -> Outcome:
+        began = clock()
+        counts.by_services += 1
         outcome = write_household(
-            actor=self.actor,
-            job=self.job,
+            actor=actor,
+            job=job,
             values=values,
             members=hh_members,
-            villages=self.villages,
-            parts=self.parts,
-            column_names=self.column_names,
+            villages=villages,
+            parts=parts,
+            column_names=column_names,
         )
-        self.counts.seconds["services"] += time.monotonic() - began
+        seconds["services"] += clock() - began
         return outcome
 
-    def flush(self) -> None:
-        """Write the run of planned households not written yet, here and now."""
-        if not self.segment:
+    def flush():
+        if not segment:
             return
-        began = time.monotonic()
+        began = clock()
         try:
             with transaction.atomic():
-                self.planner.write([planned for *_rest, planned in self.segment])
+                planner.write([planned for *_rest, planned in segment])
         except IntegrityError:
-            self._by_services_instead()
-        self.segment.clear()
-        self.counts.seconds["set_based"] += time.monotonic() - began
+            # A record another user wrote since the page was looked up (a person registered
+            # by hand meanwhile): this run's households go through the services instead, each
+            # refused or linked on its own as they decide.
+            for row, values, hh_members, _planned in segment:
+                outcomes[row] = by_services(values, hh_members)
+        segment.clear()
+        seconds["set_based"] += clock() - began
 
-    def _by_services_instead(self) -> None:
-        # A record another user wrote since the page was looked up (a person registered by
-        # hand meanwhile): this run's households go through the services instead, each
-        # refused or linked on its own as they decide.
-        for row, values, hh_members, _planned in self.segment:
-            self.outcomes[row] = self.by_services(values, hh_members)
-
-    def write_last_run_behind(self) -> None:
-        """Start writing the page's last run in a helper thread (see `_Behind`)."""
-        if self.segment:
-            self.behind = _Behind(self.planner, [planned for *_rest, planned in self.segment])
-
-    def plan_and_write(self, *, before: PageWrite | None) -> None:
-        """Plan the page's households in file order and write all but its last run of planned
-        households; `before` (the previous page, its last run maybe being written behind) is
-        finished before this page writes anything."""
-        clock = time.monotonic
-        seconds, seen, lookups = self.counts.seconds, self.seen, self.lookups
-        # The household-by-household write alone (every household through the services) is
-        # the reference the set-based write is checked against (tests/households/survey_import).
-        set_based = getattr(settings, "SURVEY_IMPORT_SET_BASED", True)
-        for row_number, key, values in self.page:
-            self.counts.staged += 1
-            hh_members = self.members.get(key, [])
-            verdict = bulk.SLOW
-            if set_based:
-                began = clock()
-                verdict = _plan_household(
-                    values, hh_members, self.villages, self.column_names, lookups, seen,
-                    self.planner, self.parts,
-                )  # fmt: skip
-                seconds["plan"] += clock() - began
-            if isinstance(verdict, bulk.Planned):
-                self.segment.append((row_number, values, hh_members, verdict))
-                self.outcomes[row_number] = Outcome("created", verdict.warnings)
-            elif verdict is bulk.SLOW:
-                if before is not None:
-                    _list_errors(before.finish())
-                    before = None
-                self.flush()  # the households before this one are written first (file order)
-                self.outcomes[row_number] = self.by_services(values, hh_members)
-            else:
-                # Refused by its own rows: nothing written, the run need not be written first.
-                self.outcomes[row_number] = verdict
-        if before is not None:
-            _list_errors(before.finish())
-
-    def finish(self) -> list[str]:
-        """The page's last run written (waited for when written behind) and the page
-        counted; returns its error lines (to list)."""
-        assert not self.finished
-        self.finished = True
-        if self.behind is not None:
-            began = time.monotonic()
-            collided = self.behind.join()
-            if collided:
-                self._by_services_instead()
-            self.segment.clear()
-            self.counts.seconds["set_based"] += time.monotonic() - began
+    for row_number, key, values in page:
+        counts.staged += 1
+        hh_members = members.get(key, [])
+        verdict = bulk.SLOW
+        if set_based:
+            began = clock()
+            verdict = _plan_household(
+                values, hh_members, villages, column_names, lookups, seen, planner, parts
+            )
+            seconds["plan"] += clock() - began
+        if isinstance(verdict, bulk.Planned):
+            segment.append((row_number, values, hh_members, verdict))
+            outcomes[row_number] = Outcome("created", verdict.warnings)
+        elif verdict is bulk.SLOW:
+            flush()  # the households before this one are written first (file order)
+            outcomes[row_number] = by_services(values, hh_members)
         else:
-            self.flush()
-        counts, error_lines = self.counts, []
-        for row_number, _key, _values in self.page:
-            outcome = self.outcomes[row_number]
-            if outcome.result != "rejected":
-                setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
-            for column, error in outcome.errors:
-                error_lines.append(copy_staging.error_line(row_number, column, error))
-        return error_lines
-
-
-def _list_errors(error_lines: list[str]) -> None:
-    copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
-
-
-class _Behind:
-    """A run of planned households written by a helper thread on THIS thread's database
-    connection (shared for the while: the same transaction), while this thread plans the
-    next page without touching the database; `join` waits for it before any other query.
-    Returns whether the insert collided (IntegrityError: rolled back to its savepoint)."""
-
-    def __init__(self, planner, planned: list) -> None:
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.connection.inc_thread_sharing()
-        self.collided = False
-        self.error: BaseException | None = None
-        self.joined = False
-        # Should this thread query meanwhile after all (a village or surveyor asked for the
-        # first time), it waits for the helper first: one statement at a time.
-        self.owner = threading.get_ident()
-        self.connection.execute_wrappers.append(self._wait_first)
-        language = translation.get_language()
-        context = contextvars.copy_context()  # the audit's request context, if any
-        self.thread = threading.Thread(
-            target=context.run,
-            args=(self._write, planner, planned, language),
-            name="survey-import-write-behind",
-            daemon=True,
-        )
-        self.thread.start()
-
-    def _write(self, planner, planned, language) -> None:
-        connections[DEFAULT_DB_ALIAS] = self.connection
-        try:
-            with translation.override(language), transaction.atomic():
-                planner.write(planned)
-        except IntegrityError:
-            self.collided = True
-        except BaseException as error:  # noqa: BLE001 - raised again by join()
-            self.error = error
-
-    def _wait_first(self, execute, sql, params, many, context):
-        if threading.get_ident() == self.owner:
-            self.thread.join()
-        return execute(sql, params, many, context)
-
-    def join(self) -> bool:
-        self.thread.join()
-        if not self.joined:
-            self.joined = True
-            self.connection.execute_wrappers.remove(self._wait_first)
-            self.connection.dec_thread_sharing()
-        if self.error is not None:
-            raise self.error
-        return self.collided
+            # Refused by its own rows: nothing written, the segment need not be written first.
+            outcomes[row_number] = verdict
+    flush()
+    for row_number, _key, _values in page:
+        outcome = outcomes[row_number]
+        if outcome.result != "rejected":
+            setattr(counts, outcome.result, getattr(counts, outcome.result) + 1)
+        for column, error in outcome.errors:
+            error_lines.append(copy_staging.error_line(row_number, column, error))
 
 
 class Seen:
     """What the earlier households of a page (planned, or written by the services) may have
     created: a later household that shares any of it goes through the services."""
 
-    def __init__(self, before: Seen | None = None) -> None:
-        """`before`: the previous page's, when its last run was not written yet as this
-        page was looked up (only its own households: those before it are written)."""
-        self._keys: set[str] = set()
-        self._national_ids: set[str] = set()
-        self._names: set[tuple] = set()
-        self.keys = _Either(self._keys, before._keys if before else set())
-        self.national_ids = _Either(self._national_ids, before._national_ids if before else set())
-        self.names = _Either(self._names, before._names if before else set())
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self.national_ids: set[str] = set()
+        self.names: set[tuple] = set()
 
     def add(self, key, members) -> None:
         if key:
-            self._keys.add(key)
+            self.keys.add(key)
         for member in members:
             with contextlib.suppress(NationalIdError):
-                self._national_ids.add(_normalized_id(member["values"].get("national_id")))
+                self.national_ids.add(_normalized_id(member["values"].get("national_id")))
             name = _name_key(member)
             if name is not None:
-                self._names.add(name)
+                self.names.add(name)
 
     def slow(self, key, members):
         """Remember a household the services write (it may create persons and keys)."""
@@ -481,18 +353,6 @@ def _normalized_id(raw) -> str:
     if isinstance(found, NationalIdError):
         raise NationalIdError(found.code)
     return found
-
-
-class _Either:
-    """Membership in either of two sets."""
-
-    __slots__ = ("first", "second")
-
-    def __init__(self, first: set, second: set) -> None:
-        self.first, self.second = first, second
-
-    def __contains__(self, item) -> bool:
-        return item in self.first or item in self.second
 
 
 def _name_key(member: dict):
