@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ppaos.accounts.policy import Action, can
 from ppaos.audit.services import audit_values, record_audit_events
-from ppaos.core.copy_rows import copy_objects, copy_rows
+from ppaos.core.copy_rows import copy_lines, copy_objects, copy_text
 
 from ..models import (
     CapitalAnswer,
@@ -71,29 +71,58 @@ class Planned:
 
 
 class PageLookups:
-    """What a page of households finds in the database, one query each: submission keys,
-    persons by national ID, and (first name, last name, birth date) pairs that another person
-    or registry row has (a duplicate-person candidate: the services flag it)."""
+    """What a page of households finds in the database, one query each: submission keys (with
+    their survey's status), persons by national ID (and, for those who head a household now,
+    that household's village and its surveys' statuses by round), and (first name, last name,
+    birth date) pairs that another person or registry row has (a duplicate-person candidate:
+    the services flag it)."""
 
     def __init__(self, keys, national_ids, name_keys) -> None:
-        self.keys = set(
-            SurveySourceKey.objects.filter(key__in=list(keys)).values_list("key", flat=True)
+        self.key_status = dict(
+            SurveySourceKey.objects.filter(key__in=list(keys)).values_list("key", "survey__status")
         )
-        self.persons = set(
-            Person.objects.filter(national_id__in=list(national_ids)).values_list(
-                "national_id", flat=True
-            )
-        )
+        self.keys = set(self.key_status)
+        # Each value is probed in its table's index (LATERAL … LIMIT 1): a join the planner
+        # may choose instead (sorting or hashing the whole table, whose statistics are stale
+        # inside the import's one long transaction) grows with the registry, page after page.
+        self.persons: set[str] = set()
+        if national_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    """SELECT v.n FROM unnest(%s::text[]) AS v(n)
+                       CROSS JOIN LATERAL (SELECT 1 FROM households_person t
+                                           WHERE t.national_id = v.n LIMIT 1) AS found""",
+                    [list(national_ids)],
+                )
+                self.persons.update(n for (n,) in cursor.fetchall())
+        # national ID -> (household id, village code) of the household they head now
+        self.heads: dict[str, tuple[int, str]] = {}
+        # (household id, round) -> survey status
+        self.survey_status: dict[tuple[int, int], str] = {}
+        if self.persons:
+            for national_id, household_id, area_id in Membership.objects.filter(
+                person__national_id__in=list(self.persons),
+                left_on__isnull=True,
+                relation=Relation.HEAD,
+            ).values_list("person__national_id", "household_id", "household__area_id"):
+                self.heads[national_id] = (household_id, area_id)
+            households = [household_id for household_id, _area in self.heads.values()]
+            for household_id, fiscal_year, status in Survey.objects.filter(
+                household_id__in=households
+            ).values_list("household_id", "fiscal_year", "status"):
+                self.survey_status[(household_id, fiscal_year)] = status
         self.names: set[tuple] = set()
         if name_keys:
             firsts, lasts, births = zip(*name_keys, strict=True)
             with connection.cursor() as cursor:
                 for table in ("households_person", "households_welfareregistrant"):
                     cursor.execute(
-                        f"""SELECT t.first_name, t.last_name, t.birth_date FROM {table} t
-                            JOIN unnest(%s::text[], %s::text[], %s::date[]) AS v(f, l, b)
-                              ON t.first_name = v.f AND t.last_name = v.l
-                             AND t.birth_date = v.b""",
+                        f"""SELECT v.f, v.l, v.b
+                            FROM unnest(%s::text[], %s::text[], %s::date[]) AS v(f, l, b)
+                            CROSS JOIN LATERAL (
+                                SELECT 1 FROM {table} t WHERE t.first_name = v.f
+                                   AND t.last_name = v.l AND t.birth_date = v.b LIMIT 1
+                            ) AS found""",
                         [list(firsts), list(lasts), list(births)],
                     )
                     self.names.update(cursor.fetchall())
@@ -291,41 +320,66 @@ class Planner:
         copy_objects(Survey, [p.survey for p in planned])
         actor_id = self.actor.pk
         draft, submitted = transitions.INITIAL_STATUS, SurveyStatus.SUBMITTED
-        memberships, transition_rows, keys, indicator_rows, capital_rows = [], [], [], [], []
-        accounts_rows, need_rows = [], []
+        # The many small rows are written as COPY text lines made here, on demand (copy_lines
+        # streams them): ids are integers, codes come from the models' choices.
+        at = copy_text(now)
+        text = copy_text
         accounts_fields = list(SurveyAccounts.FIELDS)
-        for p in planned:
-            survey_id, household_id = p.survey.pk, p.household.pk
-            for (relation, joined_on), person in zip(p.memberships, p.persons, strict=True):
-                memberships.append(
-                    (now, now, household_id, person.pk, relation, joined_on, None, "")
-                )
-            transition_rows.append((survey_id, "", draft, actor_id, "", now))
-            transition_rows.append((survey_id, draft, submitted, actor_id, "", now))
-            if p.source_key:
-                keys.append((p.source_key, survey_id, now))
-            for indicator, person_index, result in p.indicators:
-                person_id = None if person_index is None else p.persons[person_index].pk
-                indicator_rows.append((survey_id, indicator.pk, person_id, result))
-            for item, score in p.capitals:
-                capital_rows.append((survey_id, item.pk, score))
-            if p.accounts is not None:
-                accounts_rows.append(
-                    (survey_id, *(getattr(p.accounts, name) for name in accounts_fields))
-                )
-            for category in p.needs:
-                need_rows.append((survey_id, category, ""))
-        membership_columns = ["created_at", "updated_at", "household_id", "person_id",
-                              "relation", "joined_on", "left_on", "left_reason"]  # fmt: skip
-        copy_rows(Membership, membership_columns, memberships)
-        copy_rows(SurveyTransition, ["survey_id", "from_status", "to_status", "actor_id",
-                                     "comment", "at"], transition_rows)  # fmt: skip
-        copy_rows(SurveySourceKey, ["key", "survey_id", "created_at"], keys)
-        copy_rows(IndicatorAnswer, ["survey_id", "indicator_id", "person_id", "result"],
-                  indicator_rows)  # fmt: skip
-        copy_rows(CapitalAnswer, ["survey_id", "item_id", "score"], capital_rows)
-        copy_rows(SurveyAccounts, ["survey_id", *accounts_fields], accounts_rows)
-        copy_rows(SurveyNeed, ["survey_id", "category", "detail"], need_rows)
+
+        def memberships():
+            for p in planned:
+                household_id = p.household.pk
+                for (relation, joined_on), person in zip(p.memberships, p.persons, strict=True):
+                    yield (f"{at}\t{at}\t{household_id}\t{person.pk}\t{text(relation)}\t"
+                           f"{joined_on.isoformat()}\t\\N\t\n")  # fmt: skip
+
+        def transition_rows():
+            opened = f"\t\t{text(draft)}\t{actor_id}\t\t{at}\n"
+            sent = f"\t{text(draft)}\t{text(submitted)}\t{actor_id}\t\t{at}\n"
+            for p in planned:
+                yield f"{p.survey.pk}{opened}"
+                yield f"{p.survey.pk}{sent}"
+
+        def keys():
+            for p in planned:
+                if p.source_key:
+                    yield f"{text(p.source_key)}\t{p.survey.pk}\t{at}\n"
+
+        def indicator_rows():
+            for p in planned:
+                survey_id, persons = p.survey.pk, p.persons
+                for indicator, person_index, result in p.indicators:
+                    person = "\\N" if person_index is None else persons[person_index].pk
+                    yield f"{survey_id}\t{indicator.pk}\t{person}\t{text(result)}\n"
+
+        def capital_rows():
+            for p in planned:
+                survey_id = p.survey.pk
+                for item, score in p.capitals:
+                    yield f"{survey_id}\t{item.pk}\t{int(score)}\n"
+
+        def accounts_rows():
+            for p in planned:
+                if p.accounts is not None:
+                    values = [text(getattr(p.accounts, name)) for name in accounts_fields]
+                    yield "\t".join([str(p.survey.pk), *values]) + "\n"
+
+        def need_rows():
+            for p in planned:
+                for category in p.needs:
+                    yield f"{p.survey.pk}\t{text(category)}\t\n"
+
+        copy_lines(Membership, ["created_at", "updated_at", "household_id", "person_id",
+                                "relation", "joined_on", "left_on", "left_reason"],
+                   memberships())  # fmt: skip
+        copy_lines(SurveyTransition, ["survey_id", "from_status", "to_status", "actor_id",
+                                      "comment", "at"], transition_rows())  # fmt: skip
+        copy_lines(SurveySourceKey, ["key", "survey_id", "created_at"], keys())
+        copy_lines(IndicatorAnswer, ["survey_id", "indicator_id", "person_id", "result"],
+                   indicator_rows())  # fmt: skip
+        copy_lines(CapitalAnswer, ["survey_id", "item_id", "score"], capital_rows())
+        copy_lines(SurveyAccounts, ["survey_id", *accounts_fields], accounts_rows())
+        copy_lines(SurveyNeed, ["survey_id", "category", "detail"], need_rows())
         record_audit_events([row for p in planned for row in self._audit(p, now)])
         notices.new_surveys_submitted(
             [p.survey for p in planned], lambda s: self.verifiers(s.household.area_id)

@@ -295,8 +295,13 @@ _SPLIT = re.compile(r"[\s,;]+")
 
 
 def _plain(value) -> str:
+    kind = type(value)
+    if kind is str:  # most cells: ASCII text has no Thai digit to convert
+        return (value if value.isascii() else to_arabic_digits(value)).strip()
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return to_arabic_digits(str(value)).strip()
@@ -385,18 +390,70 @@ def read_cell(column: Column, raw, *, today: dt.date):
     raise AssertionError(kind)
 
 
+_READ_PLANS: dict[tuple[int, int], tuple] = {}
+# Kinds whose cells repeat a few values over a file (answers, codes, amounts, dates): their
+# values are remembered per column, by the cell's type and value, for the run.
+_REMEMBERED_KINDS = {"yes_no", "choice", "score", "multiple", "integer", "decimal", "date"}
+_REMEMBER_AT_MOST = 20_000  # values remembered per column
+
+
+def _read_plan(columns: list[Column], plan_columns: dict[str, int], today: dt.date):
+    """((name, index, column, remembered values or None) of the mapped columns, the required
+    columns); built once per (columns, plan, today): read_row runs for every row of the file."""
+    cache_key = (id(columns), id(plan_columns))
+    cached = _READ_PLANS.get(cache_key)
+    if (
+        cached is not None
+        and cached[0] is columns
+        and cached[1] is plan_columns
+        and cached[2] == today
+    ):
+        return cached[3], cached[4]
+    mapped = [
+        (
+            column.name,
+            plan_columns[column.name],
+            column,
+            {} if column.kind in _REMEMBERED_KINDS else None,
+        )
+        for column in columns
+        if plan_columns.get(column.name) is not None
+    ]
+    required = [column for column in columns if column.field.required]
+    if len(_READ_PLANS) > 64:
+        _READ_PLANS.clear()
+    _READ_PLANS[cache_key] = (columns, plan_columns, today, mapped, required)
+    return mapped, required
+
+
 def read_row(columns: list[Column], plan_columns: dict[str, int], cells, *, today: dt.date):
     """(values by field, [RowError]) for one row of a sheet."""
     values: dict = {}
     errors: list[RowError] = []
     width = len(cells)
-    for column in columns:
-        index = plan_columns.get(column.name)
-        if index is None or index >= width:
+    mapped, required = _read_plan(columns, plan_columns, today)
+    for name, index, column, remembered in mapped:
+        if index >= width:
             continue
         raw = cells[index]
+        if raw is None or raw == "":
+            continue  # blank: read_cell's None
+        if remembered is not None:
+            key = (type(raw), raw)  # 1, 1.0 and True read differently
+            try:
+                value = remembered[key]
+            except KeyError:
+                pass
+            except TypeError:  # not hashable: read as it is
+                key = None
+            else:
+                if value is not None:
+                    values[name] = list(value) if type(value) is list else value
+                continue
         try:
             value = read_cell(column, raw, today=today)
+            if remembered is not None and key is not None and len(remembered) < _REMEMBER_AT_MOST:
+                remembered[key] = list(value) if type(value) is list else value
         except CellError as error:
             errors.append(
                 RowError(column.name, _plain(raw)[:200], error.code, error.message_th,
@@ -404,13 +461,9 @@ def read_row(columns: list[Column], plan_columns: dict[str, int], cells, *, toda
             )  # fmt: skip
             continue
         if value is not None:
-            values[column.name] = value
-    for column in columns:
-        if (
-            column.field.required
-            and column.name not in values
-            and not any(e.field == column.name for e in errors)
-        ):
+            values[name] = value
+    for column in required:
+        if column.name not in values and not any(e.field == column.name for e in errors):
             errors.append(
                 RowError(column.name, "", "required", f"ต้องกรอก {column.field.label_th}",
                          f"{column.field.label_en} is required.")

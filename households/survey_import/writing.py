@@ -238,6 +238,7 @@ def _write_page(
     others through the services (each in its savepoint)."""
     clock = time.monotonic
     began = clock()
+    _ID_MEMO.clear()
     lookups = _page_lookups(page, members)
     seen = Seen()
     seconds = counts.seconds
@@ -321,7 +322,7 @@ class Seen:
             self.keys.add(key)
         for member in members:
             with contextlib.suppress(NationalIdError):
-                self.national_ids.add(normalize_national_id(member["values"].get("national_id")))
+                self.national_ids.add(_normalized_id(member["values"].get("national_id")))
             name = _name_key(member)
             if name is not None:
                 self.names.add(name)
@@ -330,6 +331,28 @@ class Seen:
         """Remember a household the services write (it may create persons and keys)."""
         self.add(key, members)
         return bulk.SLOW
+
+
+_ID_MEMO: dict = {}  # raw national ID cell -> 13 digits or the NationalIdError; one page's
+
+
+def _normalized_id(raw) -> str:
+    """normalize_national_id, asked once per value of a page (the lookups, the page's memory
+    and the checks each need it)."""
+    key = (type(raw), raw)  # 1 == 1.0 == True, which the rules tell apart
+    try:
+        found = _ID_MEMO[key]
+    except KeyError:
+        try:
+            found = normalize_national_id(raw)
+        except NationalIdError as error:
+            found = error
+        _ID_MEMO[key] = found
+    except TypeError:  # an unhashable value is never a key: checked as it is
+        return normalize_national_id(raw)
+    if isinstance(found, NationalIdError):
+        raise NationalIdError(found.code)
+    return found
 
 
 def _name_key(member: dict):
@@ -352,7 +375,7 @@ def _page_lookups(page, members) -> bulk.PageLookups:
             keys.add(values["submission_uuid"])
         for member in members.get(key, []):
             with contextlib.suppress(NationalIdError):
-                national_ids.add(normalize_national_id(member["values"].get("national_id")))
+                national_ids.add(_normalized_id(member["values"].get("national_id")))
             name = _name_key(member)
             if name is not None:
                 names.add(name)
@@ -368,13 +391,29 @@ def _plan_household(values, members, villages, column_names, lookups, seen, plan
         _check_member_rows(members)
         village = villages.village(values, column_names)
         key = values.get("submission_uuid")
-        if key and (key in lookups.keys or key in seen.keys):
-            # An earlier import's survey (or this page's): updated or unchanged.
+        if key and key in seen.keys:
+            return seen.slow(key, members)  # this page's survey: the services decide
+        if key and key in lookups.keys:
+            # An earlier import's survey: unchanged when submitted or verified (as `_write`
+            # finds it, with nothing written), else updated through the services.
+            if _unchanged(lookups.key_status[key]):
+                seen.add(key, members)
+                return Outcome("unchanged")
             return seen.slow(key, members)
         head = next(m for m in members if m["values"].get("relation") == Relation.HEAD)
         head_id = _national_id(head)
-        if head_id in lookups.persons or head_id in seen.national_ids:
-            return seen.slow(key, members)  # a known head: their household, maybe their survey
+        if head_id in seen.national_ids:
+            return seen.slow(key, members)
+        if head_id in lookups.persons:
+            # A known head: their household, maybe its survey of the round already submitted
+            # or verified (unchanged, as `_existing_household` and `_write` find it).
+            household_id, area = lookups.heads.get(head_id, (None, None))
+            if household_id is not None and area == village.code:
+                status = lookups.survey_status.get((household_id, values["fiscal_year"]))
+                if status is not None and _unchanged(status):
+                    seen.add(key, members)
+                    return Outcome("unchanged")
+            return seen.slow(key, members)
         surveyed_on = dt.date.fromisoformat(values["surveyed_on"])
         ids = _member_ids(members)
     except Refused as refused:
@@ -401,6 +440,11 @@ def _plan_household(values, members, villages, column_names, lookups, seen, plan
             values, members, ids, parts, surveyed_on, survey_consent
         ),
     )
+
+
+def _unchanged(status: str) -> bool:
+    """A survey in this status is left as it is by an import (`_write`'s "unchanged")."""
+    return not transitions.allows(status, transitions.EDIT)
 
 
 def _member_ids(members: list[dict]) -> dict[int, str]:
@@ -483,7 +527,7 @@ def _check_member_rows(members: list[dict]) -> None:
 def _national_id(member: dict) -> str:
     raw = member["values"].get("national_id")
     try:
-        return normalize_national_id(raw)
+        return _normalized_id(raw)
     except NationalIdError as error:
         raise Refused(
             _member_column(member, "เลขประจำตัวประชาชน"),

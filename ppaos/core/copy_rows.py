@@ -10,7 +10,6 @@ caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import uuid
 from decimal import Decimal
@@ -38,6 +37,50 @@ def _text(value) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return str(value).translate(_ESCAPE)
+
+
+class _Stream:
+    """A read-only file over text lines made on demand: COPY reads it a chunk at a time, so
+    PostgreSQL inserts one chunk while Python formats the next (two processes, two cores)
+    instead of waiting for the whole text to be built first."""
+
+    CHUNK = 1 << 16  # characters handed to psycopg2 per read
+
+    def __init__(self, lines) -> None:
+        self._lines = iter(lines)
+        self.count = 0
+
+    def read(self, size: int = -1) -> str:
+        parts: list[str] = []
+        length, limit = 0, max(size, self.CHUNK)
+        for line in self._lines:
+            parts.append(line)
+            length += len(line)
+            if length >= limit:
+                break
+        self.count += len(parts)
+        return "".join(parts)  # "" once the lines are used up: the end of the data
+
+    readline = read
+
+
+def copy_lines(model, columns: list[str], lines) -> int:
+    """COPY already formatted lines ("<value>\t<value>…\n", COPY's text format: see
+    `copy_text`) into the `columns` (column names) of `model`'s table, streamed as they are
+    made; returns how many were written."""
+    stream = _Stream(lines)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    # Django's own exceptions (IntegrityError…) for errors of the raw cursor's COPY.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(
+            f"COPY {model._meta.db_table} ({names}) FROM STDIN", stream, size=_Stream.CHUNK
+        )
+    return stream.count
+
+
+def copy_text(value) -> str:
+    """One value as COPY's text format writes it (None is NULL; strings escaped)."""
+    return _text(value)
 
 
 def _formatter(field):
@@ -100,16 +143,14 @@ def copy_objects(model, objects: list) -> None:
         obj.pk = new_id
     fields = [f for f in opts.concrete_fields if not f.generated]
     columns = [(_value_getter(f, pk), _formatter(f)) for f in fields]
-    lines = []
-    for obj in objects:
-        lines.append("\t".join(text(get(obj)) for get, text in columns))
-        obj._state.adding = False
-        obj._state.db = "default"
-    buffer = io.StringIO("\n".join(lines) + "\n")
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    # Django's own exceptions (IntegrityError…) for errors of the raw cursor's COPY.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(f"COPY {opts.db_table} ({names}) FROM STDIN", buffer)
+
+    def lines():
+        for obj in objects:
+            yield "\t".join([text(get(obj)) for get, text in columns]) + "\n"
+            obj._state.adding = False
+            obj._state.db = "default"
+
+    copy_lines(model, [f.column for f in fields], lines())
 
 
 def copy_rows(model, field_names: list[str], rows) -> int:
@@ -121,12 +162,7 @@ def copy_rows(model, field_names: list[str], rows) -> int:
     by_name = {f.attname: f for f in opts.concrete_fields}
     fields = [by_name[name] for name in field_names]
     formats = [_formatter(f) for f in fields]
-    lines = ["\t".join(f(v) for f, v in zip(formats, row, strict=True)) for row in rows]
-    if not lines:
+    if not rows:
         return 0
-    buffer = io.StringIO("\n".join(lines) + "\n")
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    # Django's own exceptions (IntegrityError…) for errors of the raw cursor's COPY.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(f"COPY {opts.db_table} ({columns}) FROM STDIN", buffer)
-    return len(lines)
+    lines = ("\t".join([f(v) for f, v in zip(formats, row, strict=True)]) + "\n" for row in rows)
+    return copy_lines(model, [f.column for f in fields], lines)

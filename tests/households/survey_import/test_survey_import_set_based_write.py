@@ -173,9 +173,16 @@ def empty_registry():
         cursor.execute(f"TRUNCATE {TABLES} CASCADE")
 
 
+# Pages of households: one page for the whole file, and pages so small that a member of H2's
+# in H5, the names of H1's in H3 and H10's submission key in H11 fall across pages.
+PAGE_SIZES = pytest.mark.parametrize("page_size", ["2000", "4", "1"])
+
+
+@PAGE_SIZES
 def test_the_set_based_write_ends_as_the_household_by_household_write(
-    facilitator, area_manager, tmp_path, settings
+    facilitator, area_manager, tmp_path, settings, monkeypatch, page_size
 ):
+    monkeypatch.setenv("SURVEY_IMPORT_PAGE_HOUSEHOLDS", page_size)
     path = write_template_xlsx(tmp_path / "mixed.xlsx", mixed_rows())
     set_based = import_and_snapshot(facilitator, path, settings, set_based=True)
     again_set_based = import_and_snapshot(facilitator, path, settings, set_based=True)
@@ -204,12 +211,14 @@ def test_a_dry_run_of_the_set_based_write_counts_what_the_services_would_do(
     assert dry["errors"] == real["errors"]
 
 
+@PAGE_SIZES
 def test_a_person_registered_meanwhile_by_someone_else_is_left_to_the_services(
-    facilitator, tmp_path
+    facilitator, tmp_path, monkeypatch, page_size
 ):
     """A person typed in by another user after the page was looked up makes the set-based
     insert collide: that run of households goes through the services, which link the person
     (living in no household) — the import neither fails nor registers them twice."""
+    monkeypatch.setenv("SURVEY_IMPORT_PAGE_HOUSEHOLDS", page_size)
     rows = [household(n) for n in range(1, 4)]
     meanwhile = rows[1][1][1]["national_id"]
     with connection.cursor() as cursor:
@@ -237,3 +246,33 @@ def test_a_person_registered_meanwhile_by_someone_else_is_left_to_the_services(
     linked = Membership.objects.get(person__national_id=meanwhile)
     assert linked.household.house_number == "2/9"
     assert Membership.objects.count() == 9
+
+
+def test_a_file_imported_again_is_found_unchanged_without_the_services_one_by_one(
+    facilitator, tmp_path, settings, monkeypatch
+):
+    """The surveys a file submitted (by submission key or by their head) are found unchanged
+    from the page's look-ups; only the households the services refuse go through them again,
+    and nothing is written."""
+    from households.survey_import import writing
+
+    path = write_template_xlsx(tmp_path / "again.xlsx", mixed_rows())
+    first = import_and_snapshot(facilitator, path, settings, set_based=True)
+    through_services = []
+    write_household = writing.write_household
+
+    def spy(**kwargs):
+        through_services.append(kwargs["values"]["household_key"])
+        return write_household(**kwargs)
+
+    monkeypatch.setattr(writing, "write_household", spy)
+    after = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    again = import_and_snapshot(facilitator, path, settings, set_based=True)
+    assert again["job"][1:] == (0, 0, 9, 3)
+    # H5 (a member of H2's) and H6 (a negative amount) are refused by the services again, H9
+    # (a bad checksum) by its own rows; H11 repeats H10's submission key within the file, so
+    # the services look at it after H10.
+    assert through_services == ["H5", "H6", "H11"]
+    for part in ("households", "persons", "memberships", "surveys"):
+        assert again[part] == first[part], part
+    assert not AuditEvent.objects.filter(pk__gt=after).exclude(action__startswith="import.")
