@@ -133,8 +133,11 @@ class WelfareRegistryRun(ImportRun):
                 )
             self.villages.extend(villages)
             moved_from = staging.villages_moved_out_of()
-            created, updated = staging.upsert_registrants(job_id=self.job_id)
-            queue_changes(village_codes=moved_from)
+            created, updated, written_to = staging.upsert_registrants(job_id=self.job_id)
+            # Both ends of every change, queued in the chunk's transaction: a job that fails or
+            # stops after some chunks leaves no village's figures stale (the job-finished
+            # signal comes only at the end).
+            queue_changes(village_codes=sorted({*moved_from, *written_to}))
             unchanged = staged - created - updated
         staging.clear_stage()
         return staged, created, updated, unchanged

@@ -227,11 +227,12 @@ def villages_moved_out_of() -> list[str]:
         return codes
 
 
-def upsert_registrants(*, job_id: int) -> tuple[int, int]:
+def upsert_registrants(*, job_id: int) -> tuple[int, int, list[str]]:
     """One INSERT … ON CONFLICT (national_id) DO UPDATE … WHERE the row changed.
 
     Rows go in national-ID order, so two imports touching the same IDs lock them in the same
-    order and cannot deadlock. Returns (created, updated); unchanged = staged - both.
+    order and cannot deadlock. Returns (created, updated, the areas written to); unchanged =
+    staged - created - updated.
     """
     columns = (
         "national_id, title, first_name, last_name, birth_date, sex, house_number, "
@@ -251,9 +252,10 @@ def upsert_registrants(*, job_id: int) -> tuple[int, int]:
                 ON CONFLICT (national_id) DO UPDATE
                 SET {updates}, updated_at = now(), import_job_id = EXCLUDED.import_job_id
                 WHERE {_changed("EXCLUDED")}
-                RETURNING (xmax = 0) AS created
+                RETURNING (xmax = 0) AS created, area_id
             )
-            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created)
+            SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
+                   COALESCE(array_remove(array_agg(DISTINCT area_id), NULL), ARRAY[]::varchar[])
             FROM written
             """,
             [job_id],

@@ -397,6 +397,12 @@ _REMEMBERED_KINDS = {"yes_no", "choice", "score", "multiple", "integer", "decima
 _REMEMBER_AT_MOST = 20_000  # values remembered per column
 
 
+def forget_read_plans() -> None:
+    """Drop the remembered plans and values (a run starts with this and ends with it, so a
+    worker process keeps no earlier job's values)."""
+    _READ_PLANS.clear()
+
+
 def _read_plan(columns: list[Column], plan_columns: dict[str, int], today: dt.date):
     """((name, index, column, remembered values or None) of the mapped columns, the required
     columns); built once per (columns, plan, today): read_row runs for every row of the file."""

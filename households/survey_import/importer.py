@@ -132,6 +132,7 @@ class SurveyImportRun(ImportRun):
     stage_columns = STAGE_COLUMNS
 
     def __init__(self, importer: SurveyImporter, job, plan) -> None:
+        cols.forget_read_plans()
         self.importer = importer
         self.job = job
         self.plan_columns = dict(plan.columns)
@@ -254,6 +255,7 @@ class SurveyImportRun(ImportRun):
         return counts.staged, counts.created, counts.updated, counts.unchanged
 
     def after_write(self, job) -> dict:
+        cols.forget_read_plans()
         return dict(self.summary)
 
 

@@ -24,6 +24,7 @@ import codecs
 import csv
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -408,6 +409,32 @@ def xlsx_sheet_titles(path: str | Path) -> list[str]:
         raise SpreadsheetError("truncated") from None
     stream.zip.close()
     return stream.sheet_titles
+
+
+def check_zip_integrity(path: str | Path) -> None:
+    """Inflate every member of a zip upload (an xlsx) once, through the same guard as the
+    streaming reader (size and ratio limits), to its end, where zipfile checks its CRC. An
+    importer that commits chunks while it reads calls this first: a damaged or truncated
+    package then fails before any of its rows are written, not after. A file that is not a zip
+    (csv) passes: its encoding is checked whole before reading anyway."""
+    path = Path(path)
+    if not zipfile.is_zipfile(path):
+        return
+    _check_zip_members(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                with xlsx_stream._Guarded(
+                    archive, info.filename, xlsx_stream.MAX_SHEET_BYTES
+                ) as member:
+                    while member.read(1 << 20):
+                        pass
+    except XlsxLimitError as exc:
+        raise SpreadsheetError(exc.code, **exc.params) from None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError):
+        raise SpreadsheetError("truncated") from None
 
 
 def zip_member_names(path: str | Path) -> list[str]:

@@ -40,7 +40,7 @@ from .columns import blank_row, cell_too_long, layout_key
 from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
-from .readers import MarkerRow, OverlongRow, SpreadsheetError
+from .readers import MarkerRow, OverlongRow, SpreadsheetError, check_zip_integrity
 from .signals import import_job_finished
 
 logger = logging.getLogger(__name__)
@@ -359,7 +359,7 @@ def run_import_job(*, job_id: int) -> ImportJob | None:
                     job,
                     "internal",
                     "การนำเข้าหยุดกลางคันเพราะข้อผิดพลาดภายในระบบ" + thai
-                    + " กรุณานำเข้าไฟล์นี้อีกครั้ง แถวที่บันทึกแล้วจะนับเป็นแถวที่ไม่เปลี่ยนแปลง",
+                    + " กรุณานำเข้าไฟล์นี้อีกครั้ง แถวที่บันทึกแล้วจะนับเป็น “ไม่เปลี่ยนแปลง”",
                     "The import stopped part-way because of an internal error." + english
                     + " Please import the file again: the rows already written will be counted "
                     "as unchanged.",
@@ -387,10 +387,10 @@ def _partly_written(job: ImportJob) -> tuple[str, str]:
         return "", ""
     rows, created, updated = job.written_through_row, job.created_count, job.updated_count
     return (
-        f" ข้อมูลถึงแถวที่ {rows:,} ของไฟล์บันทึกแล้วและยังคงอยู่ในระบบ (เพิ่มใหม่ {created:,} "
-        f"ปรับปรุง {updated:,} รายการ) แถวหลังจากนั้นยังไม่ได้บันทึก",
-        f" The rows up to row {rows:,} of the file had been written and stay ({created:,} new, "
-        f"{updated:,} updated); the rows after it were not written.",
+        f" บันทึกข้อมูลถึงแถวที่ {rows:,} ของไฟล์แล้ว และข้อมูลส่วนนี้ยังอยู่ในระบบ (สร้างใหม่ "
+        f"{created:,} รายการ ปรับปรุง {updated:,} รายการ) ส่วนแถวถัดจากนั้นยังไม่ได้บันทึก",
+        f" The rows up to row {rows:,} of the file had been written and stay ({created:,} "
+        f"created, {updated:,} updated); the rows after it were not written.",
     )
 
 
@@ -405,7 +405,16 @@ def _fail(job: ImportJob, code: str, message_th: str, message_en: str) -> None:
             finished_at=timezone.now(),
         )
         record_audit_event(
-            actor=job.created_by, action="import.job_failed", target=job, details={"code": code}
+            actor=job.created_by,
+            action="import.job_failed",
+            target=job,
+            # What an importer that commits chunks had written stays: the audit says how much.
+            details={
+                "code": code,
+                "written_through_row": job.written_through_row,
+                "created": job.created_count if job.written_through_row else 0,
+                "updated": job.updated_count if job.written_through_row else 0,
+            },
         )
 
 
@@ -453,6 +462,8 @@ def _two_row_header(buffered, index: int):
 
 def _run_importer(job: ImportJob) -> None:
     importer = importer_for(job.kind)
+    if importer.commit_chunks and not job.dry_run:
+        check_zip_integrity(job.file.path)  # damaged: fail before the first chunk commits
     table = importer.open_table(job.file.path)
     remembered = dict(
         ColumnMapping.objects.filter(kind=job.kind).values_list("layout_key", "mapping")

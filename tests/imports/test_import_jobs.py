@@ -320,7 +320,53 @@ def test_a_failure_in_the_writing_thread_fails_the_job_saying_which_rows_were_wr
     # The first chunk (file rows 2–201) was committed and stays; the message says so.
     assert job.written_through_row == 201
     assert job.created_count == WelfareRegistrant.objects.count() == 200
-    assert "ข้อมูลถึงแถวที่ 201 ของไฟล์บันทึกแล้ว" in job.error_message_th
-    assert "เพิ่มใหม่ 200" in job.error_message_th
+    assert "บันทึกข้อมูลถึงแถวที่ 201 ของไฟล์แล้ว" in job.error_message_th
+    assert "สร้างใหม่ 200 รายการ" in job.error_message_th
     assert "up to row 201 of the file had been written" in job.error_message
     assert "nothing was written" not in job.error_message
+    # The committed chunk's villages wait for the roll-ups (no job-finished signal comes), and
+    # the failure's audit row says how much stayed written.
+    from monitoring.models import PendingVillage
+
+    written_to = set(WelfareRegistrant.objects.values_list("area_id", flat=True))
+    assert written_to and written_to <= set(PendingVillage.objects.values_list("code", flat=True))
+    failed = AuditEvent.objects.get(action="import.job_failed")
+    assert (failed.details["written_through_row"], failed.details["created"]) == (201, 200)
+
+
+def _break_crc(path, member: str) -> None:
+    """Change the CRC the zip's central directory records for `member`: zipfile notices only
+    once the member has been read to its end (a damaged upload looks like this)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) != -1:
+        name_length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + name_length].decode() == member:
+            crc = struct.unpack_from("<I", data, at + 16)[0]
+            struct.pack_into("<I", data, at + 16, crc ^ 0xFFFFFFFF)
+            path.write_bytes(bytes(data))
+            return
+        at += 4
+    raise AssertionError(member)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_damaged_registry_file_fails_before_any_chunk_is_written(
+    tmp_path, admin_user, monkeypatch
+):
+    """The registry commits chunks while it reads; a package whose sheet fails its CRC (found
+    only at the sheet's end, after every row was read) must fail with nothing written."""
+    monkeypatch.setenv("IMPORT_BATCH_ROWS", "100")
+    monkeypatch.setenv("IMPORT_WRITE_CHUNK_ROWS", "200")
+    monkeypatch.setattr(services, "_enqueue", lambda job: None)  # run here, by no worker
+    path = write_xlsx(tmp_path / "damaged.xlsx", [good_row(i) for i in range(1, 1001)])
+    _break_crc(path, "xl/worksheets/sheet1.xml")
+    job = create_job(admin_user, path)
+    services.run_import_job(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error_code) == (ImportStatus.FAILED, "truncated")
+    assert job.written_through_row == 0
+    assert WelfareRegistrant.objects.count() == 0
+    assert "บันทึกข้อมูลถึงแถวที่" not in job.error_message_th
