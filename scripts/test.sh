@@ -15,5 +15,7 @@ say "pytest (unit, database, worker and browser tests), one process per core"
 mkdir -p test-results
 # pytest-xdist: each process has its own test database (test_ppaos_gw0, ...), Celery queues,
 # session worker and cache prefix (ppaos/settings/test.py), so they share nothing but the servers.
-"$PY" -m pytest -n auto --junitxml=test-results/junit.xml "$@"
+# worksteal: an idle process takes queued tests from the busy one (the slow browser and worker
+# tests otherwise leave one process running alone for minutes at the end).
+"$PY" -m pytest -n auto --dist worksteal --junitxml=test-results/junit.xml "$@"
 say "Screenshots of the browser journeys: test-results/screenshots/"

@@ -468,6 +468,10 @@ def _run_importer(job: ImportJob) -> None:
     remembered = dict(
         ColumnMapping.objects.filter(kind=job.kind).values_list("layout_key", "mapping")
     )
+    if job.written_through_row and job.layout_key and job.column_mapping:
+        # Resuming after committed chunks: the rows are read as the first run read them, even
+        # if someone saved another mapping for this layout meanwhile.
+        remembered[job.layout_key] = job.column_mapping
     header_index, mapping, buffered = _find_header(table, remembered, importer)
     header_cells = buffered[header_index][1]
     plan = importer.plan_columns(header_cells, mapping)
