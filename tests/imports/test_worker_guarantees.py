@@ -19,14 +19,21 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 FINISHED = (ImportStatus.SUCCEEDED, ImportStatus.PARTLY_SUCCEEDED, ImportStatus.FAILED)
 
 
-def wait_for(job: ImportJob, *, timeout: float = 90) -> ImportJob:
+def until(job: ImportJob, reached, *, timeout: float = 60, every: float = 0.05) -> ImportJob:
+    """The job, read again until `reached(job)` or `timeout` seconds have passed."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         job.refresh_from_db()
-        if job.status in FINISHED:
+        if reached(job) or time.monotonic() >= deadline:
             return job
-        time.sleep(0.2)
-    raise AssertionError(f"job still {job.status} after {timeout} s")
+        time.sleep(every)
+
+
+def wait_for(job: ImportJob, *, timeout: float = 90) -> ImportJob:
+    job = until(job, lambda job: job.status in FINISHED, timeout=timeout, every=0.2)
+    if job.status not in FINISHED:
+        raise AssertionError(f"job still {job.status} after {timeout} s")
+    return job
 
 
 def rows_with_errors(count: int, *, start: int = 1, every: int = 50):
@@ -84,13 +91,7 @@ def test_a_worker_killed_part_way_then_run_again_ends_as_one_clean_run(
 
     worker = start_worker(name="import-kill-1", env=slow, queue=queue)
     try:
-        job = create_job(admin_user, path)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.rows_done >= 500:
-                break
-            time.sleep(0.05)
+        job = until(create_job(admin_user, path), lambda job: job.rows_done >= 500)
         assert job.status == ImportStatus.VALIDATING
         assert not selectors.import_job_is_stalled(job)  # a live worker holds it
     finally:
@@ -163,13 +164,7 @@ def test_a_worker_killed_after_some_chunks_were_written_then_run_again_ends_as_o
 
     worker = start_worker(name="import-chunks-1", env=slow, queue=queue)
     try:
-        job = create_job(admin_user, path)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            job.refresh_from_db()
-            if job.written_through_row >= 1000:
-                break
-            time.sleep(0.05)
+        job = until(create_job(admin_user, path), lambda job: job.written_through_row >= 1000)
         assert job.status == ImportStatus.VALIDATING
     finally:
         stop_worker(worker, kill=True)  # SIGKILL, with some chunks committed

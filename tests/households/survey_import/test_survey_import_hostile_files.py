@@ -54,10 +54,15 @@ def _rezip(path, replace: dict[str, bytes]):
     return path
 
 
-def test_an_odk_zip_whose_members_csv_is_a_bomb_fails_fast(facilitator, tmp_path):
+def _odk_main_csv(tmp_path) -> bytes:
+    """The main table of a one-household ODK Central export, to pack into a zip of one's own."""
     path = write_odk_zip(tmp_path / "odk.zip", [household(1)], numbers=[1])
     with zipfile.ZipFile(path) as archive:
-        main = archive.read(f"{FORM_ID}.csv")
+        return archive.read(f"{FORM_ID}.csv")
+
+
+def test_an_odk_zip_whose_members_csv_is_a_bomb_fails_fast(facilitator, tmp_path):
+    main = _odk_main_csv(tmp_path)
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{FORM_ID}.csv", main)
@@ -179,9 +184,7 @@ def test_a_member_cell_too_long_refuses_that_household_not_the_file(facilitator,
 
 
 def test_an_odk_zip_whose_only_csv_climbs_out_of_the_archive_is_not_read(facilitator, tmp_path):
-    path = write_odk_zip(tmp_path / "odk.zip", [household(1)], numbers=[1])
-    with zipfile.ZipFile(path) as archive:
-        main = archive.read(f"{FORM_ID}.csv")
+    main = _odk_main_csv(tmp_path)
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"../../{FORM_ID}.csv", main)
