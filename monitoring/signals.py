@@ -5,9 +5,9 @@ own transaction; the drain is scheduled after the commit).
   person's record: post_save / post_delete queue the household(s), whose figures are recomputed
   from their own records (monitoring.rollup.mark_households_dirty);
 - a referral's change (saved or deleted), a registrant's finding: the signal queues the village;
-- a welfare-registry import (written in bulk, no post_save): the framework's
-  `import_job_finished` signal; the villages of the registrants the job wrote are queued (the
-  villages they moved out of are queued by the import itself, which alone knows them).
+- a welfare-registry import (written in bulk, no post_save) queues, in each chunk's
+  transaction, the villages the chunk wrote to and moved registrants out of (the import alone
+  knows them; a job that fails part-way leaves nothing unqueued).
 
 Writes that fire no signal (QuerySet.update, bulk writes, raw SQL) call
 monitoring.rollup.queue_changes themselves: a survey's member flags, a withdrawal of consent, the
@@ -41,25 +41,9 @@ def _queue_households_of_person(sender, instance, created=False, **kwargs):
     queue_changes(person_ids=[instance.pk])
 
 
-def _queue_import(sender, job, **kwargs):
-    if sender != "welfare_registry":
-        return
-    from households.models import WelfareRegistrant  # noqa: PLC0415
-
-    from .rollup import queue_changes  # noqa: PLC0415
-
-    codes = (
-        WelfareRegistrant.objects.filter(import_job_id=job.pk)
-        .values_list("area_id", flat=True)
-        .distinct()
-    )
-    queue_changes(village_codes=list(codes))
-
-
 def connect() -> None:
     from households.models import Membership, Person, RegistrantFinding  # noqa: PLC0415
     from households.surveys.models import ClassificationResult  # noqa: PLC0415
-    from ppaos.imports.signals import import_job_finished  # noqa: PLC0415
     from referrals.models import Referral  # noqa: PLC0415
 
     for model in (Referral, RegistrantFinding):
@@ -75,4 +59,3 @@ def connect() -> None:
     post_save.connect(
         _queue_households_of_person, sender=Person, dispatch_uid="monitoring-hh-Person"
     )
-    import_job_finished.connect(_queue_import, dispatch_uid="monitoring-import")

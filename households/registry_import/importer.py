@@ -135,8 +135,7 @@ class WelfareRegistryRun(ImportRun):
             moved_from = staging.villages_moved_out_of()
             created, updated, written_to = staging.upsert_registrants(job_id=self.job_id)
             # Both ends of every change, queued in the chunk's transaction: a job that fails or
-            # stops after some chunks leaves no village's figures stale (the job-finished
-            # signal comes only at the end).
+            # stops after some chunks leaves no village's figures stale.
             queue_changes(village_codes=sorted({*moved_from, *written_to}))
             unchanged = staged - created - updated
         staging.clear_stage()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.db import connection
 
 from ppaos.imports.copy_staging import NULL
-from ppaos.imports.copy_staging import plain as _plain
 from ppaos.imports.copy_staging import text as _text
 
 from .rules import RegistrantRow
@@ -69,24 +68,14 @@ def drop_staging_tables() -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
 
 
-def stage_line(row: RegistrantRow) -> str:
-    """One COPY text-format line for a valid row."""
-    return (
-        f"{row.row_number}\t{row.national_id}\t{_text(row.title)}\t{_text(row.first_name)}\t"
-        f"{_text(row.last_name)}\t{_plain(row.birth_date)}\t{_plain(row.sex)}\t"
-        f"{_text(row.house_number)}\t{_plain(row.village_number)}\t{row.area_code}\t"
-        f"{_plain(row.postal_code)}\t{_plain(row.phone)}\t{_plain(row.annual_income)}\t"
-        f"{_text(row.card_status)}\t{_plain(row.registration_date)}\n"
-    )
-
-
 _CACHE_LIMIT = 300_000  # distinct values remembered per column kind and file
 
 
 class StageLines:
-    """`stage_line` for one file, faster: the COPY form of each distinct text, date and amount
-    is remembered (a registry export repeats its names, titles, dates and incomes endlessly),
-    so a row costs dictionary look-ups instead of escaping and formatting every value."""
+    """The COPY text-format lines of one file's valid rows. The COPY form of each distinct
+    text, date and amount is remembered (a registry export repeats its names, titles, dates and
+    incomes endlessly), so a row costs dictionary look-ups instead of escaping and formatting
+    every value."""
 
     __slots__ = ("_texts", "_dates", "_amounts")
 
@@ -206,8 +195,8 @@ def create_missing_villages() -> list[str]:
 
 def villages_moved_out_of() -> list[str]:
     """The villages that staged rows move registrants out of (read before the upsert: its
-    RETURNING sees only the new rows). Their figures are queued by the caller: the import fires no
-    signal per row, and the job-finished signal knows only the villages written to."""
+    RETURNING sees only the new rows). Their figures are queued by the caller with the villages
+    written to: the import fires no signal per row."""
     with connection.cursor() as cursor:
         # One index probe per staged row: the stage is a chunk, the registry may hold millions
         # (with the TEMP table's row count unknown, the planner would hash the whole registry

@@ -81,7 +81,6 @@ class PageLookups:
         self.key_status = dict(
             SurveySourceKey.objects.filter(key__in=list(keys)).values_list("key", "survey__status")
         )
-        self.keys = set(self.key_status)
         # Each value is probed in its table's index (LATERAL … LIMIT 1): a join the planner
         # may choose instead (sorting or hashing the whole table, whose statistics are stale
         # inside the import's one long transaction) grows with the registry, page after page.

@@ -45,6 +45,7 @@ from ppaos.areas.models import Area, AreaLevel
 from ppaos.audit.services import record_audit_event
 from ppaos.imports import copy_staging
 from ppaos.imports.columns import RowError
+from ppaos.imports.services import batch_pause
 from ppaos.thai.thai_id import NationalIdError, normalize_national_id
 
 from ..models import (
@@ -71,12 +72,6 @@ PAGE = 2000  # households per page: looked up, planned and written together
 
 def _page_size() -> int:
     return int(os.environ.get("SURVEY_IMPORT_PAGE_HOUSEHOLDS") or PAGE)
-
-
-def _page_pause() -> float:
-    # IMPORT_BATCH_PAUSE (the framework's, 0 in normal use): seconds between pages, so the
-    # crash-safety test can stop a worker part-way through the write.
-    return float(os.environ.get("IMPORT_BATCH_PAUSE") or 0)
 
 
 WARNING = "warning."  # error codes that do not reject the row (copy_staging.rejected_row_count)
@@ -189,7 +184,9 @@ def write_staged_households(
     parts = instrument_parts(instrument)
     planner = bulk.Planner(actor=actor, job=job, parts=parts, instrument=instrument)
     last = -1
-    page_size, pause = _page_size(), _page_pause()
+    # The framework's pause between batches (0 in normal use) also parts the pages, so the
+    # crash-safety test can stop a worker part-way through the write.
+    page_size, pause = _page_size(), batch_pause()
     with translation.override("th"):
         while True:
             with connection.cursor() as cursor:
@@ -393,7 +390,7 @@ def _plan_household(values, members, villages, column_names, lookups, seen, plan
         key = values.get("submission_uuid")
         if key and key in seen.keys:
             return seen.slow(key, members)  # this page's survey: the services decide
-        if key and key in lookups.keys:
+        if key and key in lookups.key_status:
             # An earlier import's survey: unchanged when submitted or verified (as `_write`
             # finds it, with nothing written), else updated through the services.
             if _unchanged(lookups.key_status[key]):
@@ -578,7 +575,7 @@ def _write(actor, job, values, members, villages, parts, column_names):
     fiscal_year = values["fiscal_year"]
     if survey is None and household is not None:
         survey = Survey.objects.filter(household=household, fiscal_year=fiscal_year).first()
-    if survey is not None and not transitions.allows(survey.status, transitions.EDIT):
+    if survey is not None and _unchanged(survey.status):
         return "unchanged", []
     surveyed_on = dt.date.fromisoformat(values["surveyed_on"])
     ids = _member_ids(members)

@@ -16,18 +16,21 @@ from decimal import Decimal
 
 from django.db import connection, models
 
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# COPY's text format: these four characters escaped, NULL written as \N (every COPY of the
+# project formats its values with these: ppaos/imports/copy_staging.py too).
+ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
 
 
-def _text(value) -> str:
-    """A value as COPY's text format writes it (None is NULL)."""
+def copy_text(value) -> str:
+    """One value as COPY's text format writes it (None is NULL; strings escaped)."""
     kind = type(value)
     if kind is str:
-        return value.translate(_ESCAPE)
+        return value.translate(ESCAPE)
     if kind is int:
         return str(value)
     if value is None:
-        return "\\N"
+        return NULL
     if value is True:
         return "t"
     if value is False:
@@ -36,7 +39,7 @@ def _text(value) -> str:
         return str(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return str(value).translate(_ESCAPE)
+    return str(value).translate(ESCAPE)
 
 
 class _Stream:
@@ -78,22 +81,17 @@ def copy_lines(model, columns: list[str], lines) -> int:
     return stream.count
 
 
-def copy_text(value) -> str:
-    """One value as COPY's text format writes it (None is NULL; strings escaped)."""
-    return _text(value)
-
-
 def _formatter(field):
     if isinstance(field, models.JSONField):
         encoder = field.encoder
 
         def json_text(value) -> str:
             if value is None:
-                return "\\N"
-            return json.dumps(value, cls=encoder, ensure_ascii=False).translate(_ESCAPE)
+                return NULL
+            return json.dumps(value, cls=encoder, ensure_ascii=False).translate(ESCAPE)
 
         return json_text
-    return _text
+    return copy_text
 
 
 def reserve_ids(model, count: int) -> list[int]:

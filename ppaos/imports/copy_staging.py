@@ -14,16 +14,15 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from ppaos.core.copy_rows import ESCAPE, NULL
+
 ERRORS = "ppaos_import_errors"
 ERROR_COLUMNS = ("row_number", "column_name", "value", "code", "message_th", "message_en")
-
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-NULL = "\\N"
 
 
 def text(value: str | None) -> str:
     """A text value for a COPY text-format line (escaped; None is NULL)."""
-    return NULL if value is None else value.translate(_ESCAPE)
+    return NULL if value is None else value.translate(ESCAPE)
 
 
 def plain(value) -> str:

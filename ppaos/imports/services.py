@@ -41,7 +41,6 @@ from .importers import Importer, ImportRun, importer_for, registered_importers
 from .locks import JobLock, lock_writes_of
 from .models import ColumnMapping, ImportJob, ImportStatus
 from .readers import MarkerRow, OverlongRow, SpreadsheetError, check_zip_integrity
-from .signals import import_job_finished
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,9 @@ def _batch_rows() -> int:
     return int(os.environ.get("IMPORT_BATCH_ROWS") or DEFAULT_BATCH_ROWS)
 
 
-def _batch_pause() -> float:
+def batch_pause() -> float:
+    """IMPORT_BATCH_PAUSE: seconds between batches (0 in normal use; tests stop a worker
+    part-way with it)."""
     return float(os.environ.get("IMPORT_BATCH_PAUSE") or 0)
 
 
@@ -544,7 +545,7 @@ def _checked_batches(job, rows, run: ImportRun, headers: list[str] = ()):
     """Hand the non-blank rows to the importer a batch (IMPORT_BATCH_ROWS rows, streamed, never
     held) at a time; yield each batch's COPY lines (valid rows, row errors) and the file's row
     number of its last row. Progress (rows done, rejected so far) is written after each batch."""
-    batch_rows, pause = _batch_rows(), _batch_pause()
+    batch_rows, pause = _batch_rows(), batch_pause()
     check_rows = run.check_rows
     seen = [0, 0, 0]
     overlong: list[str] = []
@@ -805,8 +806,6 @@ def _finish(job, status, created, updated, unchanged, groups, report_name, run) 
         finished_at=timezone.now(),
     )
     details = run.after_write(job)
-    if not job.dry_run and status != ImportStatus.FAILED:
-        import_job_finished.send(sender=job.kind, job=job)
     record_audit_event(
         actor=job.created_by,
         action="import.job_finished",

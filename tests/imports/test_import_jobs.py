@@ -324,7 +324,7 @@ def test_a_failure_in_the_writing_thread_fails_the_job_saying_which_rows_were_wr
     assert "สร้างใหม่ 200 รายการ" in job.error_message_th
     assert "up to row 201 of the file had been written" in job.error_message
     assert "nothing was written" not in job.error_message
-    # The committed chunk's villages wait for the roll-ups (no job-finished signal comes), and
+    # The committed chunk's villages wait for the roll-ups (the job never finished), and
     # the failure's audit row says how much stayed written.
     from monitoring.models import PendingVillage
 
