@@ -15,7 +15,7 @@ from ppaos.imports.copy_staging import error_line
 from ppaos.imports.importers import Importer, ImportRun
 from ppaos.imports.readers import SpreadsheetError
 
-from . import staging
+from . import index_upkeep, staging
 from .rules import (
     FIELDS,
     SYNONYMS,
@@ -57,6 +57,9 @@ class WelfareRegistryImporter(Importer):
     def start(self, *, job, plan) -> WelfareRegistryRun:
         return WelfareRegistryRun(job, plan)
 
+    def repair_writes(self) -> None:
+        index_upkeep.restore_indexes(kind=self.kind)
+
 
 class WelfareRegistryRun(ImportRun):
     """One registry file: rows read by a RowReader built for its columns, staged, upserted."""
@@ -74,6 +77,7 @@ class WelfareRegistryRun(ImportRun):
         self.first_row_of: dict[int, int] = {}
         self.villages: list[str] = []
         self.line_writer = staging.StageLines()
+        self.deferred_indexes = False
 
     def check_rows(self, rows):
         """Read and check a batch of rows: (COPY lines of valid rows, of errors, rows rejected)."""
@@ -141,8 +145,18 @@ class WelfareRegistryRun(ImportRun):
         staging.clear_stage()
         return staged, created, updated, unchanged
 
+    def begin_writes(self, job) -> None:
+        # A file at least as large as the registry is written without the secondary indexes,
+        # built again in end_writes (index_upkeep.py). The job's row count is the reader's
+        # estimate until the last row is read.
+        if index_upkeep.should_defer(job.rows_total):
+            self.deferred_indexes = index_upkeep.drop_indexes(kind=self.job.kind)
+
+    def end_writes(self) -> None:
+        index_upkeep.restore_indexes(kind=self.job.kind)
+
     def after_write(self, job) -> dict:
-        return {"villages_created": len(self.villages)}
+        return {"villages_created": len(self.villages), "indexes_deferred": self.deferred_indexes}
 
 
 welfare_registry_importer = WelfareRegistryImporter()

@@ -16,7 +16,9 @@ The worker calls, per job: `importer.check_columns(plan)` once the header row is
 rows (a streamed batch of thousands: the hot loop is the importer's own), and inside the one write
 transaction `run.create_stage()`, `run.write_staged(dry_run=...)` after each chunk copied into
 `run.stage_table`, and `run.after_write(job)` before the job's result is recorded (an importer
-with `commit_chunks`: each `write_staged` in a transaction of its own, while rows are read).
+with `commit_chunks`: each `write_staged` in a transaction of its own, while rows are read,
+between `run.begin_writes(job)` and `run.end_writes()`; `importer.repair_writes()` when a worker
+connects and none of the kind's jobs runs).
 """
 
 from __future__ import annotations
@@ -68,6 +70,16 @@ class ImportRun:
 
     def after_write(self, job) -> dict:
         return {}
+
+    def begin_writes(self, job) -> None:
+        """Called once before the first chunk of an importer that commits chunks is written,
+        outside any transaction: the run may prepare its tables for a bulk write (the registry
+        drops indexes it will build again in `end_writes`)."""
+
+    def end_writes(self) -> None:
+        """Called after the last chunk is written (before the job's result is recorded) and
+        again when the run ends in any way, even failing: undo what `begin_writes` did. Must be
+        idempotent."""
 
 
 class Importer:
@@ -142,6 +154,10 @@ class Importer:
 
     def start(self, *, job, plan: ColumnPlan) -> ImportRun:
         raise NotImplementedError
+
+    def repair_writes(self) -> None:
+        """Called when a worker (re)connects and no job of this kind is running: undo what a
+        run whose worker died left half-done (`ImportRun.begin_writes`)."""
 
 
 _REGISTERED: dict[str, Importer] = {}

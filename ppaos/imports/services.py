@@ -157,6 +157,27 @@ def requeue_waiting_jobs() -> int:
     return handed
 
 
+def repair_interrupted_writes() -> int:
+    """Have every importer with no job running undo what a run whose worker died left
+    half-done (`Importer.repair_writes`: the registry builds the indexes such a run dropped).
+    Called when a worker (re)connects to the broker. Returns how many importers were asked."""
+    from .selectors import import_job_is_running
+
+    running = {
+        job.kind
+        for job in ImportJob.objects.filter(
+            status__in=[ImportStatus.VALIDATING, ImportStatus.IMPORTING]
+        ).only("pk", "kind")
+        if import_job_is_running(job)
+    }
+    asked = 0
+    for kind, importer in registered_importers().items():
+        if kind not in running:
+            importer.repair_writes()
+            asked += 1
+    return asked
+
+
 # ---------------------------------------------------------------------------------------------
 # Web side: create, re-run, map columns
 
@@ -505,6 +526,12 @@ def _run_importer(job: ImportJob) -> None:
             run.drop_stage()
         except Exception:
             logger.warning("could not drop the staging table", exc_info=True)
+        if importer.commit_chunks and not job.dry_run:
+            try:
+                run.end_writes()
+            except Exception:
+                # The next worker to connect tries again (repair_interrupted_writes).
+                logger.warning("could not end the run's bulk write", exc_info=True)
 
 
 def _overlong_error(row_number: int, cells: OverlongRow, headers: list[str]) -> str:
@@ -753,7 +780,7 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
         for name, value in counts.items():
             setattr(job, name, value)
 
-    pending, last_row = 0, 0
+    pending, last_row, begun = 0, 0, False
     for batch in batches:
         if batch is _ABORT:
             raise _Aborted
@@ -762,10 +789,14 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
         copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
         pending += len(stage_lines)
         if pending >= chunk_rows:
+            if not begun:
+                run.begin_writes(job)
+                begun = True
             commit_chunk(last_row)
             pending = 0
     if pending:
         commit_chunk(last_row)
+    run.end_writes()  # before the job is finished: a finished import is fully indexed
     with transaction.atomic():
         _record_result(job, run, totals)
     logger.info(
