@@ -58,7 +58,7 @@ class WelfareRegistryImporter(Importer):
         return WelfareRegistryRun(job, plan)
 
     def repair_writes(self) -> None:
-        index_upkeep.restore_indexes(kind=self.kind)
+        index_upkeep.restore_indexes()
 
 
 class WelfareRegistryRun(ImportRun):
@@ -145,15 +145,16 @@ class WelfareRegistryRun(ImportRun):
         staging.clear_stage()
         return staged, created, updated, unchanged
 
-    def begin_writes(self, job) -> None:
-        # A file at least as large as the registry is written without the secondary indexes,
-        # built again in end_writes (index_upkeep.py). The job's row count is the reader's
-        # estimate until the last row is read.
-        if index_upkeep.should_defer(job.rows_total):
+    def after_first_chunk(self, job, *, staged: int, changed: int) -> None:
+        # The rest of a file at least as large as the registry is written without the secondary
+        # indexes, built again in end_writes (index_upkeep.py).
+        rows_left = job.rows_total - job.written_through_row  # the reader's estimate
+        if index_upkeep.should_defer(rows_left=rows_left, changed=changed, staged=staged):
             self.deferred_indexes = index_upkeep.drop_indexes(kind=self.job.kind)
 
     def end_writes(self) -> None:
-        index_upkeep.restore_indexes(kind=self.job.kind)
+        index_upkeep.release_deferral()
+        index_upkeep.restore_indexes()
 
     def after_write(self, job) -> dict:
         return {"villages_created": len(self.villages), "indexes_deferred": self.deferred_indexes}

@@ -1,19 +1,28 @@
-"""Deferred index upkeep of the registrant table for very large registry files (issue 14).
+"""Deferred upkeep of the registrant's secondary indexes for very large registry files (issue 14).
 
-Keeping the trigram, duplicate-name and area indexes up to date row by row is most of what a
-million-row upsert costs PostgreSQL (55 s against 29 s without them, benchmarks/
-import_registry.py); building them once afterwards takes about 11 s. So an import whose file is
-at least as large as the registry it writes into, and at least `IMPORT_DEFER_INDEX_ROWS` rows,
-drops those indexes before its first chunk and builds them again after its last, before the job
-is marked finished. The national-ID unique index (the upsert's conflict target), the primary
-key and the public ID stay, so the upsert and every look-up by ID stay exact; only name search
-and area lists read the table without an index meanwhile (slower, never wrong).
+Keeping the trigram (name search), duplicate-name and area indexes up to date row by row is most
+of what a million-row upsert costs PostgreSQL: 55 s against 29 s without them; building them once
+afterwards takes about 8 s (benchmarks/import_registry.py). Deferring the trigram index alone
+gained nothing: at a million rows the two b-trees cost as much. So an import that will still
+write at least `IMPORT_DEFER_INDEX_ROWS` rows, at least as many as the registry already holds,
+and whose first chunk changed most of its rows (a re-export of an unchanged registry writes
+almost nothing and keeps them), drops those three indexes after its first chunk and builds them
+again after its last, before the job is marked finished. The national-ID unique index (the
+upsert's conflict target), the primary key and the public ID stay, so the upsert and every
+look-up by ID stay exact. Meanwhile (about 40 s for a million rows) name search, the survey
+import's duplicate-name probe and area lists read the table without an index: slower, never
+wrong; each query is planned again, so they are fast as soon as the indexes are back. A streaming
+replica replays the drop like any DDL (its conflicting queries wait or are cancelled).
 
-The indexes are the model's own (`WelfareRegistrant._meta.indexes`), dropped and created by
-Django's schema editor: one definition, no SQL copy of it. Every path that can leave them
-missing builds them again: the job's end, its failure (the framework's finally), a re-run of
-a job whose worker died, and a worker (re)connecting to the broker when no registry import is
-running (`restore_indexes`, via `Importer.repair_writes`).
+A run that dropped them holds a shared session-level advisory lock (`DEFERRED_KEY`) on its
+connection until it has finished writing. They are built again only under that key's exclusive
+lock, taken without waiting: so nothing builds them under a run still writing without them (two
+overlapping imports: the last to finish builds them), and a run whose worker died lets go of the
+key with its connection. Every path that can leave them missing builds them again: the job's
+end, its failure (the framework's finally), a worker connecting to the broker, and the periodic
+`ppaos.imports.repair_interrupted_writes` task (`restore_indexes`, through
+`Importer.repair_writes`). Only the indexes named here are dropped and built, from the model's
+own definitions (Django's schema editor), and never while migrations are unapplied (a deploy).
 """
 
 from __future__ import annotations
@@ -23,79 +32,113 @@ import os
 import time
 
 from django.db import OperationalError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
 from households.models import WelfareRegistrant
 from ppaos.imports.locks import lock_writes_of
 
 logger = logging.getLogger(__name__)
 
-DEFER_MIN_ROWS = 200_000  # IMPORT_DEFER_INDEX_ROWS: smaller files keep the indexes
-# How long dropping the indexes may wait for a query reading the table; past it, the import
-# keeps the indexes (a long report must not hold every registry read up behind the drop).
+DEFERRED_INDEXES = ("registrant_name_trgm", "registrant_dup_idx", "registrant_area_house_idx")
+DEFER_MIN_ROWS = 200_000  # IMPORT_DEFER_INDEX_ROWS (0: never defer)
+DEFERRED_KEY = (0x50_50_41_49, 1)  # "PPAI", 1: a run is writing without the deferred index
+# How long dropping the index may wait for a query reading the table; past it, the import keeps
+# the index (a long report must not hold every registry read up behind the drop).
 DROP_LOCK_TIMEOUT = "3s"
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 def defer_min_rows() -> int:
-    return int(os.environ.get("IMPORT_DEFER_INDEX_ROWS") or DEFER_MIN_ROWS)
+    value = os.environ.get("IMPORT_DEFER_INDEX_ROWS", "")
+    return int(value) if value.strip() else DEFER_MIN_ROWS
 
 
-def deferrable_indexes() -> list:
-    return list(WelfareRegistrant._meta.indexes)
+def _indexes() -> list:
+    return [i for i in WelfareRegistrant._meta.indexes if i.name in DEFERRED_INDEXES]
 
 
 def missing_indexes() -> list:
+    """The deferred indexes the table lacks now."""
     with connection.cursor() as cursor:
-        present = set(
-            connection.introspection.get_constraints(cursor, WelfareRegistrant._meta.db_table)
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = %s",
+            [WelfareRegistrant._meta.db_table],
         )
-    return [index for index in deferrable_indexes() if index.name not in present]
+        present = {name for (name,) in cursor.fetchall()}
+    return [index for index in _indexes() if index.name not in present]
 
 
-def should_defer(file_rows: int) -> bool:
-    """Whether a file of about `file_rows` rows is worth writing without the indexes: it is at
-    least DEFER_MIN_ROWS rows and at least as large as the registry already is (building the
-    indexes afterwards then costs less than keeping them row by row)."""
-    if file_rows < defer_min_rows():
+def should_defer(*, rows_left: int, changed: int, staged: int) -> bool:
+    """Whether the rest of a file is worth writing without the indexes: at least
+    IMPORT_DEFER_INDEX_ROWS rows still to write (the reader's estimate), at least as many as
+    the registry holds, and the first chunk changed (created or updated) at least half of its
+    rows. Building them once then costs less than keeping them up row by row."""
+    minimum = defer_min_rows()
+    if minimum <= 0 or rows_left < minimum or not staged or changed * 2 < staged:
         return False
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {WelfareRegistrant._meta.db_table}")
-        return file_rows >= cursor.fetchone()[0]
+        return rows_left >= cursor.fetchone()[0]
 
 
 def drop_indexes(*, kind: str) -> bool:
-    """Drop the deferrable indexes (under the kind's write lock, so no chunk of another
-    registry import is half-written). Returns False, keeping them, when a reader of the table
-    holds it past DROP_LOCK_TIMEOUT."""
+    """Hold the shared deferral key on this connection and drop the indexes (under the kind's
+    write lock, so no chunk of another registry import is half-written). Returns False, keeping
+    them, when a reader of the table holds it past DROP_LOCK_TIMEOUT."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", list(DEFERRED_KEY))
     try:
         with transaction.atomic():
             lock_writes_of(kind)
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = %s", [DROP_LOCK_TIMEOUT])
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [DROP_LOCK_TIMEOUT])
             with connection.schema_editor(atomic=False) as editor:
-                for index in deferrable_indexes():
+                for index in _indexes():
                     editor.remove_index(WelfareRegistrant, index)  # DROP INDEX IF EXISTS
-    except OperationalError:
+    except OperationalError as exc:
+        release_deferral()
+        if getattr(exc.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
+            raise
         logger.info("registrant indexes kept: the table was busy for %s", DROP_LOCK_TIMEOUT)
         return False
     return True
 
 
-def restore_indexes(*, kind: str) -> int:
-    """Build every deferrable index that is missing, each in a transaction of its own under the
-    kind's write lock (two restorers never build one index twice; chunks of another registry
-    import wait between builds, not behind a half-built index). One after the other: building
-    them on two connections at once saved 1.7 s of 8.8 at a million rows, and the memory given
-    to the build (64 MB to 1 GB) changed nothing measurable. Returns how many were built."""
-    built = 0
-    began = time.monotonic()
-    for index in deferrable_indexes():
-        with transaction.atomic():
-            lock_writes_of(kind)
-            if index.name not in {missing.name for missing in missing_indexes()}:
-                continue
-            with connection.schema_editor(atomic=False) as editor:
+def release_deferral() -> None:
+    """Let go of the shared deferral key this connection holds (a no-op without it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_unlock_shared(%s, %s) FROM pg_locks WHERE locktype = 'advisory' "
+            "AND pid = pg_backend_pid() AND mode = 'ShareLock' AND granted "
+            "AND classid = %s::oid AND objid = %s::oid AND objsubid = 2",
+            [*DEFERRED_KEY, *DEFERRED_KEY],
+        )
+
+
+def _migrations_pending() -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def restore_indexes() -> int:
+    """Build the missing indexes if no run is writing without them (the deferral key's
+    exclusive lock is free), in a transaction of their own, one after the other: building them
+    on two connections at once saved 1.7 s of 8.8 at a million rows, and the memory given to the
+    build (64 MB to 1 GB) changed nothing measurable. Returns how many were built."""
+    if not missing_indexes():
+        return 0
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", list(DEFERRED_KEY))
+            if not cursor.fetchone()[0]:
+                return 0  # a run still writes without them; it builds them at its end
+        missing = missing_indexes()
+        if not missing or _migrations_pending():
+            return 0
+        began = time.monotonic()
+        with connection.schema_editor(atomic=False) as editor:
+            for index in missing:
                 editor.add_index(WelfareRegistrant, index)
-            built += 1
-    if built:
-        logger.info("registrant indexes: %d built in %.1f s", built, time.monotonic() - began)
-    return built
+    logger.info("registrant indexes: %d built in %.1f s", len(missing), time.monotonic() - began)
+    return len(missing)

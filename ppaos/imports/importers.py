@@ -17,8 +17,8 @@ rows (a streamed batch of thousands: the hot loop is the importer's own), and in
 transaction `run.create_stage()`, `run.write_staged(dry_run=...)` after each chunk copied into
 `run.stage_table`, and `run.after_write(job)` before the job's result is recorded (an importer
 with `commit_chunks`: each `write_staged` in a transaction of its own, while rows are read,
-between `run.begin_writes(job)` and `run.end_writes()`; `importer.repair_writes()` when a worker
-connects and none of the kind's jobs runs).
+`run.after_first_chunk(...)` after the first and `run.end_writes()` after the last;
+`importer.repair_writes()` when a worker connects, and periodically).
 """
 
 from __future__ import annotations
@@ -71,15 +71,16 @@ class ImportRun:
     def after_write(self, job) -> dict:
         return {}
 
-    def begin_writes(self, job) -> None:
-        """Called once before the first chunk of an importer that commits chunks is written,
-        outside any transaction: the run may prepare its tables for a bulk write (the registry
-        drops indexes it will build again in `end_writes`)."""
+    def after_first_chunk(self, job, *, staged: int, changed: int) -> None:
+        """Called once, outside any transaction, after the first chunk of an importer that
+        commits chunks is committed and before the next is written (`staged` rows in it,
+        `changed` of them created or updated): the run may prepare its tables for the rest of
+        a bulk write (the registry drops an index it builds again in `end_writes`)."""
 
     def end_writes(self) -> None:
         """Called after the last chunk is written (before the job's result is recorded) and
-        again when the run ends in any way, even failing: undo what `begin_writes` did. Must be
-        idempotent."""
+        again when the run ends in any way, even failing: undo what `after_first_chunk` did.
+        Must be idempotent."""
 
 
 class Importer:
@@ -156,8 +157,9 @@ class Importer:
         raise NotImplementedError
 
     def repair_writes(self) -> None:
-        """Called when a worker (re)connects and no job of this kind is running: undo what a
-        run whose worker died left half-done (`ImportRun.begin_writes`)."""
+        """Called when a worker (re)connects to the broker: undo what a
+        run whose worker died left half-done (`ImportRun.after_first_chunk`). Also called
+        periodically, with jobs of the kind running: it must leave a running job's work alone."""
 
 
 _REGISTERED: dict[str, Importer] = {}

@@ -45,7 +45,10 @@ def import_job_is_running(job: ImportJob) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND classid = %s::oid AND objid = %s::oid AND objsubid = 2",
+            "AND classid = %s::oid AND objid = %s::oid AND objsubid = 2 "
+            # Advisory locks are cluster-wide: a job of the same id in another database (a
+            # staging copy, the test databases) is not this one.
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [JOB_LOCK_NAMESPACE, job.pk],
         )
         return cursor.fetchone()[0] > 0

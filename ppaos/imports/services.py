@@ -158,24 +158,14 @@ def requeue_waiting_jobs() -> int:
 
 
 def repair_interrupted_writes() -> int:
-    """Have every importer with no job running undo what a run whose worker died left
-    half-done (`Importer.repair_writes`: the registry builds the indexes such a run dropped).
-    Called when a worker (re)connects to the broker. Returns how many importers were asked."""
-    from .selectors import import_job_is_running
-
-    running = {
-        job.kind
-        for job in ImportJob.objects.filter(
-            status__in=[ImportStatus.VALIDATING, ImportStatus.IMPORTING]
-        ).only("pk", "kind")
-        if import_job_is_running(job)
-    }
-    asked = 0
-    for kind, importer in registered_importers().items():
-        if kind not in running:
-            importer.repair_writes()
-            asked += 1
-    return asked
+    """Have every importer undo what a run whose worker died left half-done
+    (`Importer.repair_writes`: the registry builds the index such a run dropped, unless a run
+    still writes without it). Called when a worker (re)connects to the broker and periodically
+    (CELERY_BEAT_SCHEDULE). Returns how many importers were asked."""
+    importers = registered_importers().values()
+    for importer in importers:
+        importer.repair_writes()
+    return len(importers)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -755,6 +745,7 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
     }
+    job_counts_before = totals["created"] + totals["updated"]  # a resumed run's earlier chunks
     waited = [0.0]
 
     def commit_chunk(last_row: int) -> None:
@@ -780,7 +771,7 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
         for name, value in counts.items():
             setattr(job, name, value)
 
-    pending, last_row, begun = 0, 0, False
+    pending, last_row = 0, 0
     for batch in batches:
         if batch is _ABORT:
             raise _Aborted
@@ -789,14 +780,20 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
         copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
         pending += len(stage_lines)
         if pending >= chunk_rows:
-            if not begun:
-                run.begin_writes(job)
-                begun = True
+            first = not totals["staged"]
             commit_chunk(last_row)
             pending = 0
+            if first:
+                changed = totals["created"] + totals["updated"] - job_counts_before
+                run.after_first_chunk(job, staged=totals["staged"], changed=changed)
     if pending:
         commit_chunk(last_row)
-    run.end_writes()  # before the job is finished: a finished import is fully indexed
+    try:
+        run.end_writes()  # before the job is finished: what it deferred is done
+    except Exception:
+        # Every row is written: the result is recorded all the same; the framework's finally,
+        # the next worker to connect and the periodic repair try again.
+        logger.warning("import job %s: could not end the bulk write", job.pk, exc_info=True)
     with transaction.atomic():
         _record_result(job, run, totals)
     logger.info(

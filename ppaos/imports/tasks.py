@@ -27,3 +27,8 @@ def run_import_job_task(job_id: int) -> str | None:
 @shared_task(name="ppaos.imports.requeue_waiting_jobs")
 def requeue_waiting_jobs() -> int:
     return services.requeue_waiting_jobs()
+
+
+@shared_task(name="ppaos.imports.repair_interrupted_writes")
+def repair_interrupted_writes() -> int:
+    return services.repair_interrupted_writes()

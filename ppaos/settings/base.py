@@ -224,13 +224,16 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 # Periodic tasks (Celery beat), all in one table: overdue referral reminders each morning (at
-# most one a day); monitoring roll-ups drain queued villages every 5 minutes and rebuild nightly.
+# most one a day); monitoring roll-ups drain queued villages every 5 minutes and rebuild nightly;
+# imports repair what a dead worker left half-done every 10 minutes.
 CELERY_BEAT_SCHEDULE = {
     "referral-overdue-reminders": {
         "task": "referrals.send_overdue_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
     "monitoring-drain": {"task": "monitoring.drain_pending_villages", "schedule": 300.0},
+    # What an import whose worker died left half-done (the registry's deferred index).
+    "imports-repair": {"task": "ppaos.imports.repair_interrupted_writes", "schedule": 600.0},
     "monitoring-rebuild": {"task": "monitoring.full_rebuild", "schedule": 86400.0},
     "privacy-data-request-reminders": {  # the 30-day clock of data-subject requests
         "task": "privacy.tasks.send_data_request_reminders",

@@ -1,11 +1,13 @@
-"""A registry file at least as large as the registry is written without the registrant's
-secondary indexes, which are always built again: at the job's end, when it fails part-way, and
-when a worker connects after one died part-way (households/registry_import/index_upkeep.py)."""
+"""A registry file at least as large as the registry is written, after its first chunk, without
+the registrant's name, duplicate-name and area indexes, which are always built again: before the
+job finishes, when it fails part-way, when ending the write fails, and when a worker connects
+after one died part-way (households/registry_import/index_upkeep.py)."""
 
 import threading
 import time
 import uuid
 
+import psycopg2
 import pytest
 from django.db import connection, connections
 
@@ -20,7 +22,6 @@ from tests.worker import start_worker, stop_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-INDEXES = {index.name for index in WelfareRegistrant._meta.indexes}
 SMALL_CHUNKS = {
     "IMPORT_BATCH_ROWS": "50",
     "IMPORT_WRITE_CHUNK_ROWS": "100",
@@ -28,13 +29,28 @@ SMALL_CHUNKS = {
 }
 
 
-def missing() -> set[str]:
-    return {index.name for index in index_upkeep.missing_indexes()}
+def missing() -> bool:
+    """Whether the deferred indexes are all missing (True) or all there (False)."""
+    names = {index.name for index in index_upkeep.missing_indexes()}
+    assert names in (set(), set(index_upkeep.DEFERRED_INDEXES))
+    return bool(names)
 
 
 def deferred(job) -> bool:
     event = AuditEvent.objects.get(action="import.job_finished", object_id=str(job.public_id))
     return event.details["indexes_deferred"]
+
+
+def rows(first: int, last: int) -> list[list]:
+    return [good_row(n, village=1 + n % 5) for n in range(first, last + 1)]
+
+
+@pytest.fixture(autouse=True)
+def index_left_built():
+    yield
+    connection.close()
+    index_upkeep.restore_indexes()  # a failing test must not leave them dropped
+    assert not missing()
 
 
 @pytest.fixture
@@ -45,8 +61,8 @@ def small_chunks(monkeypatch):
 
 @pytest.fixture
 def seen_during_write(monkeypatch):
-    """The indexes missing while each chunk was written (recorded before its upsert)."""
-    seen: list[set[str]] = []
+    """Whether the indexes were missing as each chunk was written (before its upsert)."""
+    seen: list[bool] = []
     upsert = staging.upsert_registrants
 
     def recording(**kwargs):
@@ -57,40 +73,62 @@ def seen_during_write(monkeypatch):
     return seen
 
 
+@pytest.fixture
+def seen_when_finished(monkeypatch):
+    """Whether the indexes were missing when the job's result was recorded."""
+    seen: list[bool] = []
+    record = services._record_result
+
+    def recording(*args, **kwargs):
+        seen.append(missing())
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_record_result", recording)
+    return seen
+
+
 def test_a_file_larger_than_the_registry_is_written_without_the_indexes_then_they_are_built(
-    admin_user, tmp_path, small_chunks, seen_during_write
+    admin_user, tmp_path, small_chunks, seen_during_write, seen_when_finished, monkeypatch
 ):
-    rows = [good_row(n, village=1 + n % 5) for n in range(1, 501)]
-    job = run_in_process(admin_user, write_xlsx(tmp_path / "large.xlsx", rows))
+    job = run_in_process(admin_user, write_xlsx(tmp_path / "large.xlsx", rows(1, 500)))
 
     assert (job.status, job.created_count) == (ImportStatus.SUCCEEDED, 500)
-    assert len(seen_during_write) == 5 and all(s == INDEXES for s in seen_during_write)
-    assert missing() == set() and deferred(job)
+    # The first chunk decides; the other four are written without the indexes.
+    assert seen_during_write == [False, True, True, True, True]
+    assert seen_when_finished == [False] and deferred(job)
     deferred_state = registry_state()
 
-    # The same rows written with the indexes kept up row by row: the same registry.
+    # The same rows with the indexes kept up row by row: the same registry.
+    monkeypatch.setenv("IMPORT_DEFER_INDEX_ROWS", "0")  # never
     WelfareRegistrant.objects.all().delete()
     seen_during_write.clear()
-    kept = run_in_process(admin_user, write_xlsx(tmp_path / "again.xlsx", rows[:150]))
-    assert not deferred(kept) and all(s == set() for s in seen_during_write)
-    more = run_in_process(admin_user, write_xlsx(tmp_path / "rest.xlsx", rows[150:]))
-    assert more.created_count == 350
+    kept = run_in_process(admin_user, write_xlsx(tmp_path / "again.xlsx", rows(1, 500)))
+    assert kept.created_count == 500 and not deferred(kept)
+    assert seen_during_write == [False] * 5
     assert registry_state() == deferred_state
 
 
 def test_a_file_smaller_than_the_registry_keeps_the_indexes(
     admin_user, tmp_path, small_chunks, seen_during_write
 ):
-    run_in_process(
-        admin_user, write_xlsx(tmp_path / "first.xlsx", [good_row(n) for n in range(1, 401)])
-    )
+    run_in_process(admin_user, write_xlsx(tmp_path / "first.xlsx", rows(1, 400)))
     seen_during_write.clear()
-    job = run_in_process(
-        admin_user, write_xlsx(tmp_path / "update.xlsx", [good_row(n) for n in range(301, 601)])
-    )
+    job = run_in_process(admin_user, write_xlsx(tmp_path / "update.xlsx", rows(301, 600)))
     assert (job.created_count, job.unchanged_count) == (200, 100)
-    assert not deferred(job)
-    assert seen_during_write and all(s == set() for s in seen_during_write)
+    assert not deferred(job) and seen_during_write == [False] * 3
+
+
+def test_a_file_whose_first_chunk_changes_little_keeps_the_indexes(
+    admin_user, tmp_path, small_chunks, monkeypatch, seen_during_write
+):
+    monkeypatch.setenv("IMPORT_DEFER_INDEX_ROWS", "0")
+    run_in_process(admin_user, write_xlsx(tmp_path / "first.xlsx", rows(1, 100)))
+    monkeypatch.setenv("IMPORT_DEFER_INDEX_ROWS", "200")
+    seen_during_write.clear()
+    # 400 rows left against a registry of 100, but the first 100 are unchanged.
+    job = run_in_process(admin_user, write_xlsx(tmp_path / "again.xlsx", rows(1, 500)))
+    assert (job.created_count, job.unchanged_count) == (400, 100)
+    assert not deferred(job) and seen_during_write == [False] * 5
 
 
 def test_a_busy_registry_keeps_its_indexes_and_the_import_goes_on(
@@ -111,33 +149,62 @@ def test_a_busy_registry_keeps_its_indexes_and_the_import_goes_on(
     reader.start()
     try:
         assert holding.wait(10)
-        path = write_xlsx(tmp_path / "large.xlsx", [good_row(n) for n in range(1, 301)])
-        job = run_in_process(admin_user, path)
+        job = run_in_process(admin_user, write_xlsx(tmp_path / "large.xlsx", rows(1, 300)))
     finally:
         release.set()
         reader.join()
     assert (job.status, job.created_count) == (ImportStatus.SUCCEEDED, 300)
-    assert not deferred(job) and missing() == set()
+    assert not deferred(job) and not missing()
 
 
 def test_a_file_that_fails_part_way_leaves_the_indexes_built(
-    admin_user, tmp_path, small_chunks, monkeypatch
+    admin_user, tmp_path, small_chunks, monkeypatch, seen_during_write
 ):
     monkeypatch.setattr(xlsx_stream, "MAX_ROWS", 450)
-    path = write_xlsx(tmp_path / "too-long.xlsx", [good_row(n) for n in range(1, 601)])
-    job = run_in_process(admin_user, path)
+    job = run_in_process(admin_user, write_xlsx(tmp_path / "too-long.xlsx", rows(1, 600)))
 
     assert (job.status, job.error_code) == (ImportStatus.FAILED, "too_many_rows")
     assert 0 < job.written_through_row < 450
     assert WelfareRegistrant.objects.count() == job.created_count
-    assert missing() == set()
+    assert True in seen_during_write  # it was written without the indexes
+    assert not missing()
 
 
-def test_repair_builds_the_indexes_only_when_no_registry_import_runs(admin_user, tmp_path):
+def test_a_failure_to_build_the_indexes_neither_fails_the_import_nor_leaves_them_missing(
+    admin_user, tmp_path, small_chunks, monkeypatch, seen_when_finished
+):
+    build = index_upkeep.restore_indexes
+    calls = []
+
+    def failing_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk full")
+        return build()
+
+    monkeypatch.setattr(index_upkeep, "restore_indexes", failing_once)
+    job = run_in_process(admin_user, write_xlsx(tmp_path / "large.xlsx", rows(1, 500)))
+    # Every row was written: the job succeeds; the framework's finally builds them.
+    assert (job.status, job.created_count) == (ImportStatus.SUCCEEDED, 500)
+    assert seen_when_finished == [True] and len(calls) == 2
+    assert not missing()
+
+
+def test_repair_builds_the_indexes_only_when_no_run_writes_without_them(admin_user):
     index_upkeep.drop_indexes(kind="welfare_registry")
-    assert missing() == INDEXES
-    assert services.repair_interrupted_writes() >= 1
-    assert missing() == set()
+    index_upkeep.release_deferral()
+    assert missing()
+    # A run elsewhere (another worker's connection) still writes without them.
+    other = psycopg2.connect(**connection.get_connection_params())
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", index_upkeep.DEFERRED_KEY)
+        assert services.repair_interrupted_writes() >= 1
+        assert missing()
+    finally:
+        other.close()  # that worker is gone
+    services.repair_interrupted_writes()
+    assert not missing()
 
 
 @pytest.mark.worker
@@ -159,7 +226,7 @@ def test_a_worker_killed_while_the_indexes_were_dropped_leaves_them_built_by_the
         assert job.status == ImportStatus.VALIDATING
     finally:
         stop_worker(worker, kill=True)  # SIGKILL while the indexes are dropped
-    assert missing() == INDEXES
+    assert missing()
     connection.close()
 
     deadline = time.monotonic() + 20
@@ -167,11 +234,11 @@ def test_a_worker_killed_while_the_indexes_were_dropped_leaves_them_built_by_the
         time.sleep(0.1)
     worker = start_worker(name="import-indexes-2", env=SMALL_CHUNKS, queue=queue)
     try:
-        # Connecting to the broker, the worker builds them again: no job of the kind runs.
+        # Connecting to the broker, the worker builds them again: no run writes without them.
         deadline = time.monotonic() + 30
         while missing() and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert missing() == set()
+        assert not missing()
 
         services.restart_stalled_import_job(actor=admin_user, job=job)
         deadline = time.monotonic() + 90
@@ -181,4 +248,4 @@ def test_a_worker_killed_while_the_indexes_were_dropped_leaves_them_built_by_the
     finally:
         stop_worker(worker)
     assert (job.status, job.created_count) == (ImportStatus.SUCCEEDED, 2000)
-    assert WelfareRegistrant.objects.count() == 2000 and missing() == set()
+    assert WelfareRegistrant.objects.count() == 2000 and not missing()
