@@ -1,32 +1,36 @@
 """Deferred upkeep of the registrant's secondary indexes for very large registry files (issue 14).
 
-Keeping the trigram (name search), duplicate-name and area indexes up to date row by row is most
-of what a million-row upsert costs PostgreSQL: 55 s against 29 s without them; building them once
-afterwards takes about 8 s (benchmarks/import_registry.py). Deferring the trigram index alone
-gained nothing: at a million rows the two b-trees cost as much. So an import that will still
-write at least `IMPORT_DEFER_INDEX_ROWS` rows, at least as many as the registry already holds,
-and whose first chunk changed most of its rows (a re-export of an unchanged registry writes
-almost nothing and keeps them), drops those three indexes after its first chunk and builds them
-again after its last, before the job is marked finished. The national-ID unique index (the
-upsert's conflict target), the primary key and the public ID stay, so the upsert and every
-look-up by ID stay exact. Meanwhile (about 40 s for a million rows) name search, the survey
-import's duplicate-name probe and area lists read the table without an index: slower, never
-wrong; each query is planned again, so they are fast as soon as the indexes are back. A streaming
-replica replays the drop like any DDL (its conflicting queries wait or are cancelled).
+Keeping the trigram (name search), duplicate-name and area indexes up to date row by row is most of
+what a million-row upsert costs PostgreSQL: 55 s against 29 s without them; building them once
+afterwards takes about 8 s (benchmarks/import_registry.py). Deferring the trigram index alone gained
+nothing: at a million rows the two b-trees cost as much. So an import that will still write at least
+`IMPORT_DEFER_INDEX_ROWS` rows, at least as many as the registry already holds, and whose first
+chunk changed most of its rows (a re-export of an unchanged registry writes almost nothing and keeps
+them), drops those three indexes after its first chunk and builds them again after its last, before
+the job is marked finished (unless another import is still writing without them: the last to finish
+builds them). The build (a plain CREATE INDEX, about 8 s for a million rows) holds other writers of
+the table back, not its readers. The national-ID unique index (the upsert's conflict target), the
+primary key and the public ID stay, so the upsert and every look-up by ID stay exact. Meanwhile
+(about 40 s for a million rows) name search, the survey import's duplicate-name probe and area lists
+read the table without an index: slower, never wrong; each query is planned again, so they are fast
+as soon as the indexes are back. A streaming replica replays the drop like any DDL (its conflicting
+queries wait or are cancelled).
 
 A run that dropped them holds a shared session-level advisory lock (`DEFERRED_KEY`) on its
-connection until it has finished writing. They are built again only under that key's exclusive
-lock, taken without waiting: so nothing builds them under a run still writing without them (two
-overlapping imports: the last to finish builds them), and a run whose worker died lets go of the
-key with its connection. Every path that can leave them missing builds them again: the job's
-end, its failure (the framework's finally), a worker connecting to the broker, and the periodic
+connection until it has finished writing. They are built again only under that key's exclusive lock,
+taken without waiting: so nothing builds them under a run still writing without them, and a run
+whose worker died lets go of the key with its connection (once PostgreSQL notices the connection is
+gone: at once when the worker's process dies, after TCP keepalive when its machine or network does).
+Every path that can leave them missing builds them again: the job's end, its failure (the
+framework's finally), a worker connecting to the broker, and the periodic
 `ppaos.imports.repair_interrupted_writes` task (`restore_indexes`, through
-`Importer.repair_writes`). Only the indexes named here are dropped and built, from the model's
-own definitions (Django's schema editor), and never while migrations are unapplied (a deploy).
+`Importer.repair_writes`). Only the indexes named here are dropped and built, from the model's own
+definitions (Django's schema editor), and neither while migrations are unapplied (a deploy).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -49,8 +53,12 @@ LOCK_NOT_AVAILABLE = "55P03"
 
 
 def defer_min_rows() -> int:
-    value = os.environ.get("IMPORT_DEFER_INDEX_ROWS", "")
-    return int(value) if value.strip() else DEFER_MIN_ROWS
+    value = os.environ.get("IMPORT_DEFER_INDEX_ROWS", "").strip()
+    try:
+        return int(value) if value else DEFER_MIN_ROWS
+    except ValueError:
+        logger.warning("IMPORT_DEFER_INDEX_ROWS is not a number: indexes are not deferred")
+        return 0
 
 
 def _indexes() -> list:
@@ -79,7 +87,9 @@ def should_defer(*, rows_left: int, changed: int, staged: int) -> bool:
         return False
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {WelfareRegistrant._meta.db_table}")
-        return rows_left >= cursor.fetchone()[0]
+        if rows_left < cursor.fetchone()[0]:
+            return False
+    return not _migrations_pending()  # a deploy may be changing these indexes
 
 
 def drop_indexes(*, kind: str) -> bool:
@@ -96,11 +106,17 @@ def drop_indexes(*, kind: str) -> bool:
             with connection.schema_editor(atomic=False) as editor:
                 for index in _indexes():
                     editor.remove_index(WelfareRegistrant, index)  # DROP INDEX IF EXISTS
-    except OperationalError as exc:
-        release_deferral()
-        if getattr(exc.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
-            raise
-        logger.info("registrant indexes kept: the table was busy for %s", DROP_LOCK_TIMEOUT)
+    except Exception as exc:
+        # Deferring only saves time: whatever stopped the drop, the import goes on with the
+        # indexes (a broken connection fails its next chunk as it would have anyway).
+        with contextlib.suppress(Exception):
+            release_deferral()
+        if isinstance(exc, OperationalError) and (
+            getattr(exc.__cause__, "pgcode", None) == LOCK_NOT_AVAILABLE
+        ):
+            logger.info("registrant indexes kept: the table was busy for %s", DROP_LOCK_TIMEOUT)
+        else:
+            logger.warning("registrant indexes kept: they could not be dropped", exc_info=True)
         return False
     return True
 
@@ -134,7 +150,10 @@ def restore_indexes() -> int:
             if not cursor.fetchone()[0]:
                 return 0  # a run still writes without them; it builds them at its end
         missing = missing_indexes()
-        if not missing or _migrations_pending():
+        if not missing:
+            return 0
+        if _migrations_pending():
+            logger.warning("registrant indexes missing: not built while migrations are unapplied")
             return 0
         began = time.monotonic()
         with connection.schema_editor(atomic=False) as editor:

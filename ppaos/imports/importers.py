@@ -72,15 +72,17 @@ class ImportRun:
         return {}
 
     def after_first_chunk(self, job, *, staged: int, changed: int) -> None:
-        """Called once, outside any transaction, after the first chunk of an importer that
-        commits chunks is committed and before the next is written (`staged` rows in it,
+        """Called once after the first chunk of an importer that commits chunks is committed
+        (outside any transaction, except in tests that run a job inside theirs) and before the
+        next is written (`staged` rows in it,
         `changed` of them created or updated): the run may prepare its tables for the rest of
         a bulk write (the registry drops an index it builds again in `end_writes`)."""
 
     def end_writes(self) -> None:
         """Called after the last chunk is written (before the job's result is recorded) and
-        again when the run ends in any way, even failing: undo what `after_first_chunk` did.
-        Must be idempotent."""
+        on the same connection when the writing ends in any way, even failing; then again by
+        the framework when the run ends, possibly on another connection: undo what
+        `after_first_chunk` did. Must be idempotent."""
 
 
 class Importer:

@@ -772,28 +772,31 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
             setattr(job, name, value)
 
     pending, last_row = 0, 0
-    for batch in batches:
-        if batch is _ABORT:
-            raise _Aborted
-        stage_lines, error_lines, last_row = batch
-        copy_lines(run.stage_table, run.stage_columns, stage_lines)
-        copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
-        pending += len(stage_lines)
-        if pending >= chunk_rows:
-            first = not totals["staged"]
-            commit_chunk(last_row)
-            pending = 0
-            if first:
-                changed = totals["created"] + totals["updated"] - job_counts_before
-                run.after_first_chunk(job, staged=totals["staged"], changed=changed)
-    if pending:
-        commit_chunk(last_row)
     try:
-        run.end_writes()  # before the job is finished: what it deferred is done
-    except Exception:
-        # Every row is written: the result is recorded all the same; the framework's finally,
-        # the next worker to connect and the periodic repair try again.
-        logger.warning("import job %s: could not end the bulk write", job.pk, exc_info=True)
+        for batch in batches:
+            if batch is _ABORT:
+                raise _Aborted
+            stage_lines, error_lines, last_row = batch
+            copy_lines(run.stage_table, run.stage_columns, stage_lines)
+            copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
+            pending += len(stage_lines)
+            if pending >= chunk_rows:
+                first = not totals["staged"]
+                commit_chunk(last_row)
+                pending = 0
+                if first:
+                    changed = totals["created"] + totals["updated"] - job_counts_before
+                    run.after_first_chunk(job, staged=totals["staged"], changed=changed)
+        if pending:
+            commit_chunk(last_row)
+    finally:
+        # On this connection, whatever happened (the one after_first_chunk ran on), before
+        # the job is finished. A failure here does not fail rows already written: the
+        # framework's finally, the next worker to connect and the periodic repair try again.
+        try:
+            run.end_writes()
+        except Exception:
+            logger.warning("import job %s: could not end the bulk write", job.pk, exc_info=True)
     with transaction.atomic():
         _record_result(job, run, totals)
     logger.info(
