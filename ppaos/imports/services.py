@@ -654,6 +654,19 @@ def _write_alongside(job: ImportJob, importer: Importer, run: ImportRun, batches
         raise failure[0]
 
 
+def _staged(run: ImportRun, batches):
+    """COPY each batch's valid rows into the run's stage and its row errors into the error
+    table; yield (valid rows staged, the file's row number of the batch's last row)."""
+    copy_lines = copy_staging.copy_lines
+    for batch in batches:
+        if batch is _ABORT:
+            raise _Aborted
+        stage_lines, error_lines, last_row = batch
+        copy_lines(run.stage_table, run.stage_columns, stage_lines)
+        copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
+        yield len(stage_lines), last_row
+
+
 def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
     """Stage the batches with COPY and have the importer write them, chunk by chunk, in ONE
     transaction that also records the job's result: a crash at any point leaves nothing or the
@@ -671,7 +684,6 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
         _write_committing_chunks(job, importer, run, batches)
         return
     began = time.monotonic()
-    copy_lines = copy_staging.copy_lines
     with transaction.atomic():
         # Foreign keys checked after each chunk rather than all at COMMIT: the checks then run
         # while the next rows are being read, instead of after the last one.
@@ -690,13 +702,8 @@ def _write(job: ImportJob, importer: Importer, run: ImportRun, batches) -> None:
             totals["updated"] += updated
             totals["unchanged"] += unchanged
 
-        for batch in batches:
-            if batch is _ABORT:
-                raise _Aborted
-            stage_lines, error_lines, _last_row = batch
-            copy_lines(run.stage_table, run.stage_columns, stage_lines)
-            copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
-            pending += len(stage_lines)
+        for staged_rows, _last_row in _staged(run, batches):
+            pending += staged_rows
             if pending >= CHUNK_ROWS and not serial:
                 write_chunk()
                 pending = 0
@@ -735,7 +742,6 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
     saying which rows were written (run_import_job).
     """
     began = time.monotonic()
-    copy_lines = copy_staging.copy_lines
     copy_staging.create_error_table()
     run.create_stage()
     chunk_rows = _write_chunk_rows()
@@ -745,10 +751,10 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
     }
-    job_counts_before = totals["created"] + totals["updated"]  # a resumed run's earlier chunks
     waited = [0.0]
 
-    def commit_chunk(last_row: int) -> None:
+    def commit_chunk(last_row: int) -> tuple[int, int]:
+        """Write what is staged in a transaction of its own; (rows staged, rows changed)."""
         with transaction.atomic():
             if importer.serial_writes:
                 locked = time.monotonic()
@@ -770,23 +776,18 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
         totals["unchanged"] += unchanged
         for name, value in counts.items():
             setattr(job, name, value)
+        return staged, created + updated
 
     pending, last_row = 0, 0
     try:
-        for batch in batches:
-            if batch is _ABORT:
-                raise _Aborted
-            stage_lines, error_lines, last_row = batch
-            copy_lines(run.stage_table, run.stage_columns, stage_lines)
-            copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
-            pending += len(stage_lines)
+        for staged_rows, last_row in _staged(run, batches):
+            pending += staged_rows
             if pending >= chunk_rows:
                 first = not totals["staged"]
-                commit_chunk(last_row)
+                staged, changed = commit_chunk(last_row)
                 pending = 0
                 if first:
-                    changed = totals["created"] + totals["updated"] - job_counts_before
-                    run.after_first_chunk(job, staged=totals["staged"], changed=changed)
+                    run.after_first_chunk(job, staged=staged, changed=changed)
         if pending:
             commit_chunk(last_row)
     finally:
