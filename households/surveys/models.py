@@ -237,7 +237,11 @@ class Survey(PublicIdModel):
     """One household's survey in one round (fiscal year, Buddhist era)."""
 
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("household")
+        Household,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+        verbose_name=_("household"),
+        db_index=False,  # survey_one_per_household_round's leading column indexes it
     )
     instrument = models.ForeignKey(
         SurveyInstrument, on_delete=models.PROTECT, related_name="surveys"
@@ -347,7 +351,9 @@ class SurveySourceKey(models.Model):
 
 
 class CapitalAnswer(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="capital_answers")
+    survey = models.ForeignKey(  # capital_answer_unique's leading column indexes it
+        Survey, on_delete=models.CASCADE, related_name="capital_answers", db_index=False
+    )
     item = models.ForeignKey(CapitalItem, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(_("score"))
 
@@ -373,7 +379,9 @@ class IndicatorResult(models.TextChoices):
 class IndicatorAnswer(models.Model):
     """A basic-needs indicator for the household (person empty) or for one member."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="indicator_answers")
+    survey = models.ForeignKey(  # indicator_answer_unique's leading column indexes it
+        Survey, on_delete=models.CASCADE, related_name="indicator_answers", db_index=False
+    )
     indicator = models.ForeignKey(BasicNeedsIndicator, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -493,7 +501,9 @@ class NeedCategory(models.TextChoices):
 class SurveyNeed(models.Model):
     """A need the household names, in its own words where it gives them."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="needs")
+    survey = models.ForeignKey(  # survey_need_unique's leading column indexes it
+        Survey, on_delete=models.CASCADE, related_name="needs", db_index=False
+    )
     category = models.CharField(_("need"), max_length=12, choices=NeedCategory.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
 
