@@ -39,9 +39,11 @@ def test_the_row_checks_are_off_inside_the_block_only_and_back_when_it_fails(fac
 @pytest.mark.django_db
 def test_a_referenced_row_that_does_not_exist_is_refused_as_the_check_would(facilitator):
     missing = User.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
-    with pytest.raises(IntegrityError, match="accounts.User"):
-        with references_kept_by_caller([(User, {facilitator.pk, missing})]):
-            pytest.fail("the block must not run")  # pragma: no cover
+    with (
+        pytest.raises(IntegrityError, match="accounts.User"),
+        references_kept_by_caller([(User, {facilitator.pk, missing})]),
+    ):
+        pytest.fail("the block must not run")  # pragma: no cover
     assert replication_role() == "origin"
 
 

@@ -242,9 +242,7 @@ def test_a_person_registered_meanwhile_by_someone_else_is_left_to_the_services(
         )
         # The set-based write skips triggers where it may (copy_rows.references_kept_by_caller):
         # this one stands for another session's insert, which nothing skips.
-        cursor.execute(
-            "ALTER TABLE households_household ENABLE ALWAYS TRIGGER register_meanwhile"
-        )
+        cursor.execute("ALTER TABLE households_household ENABLE ALWAYS TRIGGER register_meanwhile")
     job = run(facilitator, write_template_xlsx(tmp_path / "race.xlsx", rows))
     assert (job.status, job.created_count, job.rejected_count) == ("succeeded", 3, 0)
     assert Person.objects.filter(national_id=meanwhile).count() == 1
