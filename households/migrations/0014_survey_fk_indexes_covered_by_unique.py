@@ -3,14 +3,18 @@ constraint leads with that column already (indicator_answer_unique, capital_answ
 survey_need_unique, survey_one_per_household_round), so every look-up and the cascade from a
 survey use it. Each index cost every inserted answer a second b-tree insert.
 
-Only the indexes are dropped (DROP INDEX): AlterField would also drop and re-add the foreign
-keys, validating every row of the answer tables under an exclusive lock."""
+Only the indexes are dropped, CONCURRENTLY (outside a transaction: a plain DROP INDEX would
+wait behind a running import and block every reader of the table meanwhile): AlterField would
+also drop and re-add the foreign keys, validating every row of the answer tables under an
+exclusive lock."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    atomic = False  # DROP INDEX CONCURRENTLY runs outside a transaction
+
     dependencies = [
         ("households", "0013_registrant_import_job_without_constraint"),
     ]
@@ -62,8 +66,10 @@ class Migration(migrations.Migration):
             ],
             database_operations=[
                 migrations.RunSQL(
-                    f"DROP INDEX IF EXISTS {index}",
-                    reverse_sql=f"CREATE INDEX IF NOT EXISTS {index} ON {table} ({column})",
+                    f"DROP INDEX CONCURRENTLY IF EXISTS {index}",
+                    reverse_sql=(
+                        f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {table} ({column})"
+                    ),
                 )
                 for table, column, index in (
                     (

@@ -15,7 +15,9 @@ import json
 import uuid
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, models, transaction
+import psycopg2.extensions
+from django.db import IntegrityError, connection, models
+from django.db.transaction import TransactionManagementError
 
 # COPY's text format: these four characters escaped, NULL written as \N (every COPY of the
 # project formats its values with these: ppaos/imports/copy_staging.py too).
@@ -180,35 +182,48 @@ def references_kept_by_caller(existing: list[tuple[type[models.Model], set]]):
     keys before this transaction ends (a key missing now raises IntegrityError, as the
     trigger would); the rows of (a) are invisible to every other transaction.
 
-    The triggers are skipped with `session_replication_role = replica` (local to the block's
-    savepoint: undone when the block ends or fails), which needs a superuser or, from
-    PostgreSQL 15, `GRANT SET ON PARAMETER session_replication_role TO <role>`; a role
-    without it writes with the triggers, as before. Unique indexes, NOT NULL and CHECK
-    constraints are not triggers and still apply. Only for INSERT/COPY of new rows: every
-    other trigger of the tables written (none fires on insert in this project) is skipped
-    too. Yields whether the triggers are skipped."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        for model, keys in existing:
-            keys = sorted(k for k in keys if k is not None)
-            if not keys:
-                continue
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
+    The triggers are skipped with `session_replication_role = replica`, which needs a
+    superuser or, from PostgreSQL 15, `GRANT SET ON PARAMETER session_replication_role TO
+    <role>`; a role without it writes with the triggers, as before, and locks nothing (the
+    triggers do). Unique indexes, NOT NULL and CHECK constraints are not triggers and still
+    apply. Only for INSERT/COPY of new rows: every other trigger of the tables written is
+    skipped too (none of this project's fires on insert:
+    tests/households/survey_import/test_survey_import_keeps_every_reference.py).
+
+    Use inside the caller's `transaction.atomic()` block: the setting is local to the
+    transaction, set back when the block ends, and undone with the caller's savepoint when
+    a database error leaves nothing to set it back on. Yields whether the triggers are
+    skipped."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("references_kept_by_caller needs an atomic block")
+    with connection.cursor() as cursor:
+        skip = False
+        if connection.pg_version >= 150000:  # has_parameter_privilege is new in 15
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {pk} = ANY(%s) "
-                "FOR KEY SHARE) AS locked",
-                [keys],
+                "SELECT has_parameter_privilege('session_replication_role', 'SET') "
+                "AND current_setting('session_replication_role') = 'origin'"
             )
-            if cursor.fetchone()[0] != len(keys):
-                raise IntegrityError(f"{model._meta.label}: a referenced row does not exist")
-        cursor.execute(
-            "SELECT has_parameter_privilege('session_replication_role', 'SET'), "
-            "current_setting('session_replication_role')"
-        )
-        skip, role = cursor.fetchone()
-        skip = skip and role != "replica"
+            skip = cursor.fetchone()[0]
         if skip:
+            for model, keys in existing:
+                keys = sorted(k for k in keys if k is not None)
+                if not keys:
+                    continue
+                table = connection.ops.quote_name(model._meta.db_table)
+                pk = connection.ops.quote_name(model._meta.pk.column)
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {pk} = ANY(%s) "
+                    "FOR KEY SHARE) AS locked",
+                    [keys],
+                )
+                if cursor.fetchone()[0] != len(keys):
+                    raise IntegrityError(f"{model._meta.label}: a referenced row does not exist")
             cursor.execute("SELECT set_config('session_replication_role', 'replica', true)")
-        yield skip
-        if skip:
-            cursor.execute("SELECT set_config('session_replication_role', %s, true)", [role])
+        try:
+            yield skip
+        finally:
+            # After a database error the transaction takes no command: the caller's savepoint
+            # rollback undoes the setting instead.
+            status = connection.connection.info.transaction_status
+            if skip and status != psycopg2.extensions.TRANSACTION_STATUS_INERROR:
+                cursor.execute("SELECT set_config('session_replication_role', 'origin', true)")
