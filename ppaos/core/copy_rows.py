@@ -25,11 +25,20 @@ ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NULL = "\\N"
 
 
+def escape(value: str) -> str:
+    """A text in COPY's text format: the four characters of ESCAPE escaped. Most texts hold
+    none of them, and looking for them is far quicker than translating every character (a
+    600-character JSON payload: 0.1 µs against 30 µs)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(ESCAPE)
+    return value
+
+
 def copy_text(value) -> str:
     """One value as COPY's text format writes it (None is NULL; strings escaped)."""
     kind = type(value)
     if kind is str:
-        return value.translate(ESCAPE)
+        return escape(value)
     if kind is int:
         return str(value)
     if value is None:
@@ -42,7 +51,7 @@ def copy_text(value) -> str:
         return str(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return str(value).translate(ESCAPE)
+    return escape(str(value))
 
 
 class _Stream:
@@ -86,12 +95,13 @@ def copy_lines(model, columns: list[str], lines) -> int:
 
 def _formatter(field):
     if isinstance(field, models.JSONField):
-        encoder = field.encoder
+        # One encoder for the column: json.dumps(cls=…) would build one for every value.
+        encode = (field.encoder or json.JSONEncoder)(ensure_ascii=False).encode
 
         def json_text(value) -> str:
             if value is None:
                 return NULL
-            return json.dumps(value, cls=encoder, ensure_ascii=False).translate(ESCAPE)
+            return escape(encode(value))
 
         return json_text
     return copy_text

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from ppaos.core.copy_rows import ESCAPE, NULL
+from ppaos.core.copy_rows import NULL, escape
 
 ERRORS = "ppaos_import_errors"
 ERROR_COLUMNS = ("row_number", "column_name", "value", "code", "message_th", "message_en")
@@ -22,7 +22,7 @@ ERROR_COLUMNS = ("row_number", "column_name", "value", "code", "message_th", "me
 
 def text(value: str | None) -> str:
     """A text value for a COPY text-format line (escaped; None is NULL)."""
-    return NULL if value is None else value.translate(ESCAPE)
+    return NULL if value is None else escape(value)
 
 
 def plain(value) -> str:
