@@ -141,6 +141,14 @@ class Planner:
         self.parts = parts
         self.instrument = instrument
         self.rules = survey_services.current_rule_set()
+        # The instrument's rows every planned answer references (all of them: a superset of a
+        # segment's), locked with each segment's villages and users (write).
+        indicators = parts.household_indicators + parts.member_indicators + parts.derived_indicators
+        self._instrument_rows = [
+            (SurveyInstrument, {instrument.pk}),
+            (BasicNeedsIndicator, {indicator.pk for indicator in indicators}),
+            (CapitalItem, {item.pk for item in parts.items}),
+        ]
         self.today = timezone.localdate()
         self._allowed: dict[str, bool] = {}
         self._surveyors: dict[str, object] = {}
@@ -319,10 +327,8 @@ class Planner:
         # checks would lock them), so those checks are skipped where the role allows it.
         existing = [
             (Area, {p.household.area_id for p in planned}),
-            (SurveyInstrument, {self.instrument.pk}),
             (get_user_model(), {self.actor.pk} | {p.survey.surveyed_by_id for p in planned}),
-            (BasicNeedsIndicator, {i.pk for p in planned for i, _person, _r in p.indicators}),
-            (CapitalItem, {item.pk for p in planned for item, _score in p.capitals}),
+            *self._instrument_rows,
         ]
         with references_kept_by_caller(existing):
             self._copy(planned)
