@@ -124,6 +124,13 @@ def staged_count() -> int:
         return cursor.fetchone()[0]
 
 
+def staged_area_codes() -> list[str]:
+    """The areas the staged rows are placed in (each once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT area_code FROM {STAGE}")
+        return [code for (code,) in cursor.fetchall()]
+
+
 # ---------------------------------------------------------------------------------------------
 # The upsert. An empty cell or a column the file lacks never overwrites a stored value: text
 # columns keep the old value when the new one is '', nullable columns when it is NULL.

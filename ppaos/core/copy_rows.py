@@ -196,9 +196,11 @@ def references_kept_by_caller(existing: list[tuple[type[models.Model], set]]):
     superuser or, from PostgreSQL 15, `GRANT SET ON PARAMETER session_replication_role TO
     <role>`; a role without it writes with the triggers, as before, and locks nothing (the
     triggers do). Unique indexes, NOT NULL and CHECK constraints are not triggers and still
-    apply. Only for INSERT/COPY of new rows: every other trigger of the tables written is
-    skipped too (none of this project's fires on insert:
-    tests/households/survey_import/test_survey_import_keeps_every_reference.py).
+    apply. Only for INSERT/COPY of new rows, or an upsert that changes no key another table
+    references (the welfare-registry import's never changes a registrant's id): every other
+    trigger of the tables written is skipped too, and none of this project's fires on insert
+    or update (tests/households/survey_import/test_survey_import_keeps_every_reference.py,
+    tests/households/registry_import/test_registry_import_keeps_every_reference.py).
 
     Use inside the caller's `transaction.atomic()` block: the setting is local to the
     transaction, set back when the block ends, and undone with the caller's savepoint when

@@ -9,7 +9,7 @@ import uuid
 
 import psycopg2
 import pytest
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections, transaction
 
 from households.models import WelfareRegistrant
 from households.registry_import import index_upkeep, staging
@@ -261,3 +261,63 @@ def test_a_worker_killed_while_the_indexes_were_dropped_leaves_them_built_by_the
         stop_worker(worker)
     assert (job.status, job.created_count) == (ImportStatus.SUCCEEDED, 2000)
     assert WelfareRegistrant.objects.count() == 2000 and not missing()
+
+
+@pytest.fixture
+def built_by(monkeypatch):
+    """(index, name of the thread whose connection built it), for every index built."""
+    from django.db.backends.postgresql.schema import DatabaseSchemaEditor
+
+    built: list[tuple[str, str]] = []
+    add = DatabaseSchemaEditor.add_index
+
+    def recording(editor, model, index, *args, **kwargs):
+        built.append((index.name, threading.current_thread().name))
+        if index.name in fail_on:
+            raise DatabaseError("could not extend file: No space left on device")
+        return add(editor, model, index, *args, **kwargs)
+
+    fail_on: set[str] = set()
+    monkeypatch.setattr(DatabaseSchemaEditor, "add_index", recording)
+    return {"built": built, "fail_on": fail_on}
+
+
+def dropped_and_released() -> None:
+    index_upkeep.drop_indexes(kind="welfare_registry")
+    index_upkeep.release_deferral()
+    assert missing()
+
+
+def test_the_trigram_index_is_built_on_a_connection_of_its_own_beside_the_b_trees(built_by):
+    dropped_and_released()
+    assert index_upkeep.restore_indexes() == 3
+    assert not missing()
+    here = threading.current_thread().name
+    assert sorted(built_by["built"]) == [
+        ("registrant_area_house_idx", here),
+        ("registrant_dup_idx", here),
+        ("registrant_name_trgm", "registrant-trigram-index"),
+    ]
+
+
+def test_inside_a_callers_transaction_every_index_is_built_on_its_connection(built_by):
+    dropped_and_released()
+    with transaction.atomic():
+        assert index_upkeep.restore_indexes() == 3
+    here = threading.current_thread().name
+    assert {thread for _index, thread in built_by["built"]} == {here}
+    assert not missing()
+
+
+def test_a_trigram_build_failing_on_its_own_connection_fails_the_build_and_is_built_next_time(
+    built_by,
+):
+    dropped_and_released()
+    built_by["fail_on"].add(index_upkeep.TRIGRAM_INDEX)
+    with pytest.raises(DatabaseError):
+        index_upkeep.restore_indexes()
+    # The b-trees' transaction is rolled back with it: the next call builds all three.
+    assert missing()
+    built_by["fail_on"].clear()
+    assert index_upkeep.restore_indexes() == 3
+    assert not missing()
