@@ -67,8 +67,8 @@ class Planned:
     persons: list[Person]  # the head first, then the others in file order
     memberships: list[tuple]  # (relation, joined on), as `persons`
     survey: Survey
-    indicators: list[tuple]  # (indicator, person index or None, result)
-    capitals: list[tuple]  # (item, score)
+    indicators: list[tuple]  # (indicator id, person index or None, result)
+    capitals: list[tuple]  # (item id, score)
     accounts: SurveyAccounts | None
     needs: list[str]
     source_key: str
@@ -221,7 +221,7 @@ class Planner:
             persons.append(person)
             memberships.append((relation, surveyed_on))
         # start_survey
-        survey_services.check_surveyed_on(surveyed_on, fiscal_year)
+        survey_services.check_surveyed_on(surveyed_on, fiscal_year, today=self.today)
         survey = Survey(
             household=household,
             instrument=self.instrument,
@@ -239,6 +239,7 @@ class Planner:
             sensitive_consent=survey.sensitive_consent,
             consent_given_by=survey.consent_given_by,
             sensitive_data_held=lambda: False,  # new persons: nothing recorded yet
+            today=self.today,
         )
         for name, value in inputs.consent.items():
             setattr(survey, name, value)
@@ -286,7 +287,7 @@ class Planner:
         ):  # fmt: skip
             return SLOW
         rows = [
-            (indicator, None if key is None else index[key], result)
+            (indicator.pk, None if key is None else index[key], result)
             for indicator, key, result in indicators
             if result is not None
         ]
@@ -295,7 +296,7 @@ class Planner:
         for indicator, result in survey_services.derived_indicator_results(
             self.parts, accounts, len(persons), self.rules
         ):
-            rows.append((indicator, None, result))
+            rows.append((indicator.pk, None, result))
         survey.status = transitions.next_status(transitions.INITIAL_STATUS, transitions.SUBMIT)
         survey.version = 1 + 1 + 1  # created, draft saved, submitted
         survey.submitted_at = now
@@ -307,7 +308,7 @@ class Planner:
             memberships=memberships,
             survey=survey,
             indicators=rows,
-            capitals=[(item, score) for item, score in capitals if score is not None],
+            capitals=[(item.pk, score) for item, score in capitals if score is not None],
             accounts=accounts,
             needs=list(dict.fromkeys(needs)),
             source_key=(values.get("submission_uuid") or "")[:200],
@@ -372,16 +373,16 @@ class Planner:
 
         def indicator_rows():
             for p in planned:
-                survey_id, persons = p.survey.pk, p.persons
-                for indicator, person_index, result in p.indicators:
-                    person = "\\N" if person_index is None else persons[person_index].pk
-                    yield f"{survey_id}\t{indicator.pk}\t{person}\t{text(result)}\n"
+                survey_id, person_ids = p.survey.pk, [person.pk for person in p.persons]
+                for indicator_id, person_index, result in p.indicators:
+                    person = "\\N" if person_index is None else person_ids[person_index]
+                    yield f"{survey_id}\t{indicator_id}\t{person}\t{text(result)}\n"
 
         def capital_rows():
             for p in planned:
                 survey_id = p.survey.pk
-                for item, score in p.capitals:
-                    yield f"{survey_id}\t{item.pk}\t{int(score)}\n"
+                for item_id, score in p.capitals:
+                    yield f"{survey_id}\t{item_id}\t{int(score)}\n"
 
         def accounts_rows():
             for p in planned:

@@ -64,6 +64,11 @@ CONSENT_FIELDS = (
 )
 STEPS = ("consent", "members", "basic_needs", "capitals", "accounts", "needs", "review")
 
+# The coded answers the checks below accept (Django's Choices build .values anew each time).
+_LAWFUL_BASES = frozenset(("", *LawfulBasis.values))
+_KNOWN_RESULTS = frozenset((None, "", *IndicatorResult.values))
+_NEED_CATEGORIES = frozenset(NeedCategory.values)
+
 
 def _refusal(survey: Survey, action: str) -> str:
     """What a refused action says (the state table itself is households/surveys/transitions.py)."""
@@ -120,10 +125,11 @@ def _ensure_editable(survey: Survey) -> None:
     _check_allowed(survey, transitions.EDIT)
 
 
-def check_surveyed_on(surveyed_on: date, fiscal_year: int) -> None:
-    """A visit date is not in the future (Thai time) and falls in the survey's round: the round
-    (fiscal year, Buddhist era) follows from the date and never disagrees with it."""
-    if surveyed_on > timezone.localdate():
+def check_surveyed_on(surveyed_on: date, fiscal_year: int, *, today: date | None = None) -> None:
+    """A visit date is not in the future (Thai time; `today` when the caller has it, as a bulk
+    import does for its many rows) and falls in the survey's round: the round (fiscal year,
+    Buddhist era) follows from the date and never disagrees with it."""
+    if surveyed_on > (today or timezone.localdate()):
         raise ValidationError(
             {"surveyed_on": _("The date of the visit cannot be in the future.")},
             code="surveyed_on_future",
@@ -277,15 +283,17 @@ def check_consent(
     sensitive_consent: bool,
     consent_given_by: str,
     sensitive_data_held,
+    today: date | None = None,
 ) -> None:
     """Refuse consent answers a survey may not take (ValidationError). `sensitive_consent` and
     `consent_given_by` are the survey's before the change; `sensitive_data_held()` says whether
-    a member's health or disability data is recorded (asked only when consent is withdrawn).
-    Pure but for that call: the draft service and the bulk survey import both use it."""
+    a member's health or disability data is recorded (asked only when consent is withdrawn);
+    `today` as for check_surveyed_on. Pure but for that call: the draft service and the bulk
+    survey import both use it."""
     unknown = set(consent) - set(CONSENT_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown consent fields: {sorted(unknown)}")
-    if "lawful_basis" in consent and consent["lawful_basis"] not in ("", *LawfulBasis.values):
+    if "lawful_basis" in consent and consent["lawful_basis"] not in _LAWFUL_BASES:
         raise ValidationError({"lawful_basis": _("Choose a lawful basis from the list.")})
     if consent.get("sensitive_consent") is False and sensitive_data_held():
         raise ValidationError(
@@ -297,7 +305,7 @@ def check_consent(
             }
         )
     if consent.get("surveyed_on") is not None:
-        check_surveyed_on(consent["surveyed_on"], fiscal_year)
+        check_surveyed_on(consent["surveyed_on"], fiscal_year, today=today)
     sensitive = consent.get("sensitive_consent", sensitive_consent)
     given_by = consent.get("consent_given_by", consent_given_by)
     if sensitive and not (given_by or "").strip():
@@ -350,7 +358,6 @@ def checked_indicator_results(parts: InstrumentParts, results, members) -> list[
     refusing what the instrument does not ask (ValidationError). `members`: the keys of the
     household's current members (person ids; the bulk import uses national IDs)."""
     by_code = {i.code: i for i in parts.all_indicators}
-    known_results = {None, "", *IndicatorResult.values}
     checked = []
     for (code, person_id), result in results.items():
         indicator = by_code.get(code)
@@ -360,7 +367,7 @@ def checked_indicator_results(parts: InstrumentParts, results, members) -> list[
             raise ValidationError(f"Indicator {code} is asked per {indicator.scope}.")
         if person_id is not None and person_id not in members:
             raise ValidationError(_("That person is not a current member of this household."))
-        if result not in known_results:
+        if result not in _KNOWN_RESULTS:
             raise ValidationError(f"Unknown indicator result {result!r}.")
         checked.append((indicator, person_id, result or None))
     return checked
@@ -415,7 +422,7 @@ def _apply_accounts(survey: Survey, values: dict) -> None:
 
 def check_needs(categories: list[str], details: dict[str, str]) -> None:
     """Refuse unknown need categories and details of needs not named (ValidationError)."""
-    unknown = set(categories) - set(NeedCategory.values)
+    unknown = set(categories) - _NEED_CATEGORIES
     if unknown:
         raise ValidationError(f"Unknown needs: {sorted(unknown)}")
     if set(details) - set(categories):
