@@ -168,3 +168,21 @@ def test_imported_surveys_are_in_another_managers_review_queue_page(client, area
     page = client.get(reverse("households:review_queue"))
     assert page.status_code == 200
     assert page.content.count(b'data-testid="open-review"') == 2
+
+
+def test_a_visit_dated_after_today_is_refused_in_the_users_words(facilitator, tmp_path):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ppaos.thai.thai_dates import fiscal_year_be
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    rows = [household(n) for n in range(1, 3)]
+    rows[1][0]["surveyed_on"] = f"{tomorrow.day:02d}/{tomorrow.month:02d}/{tomorrow.year + 543}"
+    rows[1][0]["fiscal_year"] = fiscal_year_be(tomorrow)  # the round is right: only the day
+    job = run(facilitator, write_template_xlsx(tmp_path / "tomorrow.xlsx", rows))
+    assert (job.created_count, job.rejected_count) == (1, 1)
+    messages = [g["message_th"] for g in job.error_summary]
+    assert any("วันที่เยี่ยมบ้านต้องไม่เป็นวันในอนาคต" in m for m in messages), messages
+    assert Survey.objects.count() == 1
