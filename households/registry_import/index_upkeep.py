@@ -169,29 +169,47 @@ def _build(indexes: list, *, alone: bool) -> None:
     the longest of the three) in a thread on a connection of its own, committed by itself,
     while this connection builds the b-trees (which PostgreSQL builds with parallel workers):
     both cores busy. Inside a caller's transaction (`alone` false) everything is built here,
-    one after the other: the other connection would wait for that transaction's locks."""
+    one after the other: the other connection would wait for that transaction's locks.
+
+    The thread takes its SHARE lock on the table first, and this connection asks for its own
+    only once the thread holds it (or has failed). The other order could hang: a writer of the
+    table queued behind this connection's lock would stand before the thread's request, and
+    this connection waits for the thread (in Python, where PostgreSQL sees no deadlock). In
+    this order a writer queued meanwhile waits for the thread, which waits for nobody."""
     apart = [i for i in indexes if alone and i.name == TRIGRAM_INDEX and len(indexes) > 1]
     failed: list[BaseException] = []
+    locked = threading.Event()
 
     def build_apart() -> None:
         try:
-            with connection.schema_editor() as editor:  # its own transaction
-                editor.add_index(WelfareRegistrant, apart[0])
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {WelfareRegistrant._meta.db_table} IN SHARE MODE")
+                locked.set()
+                with connection.schema_editor(atomic=False) as editor:
+                    editor.add_index(WelfareRegistrant, apart[0])
         except BaseException as exc:  # noqa: BLE001 - raised in the calling thread
             failed.append(exc)
         finally:
+            locked.set()
             connection.close()
 
-    thread = threading.Thread(target=build_apart, name="registrant-trigram-index")
     if apart:
+        thread = threading.Thread(target=build_apart, name="registrant-trigram-index")
         thread.start()
+        locked.wait()
     try:
-        with connection.schema_editor(atomic=False) as editor:
-            for index in indexes:
-                if index not in apart:
-                    editor.add_index(WelfareRegistrant, index)
-    finally:
+        if not failed:
+            with connection.schema_editor(atomic=False) as editor:
+                for index in indexes:
+                    if index not in apart:
+                        editor.add_index(WelfareRegistrant, index)
+    except BaseException:
         if apart:
             thread.join()
+            if failed:  # both failed: the thread's error is logged, this one raised
+                logger.warning("registrant trigram index not built", exc_info=failed[0])
+        raise
+    if apart:
+        thread.join()
     if failed:
         raise failed[0]

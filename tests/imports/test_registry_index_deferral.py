@@ -321,3 +321,33 @@ def test_a_trigram_build_failing_on_its_own_connection_fails_the_build_and_is_bu
     built_by["fail_on"].clear()
     assert index_upkeep.restore_indexes() == 3
     assert not missing()
+
+
+def test_the_trigram_thread_holds_its_table_lock_before_this_connection_builds(monkeypatch):
+    """The other order could hang behind a writer queued between the two lock requests
+    (index_upkeep._build): each b-tree built here sees the thread's SHARE lock granted."""
+    from django.db.backends.postgresql.schema import DatabaseSchemaEditor
+
+    add = DatabaseSchemaEditor.add_index
+    checked = threading.Event()
+    seen_locked: list[int] = []
+
+    def recording(editor, model, index, *args, **kwargs):
+        if index.name == index_upkeep.TRIGRAM_INDEX:
+            checked.wait(timeout=10)  # hold the lock until this connection has looked
+        else:
+            with editor.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass "
+                    "AND mode = 'ShareLock' AND granted AND pid <> pg_backend_pid()",
+                    [WelfareRegistrant._meta.db_table],
+                )
+                seen_locked.append(cursor.fetchone()[0])
+            checked.set()
+        return add(editor, model, index, *args, **kwargs)
+
+    monkeypatch.setattr(DatabaseSchemaEditor, "add_index", recording)
+    dropped_and_released()
+    assert index_upkeep.restore_indexes() == 3
+    assert seen_locked == [1, 1]
+    assert not missing()
