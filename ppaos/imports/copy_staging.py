@@ -10,6 +10,7 @@ it.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 
 from django.db import connection
@@ -150,3 +151,36 @@ def iter_errors(*, chunk: int = 20000):
         for row_number, _seq, column, value, thai, english in rows:
             yield row_number, column, value, thai, english
         last = (rows[-1][0], rows[-1][1])
+
+
+# COPY TO's text format escapes these (and never writes octal or hex sequences).
+_ESCAPED_RE = re.compile(r"\\(.)", re.S)
+_ESCAPED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    return _ESCAPED_RE.sub(lambda match: _ESCAPED.get(match[1], match[1]), value)
+
+
+def export_errors(handle, *, limit: int) -> None:
+    """The first `limit` staged errors in row order, as COPY text lines into `handle` (a text
+    file opened with newline="\\n"), for a reader without this connection (the TEMP table is
+    this connection's only): `read_exported_errors` reads them back as `iter_errors` yields
+    them."""
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(
+            f"""COPY (SELECT row_number, column_name, value, message_th, message_en
+                      FROM {ERRORS} ORDER BY row_number, seq LIMIT {int(limit)}) TO STDOUT""",
+            handle,
+        )
+
+
+def read_exported_errors(handle):
+    """(row number, column, value, Thai message, English message) of every line
+    `export_errors` wrote to `handle` (every column is NOT NULL)."""
+    for line in handle:
+        row_number, *texts = line[:-1].split("\t")
+        column, value, thai, english = (_unescape(part) for part in texts)
+        yield int(row_number), column, value, thai, english
