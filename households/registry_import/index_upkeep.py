@@ -197,19 +197,20 @@ def _build(indexes: list, *, alone: bool) -> None:
         thread = threading.Thread(target=build_apart, name="registrant-trigram-index")
         thread.start()
         locked.wait()
+    error = None
     try:
         if not failed:
             with connection.schema_editor(atomic=False) as editor:
                 for index in indexes:
                     if index not in apart:
                         editor.add_index(WelfareRegistrant, index)
-    except BaseException:
-        if apart:
-            thread.join()
-            if failed:  # both failed: the thread's error is logged, this one raised
-                logger.warning("registrant trigram index not built", exc_info=failed[0])
-        raise
+    except BaseException as exc:  # noqa: BLE001 - raised below, once the thread has ended
+        error = exc
     if apart:
         thread.join()
+    if error is not None:
+        if failed:  # both failed: the thread's error is logged, this one raised
+            logger.warning("registrant trigram index not built", exc_info=failed[0])
+        raise error
     if failed:
         raise failed[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 import uuid
 from decimal import Decimal
 
@@ -32,6 +33,18 @@ def escape(value: str) -> str:
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
         return value.translate(ESCAPE)
     return value
+
+
+# COPY TO's text format writes these backslash sequences (never octal or hex ones).
+_ESCAPED_RE = re.compile(r"\\(.)", re.S)
+_ESCAPED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def unescape(value: str) -> str:
+    """A text value of a line COPY TO wrote in its text format, as stored (not NULL)."""
+    if "\\" not in value:
+        return value
+    return _ESCAPED_RE.sub(lambda match: _ESCAPED.get(match[1], match[1]), value)
 
 
 def copy_text(value) -> str:

@@ -10,12 +10,11 @@ it.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable
 
 from django.db import connection
 
-from ppaos.core.copy_rows import NULL, escape
+from ppaos.core.copy_rows import NULL, escape, unescape
 
 ERRORS = "ppaos_import_errors"
 ERROR_COLUMNS = ("row_number", "column_name", "value", "code", "message_th", "message_en")
@@ -153,17 +152,6 @@ def iter_errors(*, chunk: int = 20000):
         last = (rows[-1][0], rows[-1][1])
 
 
-# COPY TO's text format escapes these (and never writes octal or hex sequences).
-_ESCAPED_RE = re.compile(r"\\(.)", re.S)
-_ESCAPED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-
-
-def _unescape(value: str) -> str:
-    if "\\" not in value:
-        return value
-    return _ESCAPED_RE.sub(lambda match: _ESCAPED.get(match[1], match[1]), value)
-
-
 def export_errors(handle, *, limit: int) -> None:
     """The first `limit` staged errors in row order, as COPY text lines into `handle` (a text
     file opened with newline="\\n"), for a reader without this connection (the TEMP table is
@@ -182,5 +170,5 @@ def read_exported_errors(handle):
     `export_errors` wrote to `handle` (every column is NOT NULL)."""
     for line in handle:
         row_number, *texts = line[:-1].split("\t")
-        column, value, thai, english = (_unescape(part) for part in texts)
+        column, value, thai, english = (unescape(part) for part in texts)
         yield int(row_number), column, value, thai, english

@@ -893,7 +893,7 @@ class _ReportAhead:
 
     def __init__(self, job: ImportJob) -> None:
         self._name, self._failed, self._thread = "", None, None
-        if not (copy_staging.rejected_row_count() or copy_staging.error_count()):
+        if not copy_staging.error_count():  # a rejected row has errors: nothing to list
             return
         import tempfile
 
