@@ -16,8 +16,10 @@ For each household (in file order, a page at a time, members fetched for the pag
 Health and disability answers without the household's explicit consent are not saved: the row
 gets a warning naming them, the rest of the survey is imported.
 
-Each household runs in a savepoint: a refusal rolls back that household only. A dry run rolls
-back each page once counted.
+Each household runs in a savepoint: a refusal rolls back that household only. A dry run writes
+every page in one savepoint, rolled back at the end, so a later page sees what an earlier page
+would have written, as in the import; its error lines wait in a temporary file meanwhile and are
+staged after the rollback.
 
 Most households are new households of new persons: those are checked in Python by the same
 functions and written set-based, a run of them at a time (bulk.py); the rest go through the
@@ -28,9 +30,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import itertools
 import json
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass, field
 
@@ -177,12 +182,69 @@ def _messages(error: ValidationError | PermissionDenied) -> list[str]:
 def write_staged_households(
     *, stage: str, job, dry_run: bool, column_names: dict, seen_keys: set[str]
 ) -> Counts:
-    actor = job.created_by
     counts = Counts()
-    villages = Villages(actor)
     instrument = current_instrument()
     parts = instrument_parts(instrument)
-    planner = bulk.Planner(actor=actor, job=job, parts=parts, instrument=instrument)
+    write = functools.partial(
+        _write_pages, stage=stage, job=job, counts=counts, villages=Villages(job.created_by),
+        parts=parts, column_names=column_names,
+        planner=bulk.Planner(actor=job.created_by, job=job, parts=parts, instrument=instrument),
+    )  # fmt: skip
+    if not dry_run:
+        write(stage_errors=_stage_errors)
+    else:
+        with _HeldErrors() as held:
+            with _rolled_back():
+                write(stage_errors=held.write)
+            held.stage()
+    with translation.override("th"):
+        _report_orphans(stage, seen_keys)
+    logger.info(
+        "import job %s: %d households, %d through the services; seconds %s",
+        job.pk, counts.staged, counts.by_services,
+        {k: round(v, 1) for k, v in counts.seconds.items()},
+    )  # fmt: skip
+    return counts
+
+
+def _stage_errors(lines: list[str]) -> None:
+    copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, lines)
+
+
+@contextlib.contextmanager
+def _rolled_back():
+    """Everything written inside is rolled back at the end (a dry run's writes)."""
+    savepoint = transaction.savepoint()
+    try:
+        yield
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+class _HeldErrors:
+    """A dry run's error lines, kept in a temporary file (not in memory: a bad file may have a
+    line per row) while its writes are in a savepoint that rolls back the error table too."""
+
+    BATCH = 20_000
+
+    def __enter__(self):
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+    def write(self, lines: list[str]) -> None:
+        self.file.writelines(lines)
+
+    def stage(self) -> None:
+        self.file.seek(0)
+        while lines := list(itertools.islice(self.file, self.BATCH)):
+            _stage_errors(lines)
+
+
+def _write_pages(*, stage, job, counts, villages, parts, column_names, planner, stage_errors):
+    actor = job.created_by
     last = -1
     # The framework's pause between batches (0 in normal use) also parts the pages, so the
     # crash-safety test can stop a worker part-way through the write.
@@ -207,25 +269,15 @@ def write_staged_households(
                 for key, _row, payload in cursor.fetchall():
                     members.setdefault(key, []).append(_payload(payload))
             error_lines: list[str] = []
-            savepoint = transaction.savepoint() if dry_run else None
             page = [(row, key, _payload(payload)) for row, key, payload in page]
             _write_page(
                 page, members, counts=counts, error_lines=error_lines, actor=actor, job=job,
                 villages=villages, parts=parts, column_names=column_names, planner=planner,
             )  # fmt: skip
-            if savepoint is not None:
-                transaction.savepoint_rollback(savepoint)
-            copy_staging.copy_lines(copy_staging.ERRORS, copy_staging.ERROR_COLUMNS, error_lines)
+            stage_errors(error_lines)
             last = page[-1][0]
             if pause:
                 time.sleep(pause)
-        _report_orphans(stage, seen_keys)
-    logger.info(
-        "import job %s: %d households, %d through the services; seconds %s",
-        job.pk, counts.staged, counts.by_services,
-        {k: round(v, 1) for k, v in counts.seconds.items()},
-    )  # fmt: skip
-    return counts
 
 
 def _write_page(

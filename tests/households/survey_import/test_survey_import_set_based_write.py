@@ -200,9 +200,13 @@ def test_the_set_based_write_ends_as_the_household_by_household_write(
     assert again_set_based["job"][1:] == (0, 0, 9, 3)  # the same file twice changes nothing
 
 
+@PAGE_SIZES
 def test_a_dry_run_of_the_set_based_write_counts_what_the_services_would_do(
-    facilitator, tmp_path, settings
+    facilitator, tmp_path, settings, monkeypatch, page_size
 ):
+    # Across pages too: a later page of the dry run sees what an earlier page would have
+    # written (H5's member of H2 is refused, H3 is flagged, H11 is H10's unchanged survey).
+    monkeypatch.setenv("SURVEY_IMPORT_PAGE_HOUSEHOLDS", page_size)
     path = write_template_xlsx(tmp_path / "dry.xlsx", mixed_rows())
     dry = import_and_snapshot(facilitator, path, settings, set_based=True, dry_run=True)
     assert dry["households"] == [] and dry["persons"] == []
