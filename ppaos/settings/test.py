@@ -27,3 +27,9 @@ CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": _prefix}}  # noqa: F405
 # Importers declared by a test (dotted paths, comma-separated), for the Celery worker that test
 # starts: it reads them from its environment (tests/imports/test_importer_protocol.py).
 IMPORTERS = [path for path in os.environ.get("PPAOS_TEST_IMPORTERS", "").split(",") if path]
+
+# The roll-ups' debounced drain (monitoring.rollup._schedule_drain) is scheduled an hour ahead:
+# a drain scheduled by one test's commit would otherwise run on the session's Celery worker
+# 30 s later, in the middle of another test, and empty the change log that test is checking.
+# Tests run the drain themselves (monitoring.rollup.drain_pending) where they need one.
+MONITORING_DEBOUNCE_SECONDS = 3600
