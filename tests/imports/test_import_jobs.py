@@ -260,18 +260,24 @@ def test_a_mapping_is_not_saved_for_a_job_still_running(tmp_path, admin_user):
 
 
 def test_a_failed_upload_leaves_no_file_behind(tmp_path, admin_user, monkeypatch):
-    from pathlib import Path
-
-    from django.conf import settings as django_settings
+    from ppaos.imports.models import ImportJob
 
     def audit_fails(**kwargs):
         raise RuntimeError("the audit row could not be written")
 
+    # The files this upload stored, by name (MEDIA_ROOT is shared with the other test process
+    # and the Celery worker, which store files of their own meanwhile).
+    storage = ImportJob._meta.get_field("file").storage
+    stored = []
+    save = storage._save
+    monkeypatch.setattr(
+        storage, "_save", lambda name, content: stored.append(save(name, content)) or stored[-1]
+    )
     monkeypatch.setattr(services, "record_audit_event", audit_fails)
-    before = set(Path(django_settings.MEDIA_ROOT).rglob("*.xlsx"))
     with pytest.raises(RuntimeError):
         create_job(admin_user, write_xlsx(tmp_path / "x.xlsx", mixed_rows()))
-    assert set(Path(django_settings.MEDIA_ROOT).rglob("*.xlsx")) == before
+    assert stored  # the upload was stored before the failure…
+    assert not any(storage.exists(name) for name in stored)  # …and removed with it
 
 
 def test_a_job_queued_long_ago_and_never_started_can_be_run_again(tmp_path, admin_user):
