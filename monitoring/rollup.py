@@ -24,6 +24,7 @@ where they sit in a village (an 8-digit code); a record filed at a higher level 
 the figures. Zero figures are not stored (a missing row reads as 0).
 """
 
+import datetime as dt
 import time
 
 from django.conf import settings
@@ -359,8 +360,22 @@ def full_rebuild() -> RollupRefresh:
         done = RollupRefresh.objects.create(
             kind=RollupRefresh.Kind.FULL, seconds=time.monotonic() - started
         )
+        _prune_refresh_log(done)
     evaluation.drain_pending()
     return done
+
+
+# How long the log of refreshes is kept (the newest row alone is read: "ข้อมูล ณ …" and the
+# cache keys); the nightly rebuild removes older rows, which a 30-second drain would otherwise
+# pile up by the million.
+REFRESH_LOG_DAYS = 30
+
+
+def _prune_refresh_log(newest: RollupRefresh) -> int:
+    """Remove the refreshes older than REFRESH_LOG_DAYS (never `newest`); how many."""
+    cutoff = newest.finished_at - dt.timedelta(days=REFRESH_LOG_DAYS)
+    removed, _ = RollupRefresh.objects.filter(finished_at__lt=cutoff).exclude(pk=newest.pk).delete()
+    return removed
 
 
 def _swap(cursor, table: str, new: str) -> None:
