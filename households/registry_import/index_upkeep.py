@@ -20,7 +20,8 @@ A run that dropped them holds a shared session-level advisory lock (`DEFERRED_KE
 connection until it has finished writing. They are built again only under that key's exclusive lock,
 taken without waiting: so nothing builds them under a run still writing without them, and a run
 whose worker died lets go of the key with its connection (once PostgreSQL notices the connection is
-gone: at once when the worker's process dies, after TCP keepalive when its machine or network does).
+gone: at once when the worker's process dies, after TCP keepalive when its machine or network does,
+which this connection sets to about two minutes: `KEEPALIVES`).
 Every path that can leave them missing builds them again: the job's end, its failure (the
 framework's finally), a worker connecting to the broker, and the periodic
 `ppaos.imports.repair_interrupted_writes` task (`restore_indexes`, through
@@ -52,6 +53,13 @@ DEFERRED_KEY = (0x50_50_41_49, 1)  # "PPAI", 1: a run is writing without the def
 # the index (a long report must not hold every registry read up behind the drop).
 DROP_LOCK_TIMEOUT = "3s"
 LOCK_NOT_AVAILABLE = "55P03"
+# The server's TCP keepalive for the connection that holds the deferral key: probes after 60 s
+# of silence, every 10 s, 6 unanswered end it (about two minutes).
+KEEPALIVES = (
+    ("tcp_keepalives_idle", "60"),
+    ("tcp_keepalives_interval", "10"),
+    ("tcp_keepalives_count", "6"),
+)
 
 
 def defer_min_rows() -> int:
@@ -99,6 +107,12 @@ def drop_indexes(*, kind: str) -> bool:
     write lock, so no chunk of another registry import is half-written). Returns False, keeping
     them, when a reader of the table holds it past DROP_LOCK_TIMEOUT."""
     with connection.cursor() as cursor:
+        # A worker whose machine or network dies leaves its connection open on the server
+        # until TCP says so: two hours with the system's defaults, all that time without
+        # the indexes. Keepalive probes on this session's socket end it in about two minutes
+        # (ignored over a Unix socket, where a dead process is seen at once).
+        for name, value in KEEPALIVES:
+            cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
         cursor.execute("SELECT pg_advisory_lock_shared(%s, %s)", list(DEFERRED_KEY))
     try:
         with transaction.atomic():

@@ -219,6 +219,27 @@ def test_repair_builds_the_indexes_only_when_no_run_writes_without_them(admin_us
     assert not missing()
 
 
+def test_the_connection_writing_without_the_indexes_is_ended_soon_when_its_machine_dies():
+    # The key is let go when the server ends the connection: over TCP, its keepalive probes
+    # notice a dead machine in about two minutes, not the system's two hours.
+    index_upkeep.drop_indexes(kind="welfare_registry")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT inet_client_addr() IS NOT NULL")
+            assert cursor.fetchone()[0], "the tests reach PostgreSQL over TCP"
+            cursor.execute(
+                "SELECT current_setting('tcp_keepalives_idle')::int, "
+                "current_setting('tcp_keepalives_interval')::int, "
+                "current_setting('tcp_keepalives_count')::int"
+            )
+            idle, interval, count = cursor.fetchone()
+    finally:
+        index_upkeep.release_deferral()
+        index_upkeep.restore_indexes()
+    assert 0 < idle + interval * count <= 120  # seconds (0 would be the system's default)
+    assert idle > 0 and interval > 0 and count > 0
+
+
 @pytest.mark.worker
 def test_a_worker_killed_while_the_indexes_were_dropped_leaves_them_built_by_the_next_worker(
     admin_user, tmp_path, settings
