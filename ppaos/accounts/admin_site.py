@@ -7,7 +7,10 @@ per-model permissions: access is decided in `policy.py` alone. Models of data su
 admin role may not read them (ROLE_ACTIONS). Every change made here is audited.
 """
 
+import functools
+
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 
 from ppaos.audit.services import record_audit_event
 
@@ -54,6 +57,42 @@ class PolicyAdminMixin:
             _shown_by_display_rule(self.model, name) for name in super().get_list_display(request)
         ]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Read-only date and time fields of a detail page through the display rule as well."""
+        return [
+            _shown_by_display_rule(self.model, name)
+            for name in super().get_readonly_fields(request, obj)
+        ]
+
+    def get_fieldsets(self, request, obj=None):
+        # The date fields shown as text (the read-only ones; every one on a page its user may
+        # not change) are put in by the same display functions get_readonly_fields gives.
+        everything = obj is not None and not self.has_change_permission(request, obj)
+        as_text = set(super().get_readonly_fields(request, obj))
+
+        def shown(name):
+            if isinstance(name, (list, tuple)):  # several fields on one line
+                return tuple(shown(each) for each in name)
+            if everything or name in as_text:
+                return _shown_by_display_rule(self.model, name)
+            return name
+
+        return [
+            (title, {**options, "fields": [shown(name) for name in options["fields"]]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    # Forms hold model fields only: the display functions are not form fields.
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["fields"] = _form_fields(kwargs.get("fields"))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):  # inlines
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = _form_fields(kwargs["fields"])
+        return super().get_formset(request, obj, **kwargs)
+
     # Django's own admin log has no client address and may be cleared; the audit log is
     # append-only. Field names are recorded, never their values.
     def log_addition(self, request, obj, message):
@@ -78,7 +117,10 @@ class PolicyAdminMixin:
         return super().log_deletions(request, objects)
 
 
+@functools.cache
 def _shown_by_display_rule(model, name):
+    """A date or datetime field's column and read-only value through ppaos/core/display.py; any
+    other name as it is. One function per field, so fieldsets and read-only lists agree."""
     from django.core.exceptions import FieldDoesNotExist
     from django.db import models
 
@@ -103,6 +145,10 @@ def _shown_by_display_rule(model, name):
 
     column.__name__ = name
     return column
+
+
+def _form_fields(names):
+    return None if names is None else [name for name in names if isinstance(name, str)]
 
 
 def _changed_fields(message) -> list[str]:

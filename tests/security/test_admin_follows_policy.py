@@ -195,3 +195,47 @@ def test_admin_lists_in_thai_show_buddhist_era_dates(client, staff_admin, url_na
         "admin:accounts_roleassignment_changelist",
     ):
         assert "2569" in visible_text(html)
+
+
+def test_admin_detail_pages_in_thai_show_buddhist_era_dates(client, staff_admin, settings):
+    """Read-only fields of a detail page (an import job's start and end, a role's grant date in
+    the user's page, an API token's expiry) go through the display rule too, and the pages still
+    open and save."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from knox.models import AuthToken
+
+    from ppaos.imports.models import ImportJob
+    from tests.security.test_every_page_shows_be_dates import CE_DATE, visible_text
+
+    started = timezone.make_aware(dt.datetime(2026, 11, 20, 10, 0))  # noqa: DTZ001
+    job = ImportJob.objects.create(
+        created_by=staff_admin,
+        kind="welfare_registry",
+        original_filename="registry.xlsx",
+        started_at=started,
+        finished_at=started + dt.timedelta(minutes=3),
+    )
+    grant = RoleAssignment.objects.get(user=staff_admin)
+    RoleAssignment.objects.filter(pk=grant.pk).update(created_at=started)
+    token, _key = AuthToken.objects.create(user=staff_admin, expiry=dt.timedelta(days=10))
+    client.force_login(staff_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    pages = {
+        "job": reverse("admin:imports_importjob_change", args=[job.pk]),
+        "user": reverse("admin:accounts_user_change", args=[staff_admin.pk]),
+        "token": reverse("admin:knox_authtoken_change", args=[token.pk]),
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        text = visible_text(response.content.decode())
+        assert not CE_DATE.findall(text), (name, CE_DATE.findall(text))
+        assert "2569" in text, name
+    job_text = visible_text(client.get(pages["job"]).content.decode())
+    assert "20 พ.ย. 2569 10:00" in job_text and "20 พ.ย. 2569 10:03" in job_text
+    # The read-only dates stay out of the forms: the role's own page still saves.
+    grant_page = reverse("admin:accounts_roleassignment_change", args=[grant.pk])
+    response = client.post(grant_page, {"user": staff_admin.pk, "role": grant.role, "_save": "1"})
+    assert response.status_code == 302, response.content.decode()[:2000]
