@@ -801,8 +801,14 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
             run.end_writes()
         except Exception:
             logger.warning("import job %s: could not end the bulk write", job.pk, exc_info=True)
-    with transaction.atomic():
-        _record_result(job, run, totals, report)
+    try:
+        with transaction.atomic():
+            _record_result(job, run, totals, report)
+    except BaseException:
+        # The job does not name the report: its thread is waited for and its file removed.
+        if report is not None:
+            report.discard()
+        raise
     logger.info(
         "import job %s: written in %.1f s (%d staged in chunks; %.1f s waited for the write "
         "lock)", job.pk, time.monotonic() - began, totals["staged"], waited[0],
@@ -908,7 +914,12 @@ class _ReportAhead:
         self._thread = threading.Thread(
             target=self._write, args=(job, handle), name=f"import-report-{job.pk}", daemon=True
         )
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:
+            self._thread = None
+            handle.close()
+            raise
 
     def _write(self, job: ImportJob, handle) -> None:
         try:
@@ -923,6 +934,18 @@ class _ReportAhead:
         if self._failed is not None:
             raise self._failed
         return self._name
+
+    def discard(self) -> None:
+        """For a job whose result was not recorded: wait for the thread and delete the report
+        it stored (it would hold rejected values no job names, kept past every retention)."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._name:
+            try:
+                ImportJob._meta.get_field("error_report").storage.delete(self._name)
+            except OSError:
+                logger.warning("import job: could not delete an unused error report", exc_info=True)
+            self._name = ""
 
 
 def _write_error_report(job: ImportJob, errors) -> str:

@@ -63,3 +63,18 @@ def test_xlsx_amounts_are_numbers_with_separators_and_formulas_are_text():
     assert read["B1"].number_format == "#,##0.00"
     assert read["A2"].data_type == "s"
     assert read["B2"].data_type == "s"
+
+
+def test_xlsx_text_cells_replace_the_control_characters_a_workbook_cannot_hold(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from ppaos.core.xlsx_cells import safe_row
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("x")
+    values = ["bell\x07", "\x00=1+1", "tab\tline\nreturn\r", "ไทย"]
+    sheet.append(safe_row(sheet, values))
+    workbook.save(tmp_path / "x.xlsx")
+    read = [cell.value for cell in load_workbook(tmp_path / "x.xlsx").active[1]]
+    assert read[0] == "bell\ufffd" and read[1] == "\ufffd=1+1" and read[3] == "ไทย"
+    assert read[2].startswith("tab\tline\n")  # kept (an xlsx holds them)

@@ -99,3 +99,50 @@ def test_a_report_that_cannot_be_written_fails_the_job(tmp_path, admin_user, mon
     job = run_in_process(admin_user, file_with_errors(tmp_path))
     assert job.status == ImportStatus.FAILED
     assert not job.error_report
+
+
+def test_a_result_not_recorded_leaves_no_report_behind(tmp_path, admin_user, monkeypatch):
+    """The report's thread stores its file before the job's result is recorded; when recording
+    fails (a query after the index build, the job's own update), the thread is waited for and
+    the file it stored deleted: no report of rejected values that no job names."""
+    from ppaos.imports.models import ImportJob
+
+    storage = ImportJob._meta.get_field("error_report").storage
+    stored: list[str] = []
+    save = storage._save
+    monkeypatch.setattr(
+        storage, "_save", lambda name, content: stored.append(save(name, content)) or stored[-1]
+    )
+    write_report = services._write_error_report
+
+    def slow(job, errors):  # still writing when the result fails
+        threading.Event().wait(0.5)
+        return write_report(job, errors)
+
+    def failing():
+        raise RuntimeError("the connection was lost")
+
+    monkeypatch.setattr(services, "_write_error_report", slow)
+    monkeypatch.setattr(copy_staging, "error_groups", failing)
+    job = run_in_process(admin_user, file_with_errors(tmp_path))
+    assert job.status == ImportStatus.FAILED and not job.error_report
+    reports = [name for name in stored if name.startswith("imports/errors/")]
+    assert reports and not any(storage.exists(name) for name in reports)
+    assert not any(t.name.startswith("import-report-") for t in threading.enumerate())
+
+
+def test_a_control_character_in_a_rejected_value_is_reported_not_fatal(tmp_path, admin_user):
+    """An xlsx cannot hold U+0000–U+001F (but tab, line feed, carriage return): openpyxl would
+    refuse the report, naming the value. The value is reported with U+FFFD in their place."""
+    from tests.imports.files import write_csv
+
+    rows = [good_row(n) for n in range(1, 4)]
+    bad = good_row(9)
+    bad[1] = "1\x0b234\x01"
+    path = write_csv(tmp_path / "control.csv", [*rows, bad])
+    job = run_in_process(admin_user, path)
+    assert (job.status, job.created_count, job.rejected_count) == (
+        ImportStatus.PARTLY_SUCCEEDED, 3, 1,
+    )  # fmt: skip
+    values = [row[2].value for row in load_workbook(job.error_report.path).active.iter_rows()]
+    assert values[1:] == ["1\ufffd234\ufffd"]
