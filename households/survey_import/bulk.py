@@ -272,8 +272,9 @@ class Planner:
             )
         # submit_survey
         index = {person.national_id: n for n, person in enumerate(persons)}
-        answered = {(i.pk, key) for i, key, result in indicators if result is not None}
-        scored = {item.pk for item, score in capitals if score is not None}
+        # `.id`, not the `pk` property: read for every answer of every household of a file.
+        answered = {(i.id, key) for i, key, result in indicators if result is not None}
+        scored = {item.id for item, score in capitals if score is not None}
         members_now = []
         for person in persons:
             flags = member_flags(person)
@@ -287,7 +288,7 @@ class Planner:
         ):  # fmt: skip
             return SLOW
         rows = [
-            (indicator.pk, None if key is None else index[key], result)
+            (indicator.id, None if key is None else index[key], result)
             for indicator, key, result in indicators
             if result is not None
         ]
@@ -296,7 +297,7 @@ class Planner:
         for indicator, result in survey_services.derived_indicator_results(
             self.parts, accounts, len(persons), self.rules
         ):
-            rows.append((indicator.pk, None, result))
+            rows.append((indicator.id, None, result))
         survey.status = transitions.next_status(transitions.INITIAL_STATUS, transitions.SUBMIT)
         survey.version = 1 + 1 + 1  # created, draft saved, submitted
         survey.submitted_at = now
@@ -308,7 +309,7 @@ class Planner:
             memberships=memberships,
             survey=survey,
             indicators=rows,
-            capitals=[(item.pk, score) for item, score in capitals if score is not None],
+            capitals=[(item.id, score) for item, score in capitals if score is not None],
             accounts=accounts,
             needs=list(dict.fromkeys(needs)),
             source_key=(values.get("submission_uuid") or "")[:200],

@@ -91,7 +91,9 @@ class Counts:
     by_services: int = 0  # households written through the services one by one
     # Seconds spent: looking up a page, planning households, writing planned ones, services.
     seconds: dict = field(
-        default_factory=lambda: {"lookup": 0.0, "plan": 0.0, "set_based": 0.0, "services": 0.0}
+        default_factory=lambda: dict.fromkeys(
+            ("fetch", "lookup", "plan", "set_based", "services"), 0.0
+        )
     )
 
 
@@ -251,6 +253,7 @@ def _write_pages(*, stage, job, counts, villages, parts, column_names, planner, 
     page_size, pause = _page_size(), batch_pause()
     with translation.override("th"):
         while True:
+            began = time.monotonic()
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT row_number, hh_key, payload FROM {stage} WHERE kind = 'h' "
@@ -270,6 +273,7 @@ def _write_pages(*, stage, job, counts, villages, parts, column_names, planner, 
                     members.setdefault(key, []).append(_payload(payload))
             error_lines: list[str] = []
             page = [(row, key, _payload(payload)) for row, key, payload in page]
+            counts.seconds["fetch"] += time.monotonic() - began
             _write_page(
                 page, members, counts=counts, error_lines=error_lines, actor=actor, job=job,
                 villages=villages, parts=parts, column_names=column_names, planner=planner,

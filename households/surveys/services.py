@@ -495,11 +495,12 @@ def completeness_problems(
                 _("Health or disability data is recorded: explicit consent is required."),
             )
         )
+    # `.id`, not the `pk` property: a bulk import checks every indicator of every member.
     missing_members = [
         key
         for key, _flags, indicators in members
         for indicator in indicators
-        if (indicator.pk, key) not in answered
+        if (indicator.id, key) not in answered
     ]
     if missing_members:
         problems.append(
@@ -509,7 +510,7 @@ def completeness_problems(
                 % {"count": len(missing_members)},
             )
         )
-    missing_household = [i for i in parts.household_indicators if (i.pk, None) not in answered]
+    missing_household = [i for i in parts.household_indicators if (i.id, None) not in answered]
     if missing_household:
         problems.append(
             Problem(
@@ -518,7 +519,7 @@ def completeness_problems(
                 % {"count": len(missing_household)},
             )
         )
-    missing_items = [item for item in parts.items if item.pk not in scored]
+    missing_items = [item for item in parts.items if item.id not in scored]
     if missing_items:
         problems.append(
             Problem(
