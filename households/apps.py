@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HouseholdsConfig(AppConfig):
     name = "households"
-    verbose_name = "Households"
+    verbose_name = _("Households")
 
     def ready(self):
         from django.db.backends.signals import connection_created

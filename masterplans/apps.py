@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MasterplansConfig(AppConfig):
     name = "masterplans"
-    verbose_name = "Community master plans"
+    verbose_name = _("Community master plans")
 
     def ready(self):
         from ppaos.accounts.home import add_home_cards

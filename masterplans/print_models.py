@@ -4,15 +4,16 @@ name, downloaded only through the access policy (ppaos/core/stored_files.py)."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy as _p
+from django.utils.translation import pgettext_lazy
 
 from ppaos.core.models import PublicIdModel
 from ppaos.core.stored_files import RandomStoredName
 
 
 class PdfStatus(models.TextChoices):
-    PENDING = "pending", _p("printed plan", "Waiting for its turn")
-    RUNNING = "running", _p("printed plan", "Being made")
+    # pgettext_lazy by its own name: makemessages does not know an alias such as _p.
+    PENDING = "pending", pgettext_lazy("printed plan", "Waiting for its turn")
+    RUNNING = "running", pgettext_lazy("printed plan", "Being made")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
 

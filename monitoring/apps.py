@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
-    verbose_name = "Monitoring and evaluation"
+    verbose_name = _("Monitoring and evaluation")
 
     def ready(self):
         from . import signals

@@ -88,8 +88,8 @@ class RoleAssignment(models.Model):
         related_name="+",
         verbose_name=_("granted by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("granted on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["user_id", "role", "area_id"]

@@ -49,8 +49,12 @@ class Area(models.Model):
     name_th = models.CharField(_("Thai name"), max_length=150)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

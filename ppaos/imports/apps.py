@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "ppaos.imports"
     label = "imports"
-    verbose_name = "Imports"
+    verbose_name = _("Imports")
 
     def ready(self) -> None:
         # Registered here, by the first app that stores files; the check is the core's.

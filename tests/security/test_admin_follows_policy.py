@@ -239,3 +239,38 @@ def test_admin_detail_pages_in_thai_show_buddhist_era_dates(client, staff_admin,
     grant_page = reverse("admin:accounts_roleassignment_change", args=[grant.pk])
     response = client.post(grant_page, {"user": staff_admin.pk, "role": grant.role, "_save": "1"})
     assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_the_admin_in_thai_has_no_english_left_from_django(client, staff_admin, settings):
+    """Django 5.2 ships many admin and password texts without Thai; the project's catalogue has
+    them (ppaos/accounts/django_thai.py), and names its apps' sections in Thai."""
+    import json
+
+    from tests.security.test_every_page_shows_be_dates import visible_text
+
+    client.force_login(staff_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    index = client.get(reverse("admin:index")).content.decode()
+    for section in ("บัญชีผู้ใช้และสิทธิ์", "การล็อกการเข้าสู่ระบบ", "โทเคน API", "บันทึกการใช้งาน"):
+        assert section in index, section
+    users = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert 'placeholder="พิมพ์เพื่อกรอง…"' in users  # the sidebar's filter
+    # The admin's JavaScript texts (JSON, Thai written as \u escapes): "Remove all %s"
+    script = client.get(reverse("admin:jsi18n")).content.decode()
+    assert json.dumps("นำ%sออกทั้งหมด")[1:-1] in script
+    add = reverse("admin:accounts_user_add")
+    text = visible_text(client.get(add).content.decode())
+    for english in (
+        "Skip to main content",
+        "Password-based authentication",
+        "Enter the same password as before",
+        "Your password can’t be entirely numeric.",
+        "After you’ve created a user",
+    ):
+        assert english not in text, english
+    refused = client.post(
+        add, {"username": "newuser", "password1": "48151623", "password2": "48151623",
+              "usable_password": "true", "_save": "1"},
+    )  # fmt: skip
+    page = visible_text(refused.content.decode())
+    assert "รหัสผ่านนี้เป็นตัวเลขทั้งหมด" in page and "This password" not in page
