@@ -801,14 +801,8 @@ def _write_committing_chunks(job: ImportJob, importer: Importer, run: ImportRun,
             run.end_writes()
         except Exception:
             logger.warning("import job %s: could not end the bulk write", job.pk, exc_info=True)
-    try:
-        with transaction.atomic():
-            _record_result(job, run, totals, report)
-    except BaseException:
-        # The job does not name the report: its thread is waited for and its file removed.
-        if report is not None:
-            report.discard()
-        raise
+    with transaction.atomic():
+        _record_result(job, run, totals, report)
     logger.info(
         "import job %s: written in %.1f s (%d staged in chunks; %.1f s waited for the write "
         "lock)", job.pk, time.monotonic() - began, totals["staged"], waited[0],
@@ -819,22 +813,33 @@ def _record_result(
     job: ImportJob, run: ImportRun, totals: dict, report: _ReportAhead | None = None
 ) -> None:
     """The job's status, counts, grouped errors and error report (inside the caller's
-    transaction; `report` when it was started earlier)."""
-    rejected = copy_staging.rejected_row_count()
-    listed = rejected or copy_staging.error_count()  # warnings are listed too
-    groups = copy_staging.error_groups() if listed else []
-    if report is not None:
-        report_name = report.name()
-    else:
-        report_name = _write_error_report(job, copy_staging.iter_errors()) if listed else ""
-    status = ImportStatus.PARTLY_SUCCEEDED if rejected else ImportStatus.SUCCEEDED
-    written = totals["created"] + totals["updated"] + totals["unchanged"]
-    if totals["staged"] == 0 and written == 0 and rejected:
-        status = ImportStatus.FAILED
-    _finish(
-        job, status, totals["created"], totals["updated"], totals["unchanged"], groups,
-        report_name, run,
-    )  # fmt: skip
+    transaction, its last statement; `report` when it was started earlier). When it fails, the
+    transaction rolls back and no job will name the report: the file is deleted (its thread
+    waited for), so no report of rejected values outlives every retention. (A failure of the
+    COMMIT itself leaves the file: the job may then name it.)"""
+    report_name = ""
+    try:
+        rejected = copy_staging.rejected_row_count()
+        listed = rejected or copy_staging.error_count()  # warnings are listed too
+        groups = copy_staging.error_groups() if listed else []
+        if report is not None:
+            report_name = report.name()
+        else:
+            report_name = _write_error_report(job, copy_staging.iter_errors()) if listed else ""
+        status = ImportStatus.PARTLY_SUCCEEDED if rejected else ImportStatus.SUCCEEDED
+        written = totals["created"] + totals["updated"] + totals["unchanged"]
+        if totals["staged"] == 0 and written == 0 and rejected:
+            status = ImportStatus.FAILED
+        _finish(
+            job, status, totals["created"], totals["updated"], totals["unchanged"], groups,
+            report_name, run,
+        )  # fmt: skip
+    except BaseException:
+        if report is not None:
+            report.discard()
+        elif report_name:
+            _delete_unnamed_report(report_name)
+        raise
 
 
 def _finish(job, status, created, updated, unchanged, groups, report_name, run) -> None:
@@ -937,15 +942,20 @@ class _ReportAhead:
 
     def discard(self) -> None:
         """For a job whose result was not recorded: wait for the thread and delete the report
-        it stored (it would hold rejected values no job names, kept past every retention)."""
+        it stored."""
         if self._thread is not None:
             self._thread.join()
         if self._name:
-            try:
-                ImportJob._meta.get_field("error_report").storage.delete(self._name)
-            except OSError:
-                logger.warning("import job: could not delete an unused error report", exc_info=True)
+            _delete_unnamed_report(self._name)
             self._name = ""
+
+
+def _delete_unnamed_report(name: str) -> None:
+    """Delete an error report no job names (its job's result was not recorded)."""
+    try:
+        ImportJob._meta.get_field("error_report").storage.delete(name)
+    except OSError:
+        logger.warning("import job: could not delete an unused error report", exc_info=True)
 
 
 def _write_error_report(job: ImportJob, errors) -> str:

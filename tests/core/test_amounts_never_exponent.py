@@ -72,9 +72,11 @@ def test_xlsx_text_cells_replace_the_control_characters_a_workbook_cannot_hold(t
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("x")
-    values = ["bell\x07", "\x00=1+1", "tab\tline\nreturn\r", "ไทย"]
+    # U+FFFF / U+FFFE / a lone surrogate: openpyxl saves them, and the file then opens nowhere.
+    values = ["bell\x07", "\x00=1+1", "tab\tline\nreturn\r", "ไทย", "x\uffff\ufffe\ud800y"]
     sheet.append(safe_row(sheet, values))
     workbook.save(tmp_path / "x.xlsx")
     read = [cell.value for cell in load_workbook(tmp_path / "x.xlsx").active[1]]
     assert read[0] == "bell\ufffd" and read[1] == "\ufffd=1+1" and read[3] == "ไทย"
     assert read[2].startswith("tab\tline\n")  # kept (an xlsx holds them)
+    assert read[4] == "x\ufffd\ufffd\ufffdy"

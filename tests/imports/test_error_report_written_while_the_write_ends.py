@@ -131,6 +131,31 @@ def test_a_result_not_recorded_leaves_no_report_behind(tmp_path, admin_user, mon
     assert not any(t.name.startswith("import-report-") for t in threading.enumerate())
 
 
+@pytest.mark.parametrize("dry_run", [False, True], ids=["chunks committed", "one transaction"])
+def test_a_result_failing_after_its_report_was_stored_deletes_it(
+    tmp_path, admin_user, monkeypatch, dry_run
+):
+    """The job's own update fails once the report is stored (written ahead by the thread, or in
+    the job's one transaction for a dry run): the transaction rolls back, and the file with it."""
+    from ppaos.imports.models import ImportJob
+
+    storage = ImportJob._meta.get_field("error_report").storage
+    stored: list[str] = []
+    save = storage._save
+    monkeypatch.setattr(
+        storage, "_save", lambda name, content: stored.append(save(name, content)) or stored[-1]
+    )
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the job row could not be updated")
+
+    monkeypatch.setattr(services, "_finish", failing)
+    job = run_in_process(admin_user, file_with_errors(tmp_path), dry_run=dry_run)
+    assert job.status == ImportStatus.FAILED and not job.error_report
+    reports = [name for name in stored if name.startswith("imports/errors/")]
+    assert reports and not any(storage.exists(name) for name in reports)
+
+
 def test_a_control_character_in_a_rejected_value_is_reported_not_fatal(tmp_path, admin_user):
     """An xlsx cannot hold U+0000–U+001F (but tab, line feed, carriage return): openpyxl would
     refuse the report, naming the value. The value is reported with U+FFFD in their place."""
