@@ -82,6 +82,17 @@ class PolicyAdminMixin:
             for title, options in super().get_fieldsets(request, obj)
         ]
 
+    def get_exclude(self, request, obj=None):
+        # Django leaves read-only fields out of forms by their names; here the read-only list
+        # holds display functions, so the names are left out here.
+        names = [n for n in super().get_readonly_fields(request, obj) if isinstance(n, str)]
+        excluded = super().get_exclude(request, obj)
+        if not names:
+            return excluded
+        if excluded is None:  # Django would then take the form's own Meta.exclude
+            excluded = getattr(getattr(self.form, "_meta", None), "exclude", None) or []
+        return [*excluded, *names]
+
     # Forms hold model fields only: the display functions are not form fields.
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["fields"] = _form_fields(kwargs.get("fields"))
@@ -141,7 +152,7 @@ def _shown_by_display_rule(model, name):
 
     @admin.display(description=field.verbose_name, ordering=name)
     def column(obj):
-        return show(getattr(obj, name))
+        return show(getattr(obj, name)) or "-"  # empty as Django's admin shows it
 
     column.__name__ = name
     return column

@@ -257,7 +257,7 @@ def test_the_admin_in_thai_has_no_english_left_from_django(client, staff_admin, 
     assert 'placeholder="พิมพ์เพื่อกรอง…"' in users  # the sidebar's filter
     # The admin's JavaScript texts (JSON, Thai written as \u escapes): "Remove all %s"
     script = client.get(reverse("admin:jsi18n")).content.decode()
-    assert json.dumps("นำ%sออกทั้งหมด")[1:-1] in script
+    assert json.dumps("ลบ%sออกทั้งหมด")[1:-1] in script
     add = reverse("admin:accounts_user_add")
     text = visible_text(client.get(add).content.decode())
     for english in (
