@@ -8,9 +8,8 @@ Excel's "quote prefix" (what Excel stores when a user types '=...), so the reade
 exactly as it was and it never runs. Characters an xlsx cannot hold (U+0000–U+001F but tab, line
 feed and carriage return: openpyxl refuses the whole file, naming the value in its error;
 U+FFFE, U+FFFF and lone surrogates: the file would not open) are written as U+FFFD, the sign of
-a character that could not be shown. `amount_cell`: a
-number with thousands separators and no exponent ("#,##0.00"). Use `safe_row` for every row of
-values that came from users::
+a character that could not be shown. `amount_cell`: a number with thousands separators and no
+exponent ("#,##0.00"). Use `safe_row` for every row of values that came from users::
 
     from ppaos.core.xlsx_cells import safe_row
     sheet.append(safe_row(sheet, [row_number, column, value, ...]))
@@ -41,7 +40,7 @@ def starts_like_formula(value) -> bool:
 
 def text_cell(sheet, value):
     """`value` as it is, or for a formula-like string a text cell with the quote prefix (and
-    any control character an xlsx cannot hold as U+FFFD)."""
+    any character an xlsx cannot hold as U+FFFD)."""
     if isinstance(value, str) and UNWRITABLE_RE.search(value):
         value = UNWRITABLE_RE.sub("\ufffd", value)
     if not starts_like_formula(value):

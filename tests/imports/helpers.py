@@ -9,6 +9,17 @@ from ppaos.imports import services
 from ppaos.imports.models import ImportJob
 
 
+def stored_names(monkeypatch, storage) -> list[str]:
+    """The names `storage` stores from now on, in order (MEDIA_ROOT is shared with the other
+    test process and the Celery worker, so a test checks its own files, not a listing)."""
+    stored: list[str] = []
+    save = storage._save
+    monkeypatch.setattr(
+        storage, "_save", lambda name, content: stored.append(save(name, content)) or stored[-1]
+    )
+    return stored
+
+
 def upload(path: Path, name: str | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or path.name, path.read_bytes())
 

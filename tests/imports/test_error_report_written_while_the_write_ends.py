@@ -13,7 +13,7 @@ from ppaos.imports import copy_staging, services
 from ppaos.imports.columns import RowError
 from ppaos.imports.models import ImportStatus
 from tests.imports.files import bad_checksum, good_row, write_xlsx
-from tests.imports.helpers import run_in_process
+from tests.imports.helpers import run_in_process, stored_names
 
 pytestmark = pytest.mark.django_db
 
@@ -108,11 +108,7 @@ def test_a_result_not_recorded_leaves_no_report_behind(tmp_path, admin_user, mon
     from ppaos.imports.models import ImportJob
 
     storage = ImportJob._meta.get_field("error_report").storage
-    stored: list[str] = []
-    save = storage._save
-    monkeypatch.setattr(
-        storage, "_save", lambda name, content: stored.append(save(name, content)) or stored[-1]
-    )
+    stored = stored_names(monkeypatch, storage)
     write_report = services._write_error_report
 
     def slow(job, errors):  # still writing when the result fails
@@ -140,11 +136,7 @@ def test_a_result_failing_after_its_report_was_stored_deletes_it(
     from ppaos.imports.models import ImportJob
 
     storage = ImportJob._meta.get_field("error_report").storage
-    stored: list[str] = []
-    save = storage._save
-    monkeypatch.setattr(
-        storage, "_save", lambda name, content: stored.append(save(name, content)) or stored[-1]
-    )
+    stored = stored_names(monkeypatch, storage)
 
     def failing(*args, **kwargs):
         raise RuntimeError("the job row could not be updated")

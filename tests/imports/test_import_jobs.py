@@ -16,7 +16,7 @@ from tests.imports.files import (
     write_csv,
     write_xlsx,
 )
-from tests.imports.helpers import create_job, registry_state, run_in_process
+from tests.imports.helpers import create_job, registry_state, run_in_process, stored_names
 
 pytestmark = pytest.mark.django_db
 
@@ -265,14 +265,8 @@ def test_a_failed_upload_leaves_no_file_behind(tmp_path, admin_user, monkeypatch
     def audit_fails(**kwargs):
         raise RuntimeError("the audit row could not be written")
 
-    # The files this upload stored, by name (MEDIA_ROOT is shared with the other test process
-    # and the Celery worker, which store files of their own meanwhile).
     storage = ImportJob._meta.get_field("file").storage
-    stored = []
-    save = storage._save
-    monkeypatch.setattr(
-        storage, "_save", lambda name, content: stored.append(save(name, content)) or stored[-1]
-    )
+    stored = stored_names(monkeypatch, storage)  # the files this upload stored
     monkeypatch.setattr(services, "record_audit_event", audit_fails)
     with pytest.raises(RuntimeError):
         create_job(admin_user, write_xlsx(tmp_path / "x.xlsx", mixed_rows()))
