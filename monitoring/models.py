@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ppaos.areas.models import Area
 from ppaos.core.background_jobs import is_stalled
+from ppaos.core.display import format_datetime
 from ppaos.core.models import PublicIdModel
 from ppaos.core.stored_files import RandomStoredName
 
@@ -59,7 +60,7 @@ class RollupRefresh(models.Model):
         indexes = [models.Index(fields=["-finished_at", "-id"], name="rollup_refresh_newest_idx")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.finished_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {format_datetime(self.finished_at)}"
 
 
 class PendingVillage(models.Model):

@@ -101,6 +101,12 @@ class ApiTokenAdmin(PolicyAdminMixin, admin.ModelAdmin):
     """API tokens (django-rest-knox). Only a digest is stored; deleting a token revokes it."""
 
     policy_action = Action.MANAGE_USERS
+    field_labels = {
+        "token_key": _("token key"),
+        "user": _("user"),
+        "created": _("issued on"),
+        "expiry": _("expires on"),
+    }
     list_display = ["token_key", "user", "created", "expiry"]
     search_fields = ["token_key", "user__username"]
     list_select_related = ["user"]

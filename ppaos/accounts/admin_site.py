@@ -11,6 +11,7 @@ import functools
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.utils.translation import gettext_lazy as _
 
 from ppaos.audit.services import record_audit_event
 
@@ -18,6 +19,9 @@ from .policy import Action, role_grants
 
 
 class PolicyAdminSite(admin.AdminSite):
+    site_header = _("PPAOS administration")
+    site_title = _("PPAOS administration")
+
     def has_permission(self, request):
         user = request.user
         return bool(user.is_active and user.is_staff and role_grants(user, Action.MANAGE_USERS))
@@ -26,11 +30,16 @@ class PolicyAdminSite(admin.AdminSite):
 class PolicyAdminMixin:
     """For ModelAdmin and inlines: the page is open to the roles granting `policy_action`.
 
-    `read_only = True` keeps it to viewing (the audit log, import jobs).
+    `read_only = True` keeps it to viewing (the audit log, import jobs). `field_labels` names
+    the fields of a library's model in Thai (its verbose names are English, not translated).
     """
 
     policy_action: Action
     read_only = False
+    field_labels: dict = {}
+
+    def _shown(self, name):
+        return _shown_by_display_rule(self.model, name, self.field_labels.get(name))
 
     def _granted(self, request) -> bool:
         return role_grants(request.user, self.policy_action)
@@ -53,16 +62,11 @@ class PolicyAdminMixin:
     def get_list_display(self, request):
         """Date and time columns through the one display rule (ppaos/core/display.py): Django's
         own formats cannot write a Buddhist-era year, so in Thai they would show "1 ธ.ค. 2026"."""
-        return [
-            _shown_by_display_rule(self.model, name) for name in super().get_list_display(request)
-        ]
+        return [self._shown(name) for name in super().get_list_display(request)]
 
     def get_readonly_fields(self, request, obj=None):
         """Read-only date and time fields of a detail page through the display rule as well."""
-        return [
-            _shown_by_display_rule(self.model, name)
-            for name in super().get_readonly_fields(request, obj)
-        ]
+        return [self._shown(name) for name in super().get_readonly_fields(request, obj)]
 
     def get_fieldsets(self, request, obj=None):
         # The date fields shown as text (the read-only ones; every one on a page its user may
@@ -74,7 +78,7 @@ class PolicyAdminMixin:
             if isinstance(name, (list, tuple)):  # several fields on one line
                 return tuple(shown(each) for each in name)
             if everything or name in as_text:
-                return _shown_by_display_rule(self.model, name)
+                return self._shown(name)
             return name
 
         return [
@@ -129,9 +133,10 @@ class PolicyAdminMixin:
 
 
 @functools.cache
-def _shown_by_display_rule(model, name):
+def _shown_by_display_rule(model, name, label=None):
     """A date or datetime field's column and read-only value through ppaos/core/display.py; any
-    other name as it is. One function per field, so fieldsets and read-only lists agree."""
+    other name as it is, or, given a `label`, under that label. One function per field, so
+    fieldsets and read-only lists agree."""
     from django.core.exceptions import FieldDoesNotExist
     from django.db import models
 
@@ -147,12 +152,15 @@ def _shown_by_display_rule(model, name):
         show = format_datetime
     elif isinstance(field, models.DateField):
         show = format_date
+    elif label is not None:
+        show = str
     else:
         return name
 
-    @admin.display(description=field.verbose_name, ordering=name)
+    @admin.display(description=label or field.verbose_name, ordering=name)
     def column(obj):
-        return show(getattr(obj, name)) or "-"  # empty as Django's admin shows it
+        value = getattr(obj, name)
+        return "-" if value is None else show(value) or "-"  # empty as Django's admin shows it
 
     column.__name__ = name
     return column

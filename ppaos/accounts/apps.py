@@ -16,3 +16,8 @@ class AccountsConfig(AppConfig):
         # (their apps name themselves "Axes" and "Knox"; not a model option: no migration).
         apps.get_app_config("axes").verbose_name = _("Login lockouts")
         apps.get_app_config("knox").verbose_name = _("API tokens")
+        # knox's token model has no translatable name. Its options are set here for the admin
+        # only: migrations read a model's declared options (`original_attrs`), not these.
+        token = apps.get_model("knox", "AuthToken")
+        token._meta.verbose_name = _("API token")
+        token._meta.verbose_name_plural = _("API tokens")

@@ -17,7 +17,7 @@ class TimeStampedModel(models.Model):
 class PublicIdModel(TimeStampedModel):
     """A record that appears in a URL: addressed by a random UUID so it cannot be enumerated."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("reference id"), default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         abstract = True

@@ -3,11 +3,26 @@ imports pages, which run them through the services. Files, headers and error det
 out (they may hold rows of the registry)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ppaos.accounts.admin_site import PolicyAdminMixin
 from ppaos.accounts.policy import Action
 
+from .importers import registered_importers
 from .models import ImportJob
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The registered importers by their names (a job stores its kind's code)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return [(kind, importer.label) for kind, importer in registered_importers().items()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(ImportJob)
@@ -16,7 +31,7 @@ class ImportJobAdmin(PolicyAdminMixin, admin.ModelAdmin):
     read_only = True
     list_display = [
         "created_at",
-        "kind",
+        "kind_name",
         "original_filename",
         "status",
         "dry_run",
@@ -26,11 +41,11 @@ class ImportJobAdmin(PolicyAdminMixin, admin.ModelAdmin):
         "rejected_count",
         "created_by",
     ]
-    list_filter = ["kind", "status", "dry_run"]
+    list_filter = [KindFilter, "status", "dry_run"]
     list_select_related = ["created_by"]
     fields = [
         "public_id",
-        "kind",
+        "kind_name",
         "original_filename",
         "file_size",
         "dry_run",
@@ -47,3 +62,7 @@ class ImportJobAdmin(PolicyAdminMixin, admin.ModelAdmin):
         "created_by",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_name(self, job):
+        return job.kind_label

@@ -274,3 +274,47 @@ def test_the_admin_in_thai_has_no_english_left_from_django(client, staff_admin, 
     )  # fmt: skip
     page = visible_text(refused.content.decode())
     assert "รหัสผ่านนี้เป็นตัวเลขทั้งหมด" in page and "This password" not in page
+
+
+def test_the_admin_names_tokens_jobs_and_events_in_thai(client, staff_admin, settings):
+    """The pages of a library's model (knox's tokens), a job's kind and any record's public id
+    are named in Thai, and an audit event's title dates itself in the Buddhist era."""
+    import datetime as dt
+
+    from knox.models import AuthToken
+
+    from ppaos.imports.models import ImportJob
+    from tests.security.test_every_page_shows_be_dates import CE_DATE, visible_text
+
+    job = ImportJob.objects.create(
+        created_by=staff_admin, kind="surveys", original_filename="surveys.xlsx"
+    )
+    token, _key = AuthToken.objects.create(user=staff_admin, expiry=dt.timedelta(days=10))
+    event = AuditEvent.objects.create(actor=staff_admin, action="admin.changed", object_repr="x")
+    client.force_login(staff_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+
+    def page(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return visible_text(response.content.decode())
+
+    tokens = page(reverse("admin:knox_authtoken_changelist"))
+    assert "ระบบจัดการ PPAOS" in tokens and "Django" not in tokens
+    token_page = page(reverse("admin:knox_authtoken_change", args=[token.pk]))
+    for text in (tokens, token_page):
+        for thai in ("โทเคน API", "รหัสนำหน้าโทเคน", "วันที่ออก", "วันหมดอายุ"):
+            assert thai in text, thai
+        for english in ("auth token", "Auth token", "Token key", "Expiry", "Created"):
+            assert english not in text, english
+    jobs = page(reverse("admin:imports_importjob_changelist"))
+    job_page = page(reverse("admin:imports_importjob_change", args=[job.pk]))
+    for text in (jobs, job_page):
+        assert "แบบสำรวจครัวเรือน" in text and "surveys" not in text.replace("surveys.xlsx", "")
+    assert "รหัสอ้างอิง" in job_page and "Public id" not in job_page
+    filtered = page(reverse("admin:imports_importjob_changelist") + "?kind=surveys")
+    assert "surveys.xlsx" in filtered
+    other = page(reverse("admin:imports_importjob_changelist") + "?kind=welfare_registry")
+    assert "surveys.xlsx" not in other
+    event_page = page(reverse("admin:audit_auditevent_change", args=[event.pk]))
+    assert "2569" in event_page and not CE_DATE.findall(event_page)
