@@ -44,6 +44,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
+from django.utils.translation import gettext
 
 from ppaos.accounts.policy import Action, can, scope_queryset
 from ppaos.areas.models import Area, AreaLevel
@@ -51,7 +52,7 @@ from ppaos.audit.services import record_audit_event
 from ppaos.imports import copy_staging
 from ppaos.imports.columns import RowError
 from ppaos.imports.services import batch_pause
-from ppaos.thai.thai_id import NationalIdError, normalize_national_id
+from ppaos.thai.thai_id import MESSAGES_EN, MESSAGES_TH, NationalIdError, normalize_national_id
 
 from ..models import (
     Household,
@@ -177,7 +178,7 @@ class Villages:
 
 def _messages(error: ValidationError | PermissionDenied) -> list[str]:
     if isinstance(error, PermissionDenied):
-        return [str(error) or "ไม่มีสิทธิ์"]
+        return [str(error) or gettext("Not allowed")]
     return [str(m) for m in error.messages]
 
 
@@ -553,9 +554,33 @@ def write_household(*, actor, job, values, members, villages, parts, column_name
     except Refused as refused:
         outcome.errors.append((refused.column, refused.error))
     except (ValidationError, PermissionDenied) as error:
-        for message in _messages(error):
-            outcome.errors.append(("", _err("refused", message)))
+        thai = _messages(error)
+        english = _refusal_in_english(
+            lambda: _write(actor, job, values, members, villages, parts, column_names)
+        )
+        if english is None or len(english) != len(thai):
+            english = thai
+        for message_th, message_en in zip(thai, english, strict=True):
+            outcome.errors.append(("", _err("refused", message_th, message_en)))
     return outcome
+
+
+def _refusal_in_english(write) -> list[str] | None:
+    """The services' refusal of a household in English, for the error report's English column:
+    the household is written again in English, in a savepoint always rolled back (the services
+    word their refusals in the language of the moment; refusals are few). None when the second
+    try is not refused alike."""
+    with translation.override("en"):
+        savepoint = transaction.savepoint()
+        try:
+            write()
+        except (ValidationError, PermissionDenied) as error:
+            return _messages(error)
+        except Refused:
+            return None
+        finally:
+            transaction.savepoint_rollback(savepoint)
+    return None
 
 
 def _member_column(member: dict, column: str) -> str:
@@ -584,14 +609,8 @@ def _national_id(member: dict) -> str:
     except NationalIdError as error:
         raise Refused(
             _member_column(member, "เลขประจำตัวประชาชน"),
-            _err("national_id", survey_services_id_message(error.code), value=str(raw)),
+            _err("national_id", MESSAGES_TH[error.code], MESSAGES_EN[error.code], str(raw)),
         ) from None
-
-
-def survey_services_id_message(code: str) -> str:
-    from ..services import validated_national_id_message
-
-    return validated_national_id_message(code)
 
 
 def _existing_household(values, members, village) -> tuple[Household | None, Survey | None]:

@@ -186,3 +186,28 @@ def test_a_visit_dated_after_today_is_refused_in_the_users_words(facilitator, tm
     messages = [g["message_th"] for g in job.error_summary]
     assert any("วันที่เยี่ยมบ้านต้องไม่เป็นวันในอนาคต" in m for m in messages), messages
     assert Survey.objects.count() == 1
+
+
+def test_refusals_are_worded_in_thai_and_in_english(facilitator, tmp_path):
+    """The error report has a Thai and an English column: the services' own refusals (asked
+    again in English, in a savepoint rolled back) and the checksum's fill both, and the refused
+    household leaves nothing behind."""
+    from tests.imports.files import bad_checksum
+
+    first = household(1)
+    run(facilitator, write_template_xlsx(tmp_path / "one.xlsx", [first]))
+    second, third = household(2), household(3)
+    second[1][1]["national_id"] = first[1][1]["national_id"]  # lives in household 1 already
+    third[1][1]["national_id"] = bad_checksum(third[1][1]["national_id"])
+    persons = Person.objects.count()
+    for dry_run in (True, False):
+        job = run(facilitator, write_template_xlsx(tmp_path / "two.xlsx", [second, third]),
+                  dry_run=dry_run)  # fmt: skip
+        assert job.rejected_count == 2
+        groups = {g["code"]: g for g in job.error_summary}
+        refused, checksum = groups["refused"], groups["national_id"]
+        assert "ครัวเรือนอื่น" in refused["message_th"]
+        assert "household" in refused["message_en"] and refused["message_en"].isascii()
+        assert checksum["message_en"].isascii() and not checksum["message_th"].isascii()
+    assert Person.objects.count() == persons
+    assert Household.objects.count() == 1
