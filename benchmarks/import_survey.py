@@ -8,7 +8,9 @@ $TMPDIR/ppaos-bench-import/, so a change and the code before it import the same 
 creates a separate database (<DATABASE_URL's name>_bench_survey, dropped and migrated),
 starts a real worker (prefork, concurrency 1) on its own queue and imports the file as a
 facilitator, each run on an empty database of households. Prints households/s end to end,
-the worker's peak memory (VmHWM), and min / median over the runs.
+the worker's peak memory (VmHWM), the CPU seconds of the worker process and of its PostgreSQL
+backends (their sum over two is the least a run can take on 2 cores), the worker's phases, and
+min / median over the runs.
 
 Target (issue 14): 100,000 household surveys with 350,000 members ≤ 90 s, worker peak ≤ 1 GiB.
 """
@@ -34,10 +36,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from import_registry import (  # noqa: E402
     CACHE,
+    BackendCpu,
     check_digit,
+    cpu_seconds,
     database_url,
     psql,
     start_worker,
+    worker_children,
     worker_peak_kib,
 )
 
@@ -172,6 +177,8 @@ def main() -> None:
                 )
             worker = start_worker(env, queue, log)
             try:
+                worker_cpu_before = sum(cpu_seconds(p) for p in worker_children(worker))
+                backends = BackendCpu(connection.cursor())
                 began = time.perf_counter()
                 with open(path, "rb") as handle:
                     job = services.create_import_job(
@@ -183,11 +190,17 @@ def main() -> None:
                     )
                 while True:
                     job.refresh_from_db()
+                    backends.sample()
                     if job.status in services.FINISHED_STATUSES:
                         break
                     time.sleep(0.2)
                 elapsed = time.perf_counter() - began
+                time.sleep(1.0)  # the worker logs its last phase just after the job's commit
                 peak = worker_peak_kib(worker)
+                worker_cpu = (
+                    sum(cpu_seconds(p) for p in worker_children(worker)) - worker_cpu_before
+                )
+                postgres_cpu = backends.total()
             finally:
                 os.killpg(worker.pid, signal.SIGTERM)
                 worker.wait(timeout=60)
@@ -197,6 +210,16 @@ def main() -> None:
                   f"{args.households / elapsed:,.1f} households/s; "
                   f"worker peak {peak / 1024:.0f} MiB; "
                   f"created {job.created_count:,} rejected {job.rejected_count:,}")  # fmt: skip
+            print(f"   CPU seconds during the run: worker process {worker_cpu:.1f} s, PostgreSQL "
+                  f"backends {postgres_cpu:.1f} s; together {worker_cpu + postgres_cpu:.1f} s, "
+                  f"so on 2 cores the run takes at least {(worker_cpu + postgres_cpu) / 2:.1f} s "
+                  f"and at least the larger of the two")  # fmt: skip
+            phases = [
+                line.split("]: ", 1)[-1].strip()
+                for line in log.read_text(errors="replace").splitlines()
+                if f"import job {job.pk}:" in line
+            ]
+            print("   worker: " + "; ".join(phases))
     finally:
         shutil.rmtree(media, ignore_errors=True)
         connection.close()
