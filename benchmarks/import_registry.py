@@ -249,6 +249,15 @@ def worker_children(process: subprocess.Popen) -> list[int]:
     return [int(p) for p in children.read_text().split()] if children.exists() else []
 
 
+def worker_phases(log: Path, job_pk: int) -> list[str]:
+    """The worker's log lines about one job, without Celery's timestamp and process prefix."""
+    return [
+        line.split("] ", 1)[-1].strip()
+        for line in log.read_text(errors="replace").splitlines()
+        if f"import job {job_pk}:" in line
+    ]
+
+
 class BackendCpu:
     """CPU seconds of the benchmark database's client backends (the worker's connections),
     sampled while they live: a backend's time is read last just before it goes."""
@@ -480,12 +489,7 @@ def main() -> None:
                   f"check, COPY lines), PostgreSQL backends {postgres_cpu:.1f} s (COPY, upserts); "
                   f"on a quiet 2-core machine they run side by side, so the larger is about the "
                   f"least the wall time can be")  # fmt: skip
-            phases = [
-                line.split("]: ", 1)[-1].strip()
-                for line in log.read_text(errors="replace").splitlines()
-                if f"import job {job.pk}:" in line
-            ]
-            print("   worker: " + "; ".join(phases))
+            print("   worker: " + "; ".join(worker_phases(log, job.pk)))
 
         read_s, rows = measure_read(path)
         copy_s = measure_copy(path)

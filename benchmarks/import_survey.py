@@ -44,6 +44,7 @@ from import_registry import (  # noqa: E402
     start_worker,
     worker_children,
     worker_peak_kib,
+    worker_phases,
 )
 
 BENCH_DB = (
@@ -214,12 +215,7 @@ def main() -> None:
                   f"backends {postgres_cpu:.1f} s; together {worker_cpu + postgres_cpu:.1f} s, "
                   f"so on 2 cores the run takes at least {(worker_cpu + postgres_cpu) / 2:.1f} s "
                   f"and at least the larger of the two")  # fmt: skip
-            phases = [
-                line.split("]: ", 1)[-1].strip()
-                for line in log.read_text(errors="replace").splitlines()
-                if f"import job {job.pk}:" in line
-            ]
-            print("   worker: " + "; ".join(phases))
+            print("   worker: " + "; ".join(worker_phases(log, job.pk)))
     finally:
         shutil.rmtree(media, ignore_errors=True)
         connection.close()
