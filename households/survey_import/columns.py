@@ -105,6 +105,9 @@ class Column:
     kind: str  # text | date | integer | decimal | yes_no | choice | multiple | score
     choices: dict[str, tuple[str, str]] | None = None
     hint_th: str = ""
+    # Blank is read, but a survey left without it is incomplete and cannot be submitted
+    # (`completeness_problems`), so the household is refused: the template's guide says so.
+    needed_to_submit: bool = False
 
     @property
     def name(self) -> str:
@@ -157,9 +160,17 @@ def household_columns(items, indicators) -> list[Column]:
             hint_th="เว้นว่าง = ผู้อัปโหลด",
         ),
         Column(
-            _f("notice_given", "แจ้งประกาศความเป็นส่วนตัวแล้ว", "Privacy notice given"), "yes_no", YES_NO
+            _f("notice_given", "แจ้งประกาศความเป็นส่วนตัวแล้ว", "Privacy notice given"),
+            "yes_no",
+            YES_NO,
+            needed_to_submit=True,
         ),
-        Column(_f("lawful_basis", "ฐานทางกฎหมาย", "Lawful basis"), "choice", LAWFUL_BASES),
+        Column(
+            _f("lawful_basis", "ฐานทางกฎหมาย", "Lawful basis"),
+            "choice",
+            LAWFUL_BASES,
+            hint_th="เว้นว่าง = ภารกิจของรัฐ (มาตรา 24(4))",
+        ),
         Column(
             _f(
                 "sensitive_consent",
@@ -186,6 +197,7 @@ def household_columns(items, indicators) -> list[Column]:
                 ),
                 "choice",
                 INDICATOR_ANSWERS,
+                needed_to_submit=True,
             )
         )
     for item in items:
@@ -196,10 +208,13 @@ def household_columns(items, indicators) -> list[Column]:
                 ),
                 "score",
                 {str(n): tuple(option) for n, option in enumerate(item.options, 1)},
+                needed_to_submit=True,
             )
         )
     for name, (th, en) in ACCOUNT_LABELS.items():
-        columns.append(Column(_f(name, th, en), "decimal"))
+        columns.append(
+            Column(_f(name, th, en), "decimal", hint_th="ไม่มีให้ใส่ 0", needed_to_submit=True)
+        )
     columns.append(
         Column(
             _f("needs", "ความต้องการ (รหัส คั่นด้วยเว้นวรรคหรือจุลภาค)", "Needs (codes)"), "multiple", NEEDS
@@ -257,6 +272,7 @@ def member_columns(indicators) -> list[Column]:
                 "choice",
                 INDICATOR_ANSWERS,
                 hint_th="เฉพาะสมาชิกที่ตัวชี้วัดนี้ใช้ได้ (ตามอายุ)",
+                needed_to_submit=True,
             )
         )
     return columns  # fmt: skip

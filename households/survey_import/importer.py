@@ -52,7 +52,8 @@ class SurveyImporter(Importer):
         "Upload the filled survey template (.xlsx: a households sheet and a members sheet), a "
         "KoboToolbox xlsx export or an ODK Central csv zip of the PPAOS form. Only households of "
         "villages in your own areas are imported; each survey goes to the area manager for "
-        "review, as a survey typed on the phone does."
+        "review, as a survey typed on the phone does. Nobody reviews a survey they surveyed, and "
+        "a blank surveyor column means you: another area manager reviews those."
     )
     required_columns_message = _("Choose a column for the household key, round and visit date.")
     action = Action.IMPORT_SURVEYS

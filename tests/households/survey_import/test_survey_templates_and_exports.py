@@ -51,6 +51,47 @@ def test_the_template_has_thai_headers_drop_downs_instructions_and_the_users_vil
     assert "ความยินยอม" in guide
 
 
+def test_the_guide_marks_every_answer_a_survey_cannot_be_submitted_without(
+    client, facilitator, tmp_path
+):
+    """The guide's column จำเป็น says ต้องตอบจึงส่งได้ where a blank is read but leaves the
+    survey incomplete, so the household is refused: one household per such column left blank
+    is refused, and one with every other optional column blank is imported."""
+    template = download_template(client, facilitator)
+    guide = load_workbook(io.BytesIO(template))["คำอธิบาย"].iter_rows(values_only=True)
+    marks = {(row[0], row[1]): row[3] for row in guide if row[0] in ("ครัวเรือน", "สมาชิก")}
+    names = {c.field.label_th: c.name for c in survey_importer.household_columns}
+    member_names = {c.field.label_th: c.name for c in survey_importer.member_columns}
+    needed = [
+        names[label]
+        for (sheet, label), m in marks.items()
+        if sheet == "ครัวเรือน" and m == "ต้องตอบจึงส่งได้"
+    ]
+    optional = [names[label] for (sheet, label), m in marks.items() if sheet == "ครัวเรือน" and not m]
+    parts = instrument_parts(current_instrument())
+    assert "notice_given" in needed and "lawful_basis" in optional  # blank: public task
+    assert {f"cap_{item.code}" for item in parts.items} <= set(needed)
+    assert {f"ind_{i.code}" for i in parts.household_indicators} <= set(needed)
+    assert all(
+        m == "ต้องตอบจึงส่งได้"
+        for (sheet, label), m in marks.items()
+        if sheet == "สมาชิก" and member_names[label].startswith("ind_")
+    )
+    households = []
+    for n, name in enumerate(needed, 1):
+        values, people = household(n)
+        values[name] = None
+        households.append((values, people))
+    values, people = household(len(needed) + 1)
+    for name in optional:
+        if name != "village_code":  # or the village's name: one of the two
+            values[name] = None
+    households.append((values, people))
+    job = run(facilitator, write_template_xlsx(tmp_path / "f.xlsx", households, template=template))
+    assert (job.created_count, job.rejected_count) == (1, len(needed))
+    assert Survey.objects.get().household.house_number == ""
+
+
 def test_the_xlsform_converts_with_pyxform(client, facilitator, tmp_path):
     """pyxform's xls2xform turns the generated XLSForm into an XForm. ODK Validate (a Java
     program) is not run: validate=False; the conversion itself checks the XLSForm's syntax,
