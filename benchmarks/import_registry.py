@@ -278,6 +278,24 @@ class BackendCpu:
         return sum(self.seen.values())
 
 
+class RunCpu:
+    """CPU seconds of one run: the worker's processes since the run began, and the
+    benchmark database's backends (sampled while the run is polled)."""
+
+    def __init__(self, worker: subprocess.Popen, cursor) -> None:
+        self.worker = worker
+        self.before = sum(cpu_seconds(p) for p in worker_children(worker))
+        self.backends = BackendCpu(cursor)
+
+    def sample(self) -> None:
+        self.backends.sample()
+
+    def totals(self) -> tuple[float, float]:
+        """(worker, PostgreSQL backends); read before the worker is stopped."""
+        worker = sum(cpu_seconds(p) for p in worker_children(self.worker)) - self.before
+        return worker, self.backends.total()
+
+
 def measure_read(path: Path) -> tuple[float, int]:
     from ppaos.imports.readers import open_table
 
@@ -450,8 +468,7 @@ def main() -> None:
             load_before = os.getloadavg()
             worker = start_worker(env, queue, log)
             try:
-                worker_cpu_before = sum(cpu_seconds(p) for p in worker_children(worker))
-                backends = BackendCpu(connection.cursor())
+                cpu = RunCpu(worker, connection.cursor())
                 began = time.perf_counter()
                 with open(path, "rb") as handle:
                     job = services.create_import_job(
@@ -462,17 +479,14 @@ def main() -> None:
                     )
                 while True:
                     job.refresh_from_db()
-                    backends.sample()
+                    cpu.sample()
                     if job.status in services.FINISHED_STATUSES:
                         break
                     time.sleep(0.1)
                 elapsed = time.perf_counter() - began
                 time.sleep(1.0)  # the worker logs its last phase just after the job's commit
                 peak = worker_peak_kib(worker)
-                worker_cpu = (
-                    sum(cpu_seconds(p) for p in worker_children(worker)) - worker_cpu_before
-                )
-                postgres_cpu = backends.total()
+                worker_cpu, postgres_cpu = cpu.totals()
             finally:
                 os.killpg(worker.pid, signal.SIGTERM)
                 worker.wait(timeout=30)

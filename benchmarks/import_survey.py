@@ -36,13 +36,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from import_registry import (  # noqa: E402
     CACHE,
-    BackendCpu,
+    RunCpu,
     check_digit,
-    cpu_seconds,
     database_url,
     psql,
     start_worker,
-    worker_children,
     worker_peak_kib,
     worker_phases,
 )
@@ -178,8 +176,7 @@ def main() -> None:
                 )
             worker = start_worker(env, queue, log)
             try:
-                worker_cpu_before = sum(cpu_seconds(p) for p in worker_children(worker))
-                backends = BackendCpu(connection.cursor())
+                cpu = RunCpu(worker, connection.cursor())
                 began = time.perf_counter()
                 with open(path, "rb") as handle:
                     job = services.create_import_job(
@@ -191,17 +188,14 @@ def main() -> None:
                     )
                 while True:
                     job.refresh_from_db()
-                    backends.sample()
+                    cpu.sample()
                     if job.status in services.FINISHED_STATUSES:
                         break
                     time.sleep(0.2)
                 elapsed = time.perf_counter() - began
                 time.sleep(1.0)  # the worker logs its last phase just after the job's commit
                 peak = worker_peak_kib(worker)
-                worker_cpu = (
-                    sum(cpu_seconds(p) for p in worker_children(worker)) - worker_cpu_before
-                )
-                postgres_cpu = backends.total()
+                worker_cpu, postgres_cpu = cpu.totals()
             finally:
                 os.killpg(worker.pid, signal.SIGTERM)
                 worker.wait(timeout=60)

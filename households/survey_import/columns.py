@@ -169,7 +169,7 @@ def household_columns(items, indicators) -> list[Column]:
             _f("lawful_basis", "ฐานทางกฎหมาย", "Lawful basis"),
             "choice",
             LAWFUL_BASES,
-            hint_th="เว้นว่าง = ภารกิจของรัฐ (มาตรา 24(4))",
+            hint_th=f"เว้นว่าง = {LAWFUL_BASES['public_task'][0]}",
         ),
         Column(
             _f(

@@ -143,7 +143,7 @@ def survey_template(user) -> bytes:
     return handle.getvalue()
 
 
-def _required_th(column) -> str:
+def _required_th(column: cols.Column) -> str:
     if column.field.required:
         return "ใช่"
     return "ต้องตอบจึงส่งได้" if column.needed_to_submit else ""
